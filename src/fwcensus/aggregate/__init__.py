@@ -1,0 +1,1 @@
+"""Aggregate: counts, shares and confidence intervals per venue, year and framework."""

@@ -1,0 +1,37 @@
+"""The detect stage: run a method over every paper whose text it has not judged yet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fwcensus.detect import substring2019
+from fwcensus.models import Selection, Verdict
+from fwcensus.progress import progress_bar
+from fwcensus.store import Store
+
+METHODS: dict[str, Callable[[list[str]], list[Verdict]]] = {
+    substring2019.METHOD: substring2019.detect,
+}
+
+
+@dataclass(frozen=True)
+class DetectSummary:
+    method: str
+    papers: int
+    with_verdicts: int
+
+
+def detect_papers(store: Store, selection: Selection, method: str) -> DetectSummary:
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    detect = METHODS[method]
+    jobs = store.detect_jobs(selection, method)
+    positive = 0
+    with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
+        for job in jobs:
+            verdicts = detect(store.load_pages(job.text_sha256))
+            store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts)
+            positive += bool(verdicts)
+            advance()
+    return DetectSummary(method, len(jobs), positive)

@@ -1,0 +1,1 @@
+"""Extract: PDF -> text per page, each PDF in a sandboxed worker process."""

@@ -1,0 +1,75 @@
+"""Run one extraction per PDF in worker processes with a time limit and a memory limit.
+
+A hostile or broken PDF can hang the parser or eat memory; it must cost one failed document,
+never the run. pebble kills a worker past its time limit and replaces a worker that died;
+the memory limit is an address-space rlimit set in each worker, so an allocation past it fails
+inside that worker alone.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from fwcensus.extract.pdf_text import extract_pages
+from fwcensus.models import ExtractedText, TextStatus
+
+
+@dataclass(frozen=True)
+class Limits:
+    workers: int = os.cpu_count() or 1
+    seconds: float = 120.0
+    memory_mb: int = 2048
+
+
+def _limit_memory(memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def extract_many(
+    items: Iterable[tuple[str, Path]],
+    limits: Limits,
+    work: Callable[[Path], ExtractedText] = extract_pages,
+) -> Iterator[tuple[str, ExtractedText]]:
+    """Yield ``(key, text)`` for each ``(key, path)`` as workers finish, in any order."""
+    pending: dict[Future[ExtractedText], str] = {}
+    backlog = iter(items)
+    in_flight = max(1, limits.workers) * 2  # bounded: 150,000 futures at once would not be
+    with ProcessPool(
+        max_workers=max(1, limits.workers),
+        initializer=_limit_memory,
+        initargs=(limits.memory_mb,),
+    ) as pool:
+        while True:
+            for key, path in backlog:
+                future = pool.schedule(work, args=(path,), timeout=limits.seconds)
+                pending[future] = key
+                if len(pending) >= in_flight:
+                    break
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), _outcome(future, limits)
+
+
+def _outcome(future: Future[ExtractedText], limits: Limits) -> ExtractedText:
+    try:
+        return future.result()
+    except FutureTimeout:
+        reason = f"time limit exceeded ({limits.seconds:g} s)"
+    except MemoryError:
+        reason = f"memory limit exceeded ({limits.memory_mb} MB)"
+    except ProcessExpired as exc:
+        reason = f"worker died (exit code {exc.exitcode})"
+    except Exception as exc:  # anything a hostile file provokes stays with that file
+        reason = f"extraction error: {type(exc).__name__}: {' '.join(str(exc).split())}"
+    return ExtractedText(TextStatus.FAILED, error=reason)

@@ -1,0 +1,1 @@
+"""Fetch: the HTTP client, politeness, and the stage that downloads documents."""

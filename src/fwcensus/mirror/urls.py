@@ -1,0 +1,126 @@
+"""The one rule that maps a real URL to a mirror URL and to a file in a mirror folder.
+
+Mirror URL rule (``to_mirror``)::
+
+    https://HOST[:PORT]/PATH?Q  ->  MIRROR/HOST[:PORT]/PATH?Q
+
+File rule (``file_for`` / ``file_for_url``)::
+
+    root / HOST[:PORT] / PATH[@Q]
+
+* HOST is lower-cased (host names are case-insensitive); a port stays part of the
+  folder name, ``:`` included.
+* PATH is split on ``/``; each segment is URL-decoded (``%20`` -> space). Empty
+  segments are skipped. A decoded segment that contains ``/`` keeps it as ``%2F``.
+  ``.`` and ``..`` segments and NUL bytes are refused with ``ValueError``, so no
+  request can escape ``root``.
+* An empty PATH, or one ending in ``/``, gets ``index.html`` appended.
+* A query string Q is kept raw (percent-encoding untouched) and appended to the
+  last segment as ``@Q`` (wget's Windows-safe ``?`` -> ``@``); any ``/`` inside Q
+  becomes ``%2F``.
+* If the resulting path is an existing directory, ``index.html`` inside it is used.
+
+Example: ``https://openaccess.thecvf.com/CVPR2019?day=2019-06-18`` lives at
+``root/openaccess.thecvf.com/CVPR2019@day=2019-06-18``.
+
+A response recorded from a real server may carry a sidecar ``FILE.meta.json``
+(see ``meta_for``) holding ``{"status": int, "headers": {name: value}}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import SplitResult, unquote, urlsplit
+
+INDEX = "index.html"
+META_SUFFIX = ".meta.json"
+
+
+def _split_http(url: str) -> tuple[SplitResult, str]:
+    """Split an http(s) URL and return it with its HOST[:PORT] (credentials dropped)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = parts.netloc.rpartition("@")[2]
+    if not host:
+        raise ValueError(f"URL has no host: {url!r}")
+    return parts, host
+
+
+def to_mirror(url: str, mirror: str | None) -> str:
+    """Rewrite a real URL so it is fetched from the mirror at base URL ``mirror``.
+
+    Rule: ``http(s)://HOST[:PORT]/PATH?Q`` -> ``mirror.rstrip('/') + '/HOST[:PORT]/PATH?Q'``.
+    With no mirror (None or empty) the URL is returned unchanged. The port stays in
+    HOST, the query is kept raw, the fragment and any ``user:password@`` are dropped.
+    Raises ValueError for a URL that is not http(s).
+    """
+    if not mirror:
+        return url
+    parts, host = _split_http(url)
+    out = f"{mirror.rstrip('/')}/{host}/{parts.path.lstrip('/')}"
+    if parts.query:
+        out += f"?{parts.query}"
+    return out
+
+
+def _check_host(host: str) -> str:
+    if not host or host in (".", "..") or any(c in host for c in "/\\\x00"):
+        raise ValueError(f"bad host in mirror request: {host!r}")
+    return host.lower()
+
+
+def _segments(path: str) -> list[str]:
+    """Decode PATH into safe file-name segments, with ``index.html`` for a directory URL."""
+    raw = path.lstrip("/")
+    names: list[str] = []
+    for seg in raw.split("/"):
+        if not seg:
+            continue
+        name = unquote(seg)
+        if name in (".", "..") or "\x00" in name:
+            raise ValueError(f"refused path segment {seg!r} in {path!r}")
+        # A decoded '/' must not create a new directory level.
+        names.append(name.replace("/", "%2F"))
+    if not raw or raw.endswith("/"):
+        names.append(INDEX)
+    return names
+
+
+def file_for(root: Path, host: str, path: str, query: str) -> Path:
+    """Return the file that answers a request for ``HOST/PATH?query`` under ``root``.
+
+    This is THE rule (see the module docstring): ``root/HOST/PATH``, ``index.html``
+    appended to an empty or ``/``-terminated PATH, a raw query appended to the last
+    segment as ``@Q`` with ``/`` in Q written as ``%2F``, segments URL-decoded, and
+    ``index.html`` used inside an existing directory. ``path`` may start with ``/`` or
+    not. Raises ValueError for a bad host or a ``.``/``..`` segment.
+    """
+    if "\x00" in query:
+        raise ValueError(f"refused NUL byte in query {query!r}")
+    names = _segments(path)
+    if query:
+        names[-1] += "@" + query.replace("/", "%2F")
+    file = Path(root, _check_host(host), *names)
+    if file.is_dir():
+        file = file / INDEX
+    return file
+
+
+def file_for_url(root: Path, url: str) -> Path:
+    """Return the file under ``root`` that the mirror serves for the real ``url``.
+
+    Same rule as ``file_for``; use it when building a mirror folder so every file
+    lands exactly where the server will look. Raises ValueError for a non-http(s) URL.
+    """
+    parts, host = _split_http(url)
+    return file_for(root, host, parts.path, parts.query)
+
+
+def meta_for(file: Path) -> Path:
+    """Return the optional sidecar of ``file``: ``FILE.meta.json`` in the same folder.
+
+    The sidecar holds ``{"status": int, "headers": {name: value}}`` recorded from a
+    real response; the server answers with that status and those headers.
+    """
+    return file.with_name(file.name + META_SUFFIX)

@@ -1,0 +1,137 @@
+"""Records that cross stage boundaries.
+
+Each stage reads these from the store and writes them back; nothing else travels between stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class DocStatus(StrEnum):
+    PENDING = "pending"
+    FETCHED = "fetched"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class TextStatus(StrEnum):
+    OK = "ok"
+    NO_TEXT = "no-text"  # a PDF without a text layer (scanned): not an empty success
+    FAILED = "failed"
+
+
+class Role(StrEnum):
+    USED = "used"
+    MENTIONED = "mentioned"
+    CITED = "cited"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One accepted paper as its venue lists it."""
+
+    source: str  # module under sources/, e.g. "cvf"
+    source_id: str  # stable within the source; (source, source_id) is the paper's key
+    venue: str  # "CVPR"
+    year: int
+    title: str
+    authors: tuple[str, ...]
+    pdf_url: str
+    page_url: str | None = None
+    arxiv_id: str | None = None
+    track: str = "main"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which venue-years a stage works on; empty means everything in the store."""
+
+    venues: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to fetch for a paper (its PDF), with its fetch state."""
+
+    id: int
+    paper_id: int
+    url: str
+    status: DocStatus
+    sha256: str | None = None
+    size: int | None = None
+    content_type: str | None = None
+    final_url: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    last_status: int | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What the fetcher learnt about one document."""
+
+    ok: bool
+    sha256: str | None = None
+    size: int | None = None
+    content_type: str | None = None
+    final_url: str | None = None
+    error: str | None = None
+    attempts: int = 1
+    last_status: int | None = None
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """Text of one PDF, page by page (index 0 is page 1)."""
+
+    status: TextStatus
+    pages: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    page: int  # 1-based
+    char_start: int  # offset within the page's text
+    char_end: int
+    snippet: str
+    rule: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    framework: str
+    role: Role
+    confidence: float
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """Counts and the 2019 share for one venue-year under one detection method."""
+
+    venue: str
+    year: int
+    method: str
+    listed: int
+    fetched: int
+    with_text: int
+    pytorch: int  # papers naming PyTorch (with or without TensorFlow)
+    tensorflow: int
+    both: int
+    neither: int
+    share: float | None  # PyTorch / (PyTorch-only + TensorFlow-only); None when no paper names one
+    ci_low: float | None
+    ci_high: float | None
+
+    @property
+    def pytorch_only(self) -> int:
+        return self.pytorch - self.both
+
+    @property
+    def tensorflow_only(self) -> int:
+        return self.tensorflow - self.both

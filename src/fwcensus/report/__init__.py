@@ -1,0 +1,1 @@
+"""Report: the HTML report with charts, and the exports of every table."""

@@ -1,0 +1,76 @@
+"""Charts as Vega-Lite specs (Altair), rendered offline by vl-convert."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+from fwcensus.models import ShareRow
+
+
+def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
+    """PyTorch share per venue over the years, one line per venue, as the 2019 study drew it,
+    with each point's 95% interval as an error bar."""
+    data = alt.Data(
+        values=[
+            {
+                "venue": r.venue,
+                "year": r.year,
+                "share": r.share,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "pytorch_only": r.pytorch_only,
+                "tensorflow_only": r.tensorflow_only,
+            }
+            for r in rows
+            if r.share is not None
+        ]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title="Year"),
+        color=alt.Color("venue:N", title="Venue"),
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y(
+            "share:Q",
+            title="PyTorch share of PyTorch + TensorFlow papers",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+        ),
+        tooltip=[
+            alt.Tooltip("venue:N"),
+            alt.Tooltip("year:O"),
+            alt.Tooltip("share:Q", format=".1%"),
+            alt.Tooltip("ci_low:Q", title="95% CI low", format=".1%"),
+            alt.Tooltip("ci_high:Q", title="95% CI high", format=".1%"),
+            alt.Tooltip("pytorch_only:Q", title="PyTorch only"),
+            alt.Tooltip("tensorflow_only:Q", title="TensorFlow only"),
+        ],
+    )
+    bars = base.mark_errorbar(ticks=True).encode(y="ci_low:Q", y2="ci_high:Q")
+    return (bars + line).properties(
+        width=640, height=360, title="PyTorch share among papers naming exactly one framework"
+    )
+
+
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    return chart.to_dict()
+
+
+def write_images(chart: alt.TopLevelMixin, stem: Path) -> list[Path]:
+    """SVG and PNG of a chart, for articles; rendered without a browser or network."""
+    vl = spec(chart)
+    svg = stem.with_suffix(".svg")
+    png = stem.with_suffix(".png")
+    svg.write_text(vlc.vegalite_to_svg(vl), encoding="utf-8")
+    png.write_bytes(vlc.vegalite_to_png(vl, scale=2))
+    return [svg, png]
+
+
+def javascript_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed in one script, so the report needs no CDN."""
+    return vlc.javascript_bundle()

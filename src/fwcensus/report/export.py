@@ -1,0 +1,96 @@
+"""Exports of the store's tables as CSV or JSON; the columns are a documented contract."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from fwcensus.aggregate.shares import DEFINITION
+from fwcensus.models import Selection
+from fwcensus.store import Store
+
+PAPER_COLUMNS = (
+    "paper_id", "source", "source_id", "venue", "year", "track", "title", "authors",
+    "page_url", "pdf_url", "arxiv_id", "doc_status", "doc_error", "http_status", "attempts",
+    "pdf_sha256", "pdf_bytes", "text_status", "text_error", "pages", "chars",
+)  # fmt: skip
+VERDICT_COLUMNS = (
+    "paper_id", "venue", "year", "title", "method", "framework", "role", "confidence",
+    "hits", "pages", "first_page", "first_snippet", "rules",
+)  # fmt: skip
+SHARE_COLUMNS = (
+    "venue", "year", "method", "definition", "listed", "fetched", "with_text", "pytorch",
+    "tensorflow", "both", "neither", "pytorch_only", "tensorflow_only", "share", "ci_low",
+    "ci_high",
+)  # fmt: skip
+
+
+def paper_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    return [{c: row[c] for c in PAPER_COLUMNS} for row in store.paper_rows(selection)]
+
+
+def verdict_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    out = []
+    for verdict in store.verdict_rows(selection):
+        evidence = verdict["evidence"]
+        first = evidence[0] if evidence else {}
+        out.append(
+            {
+                **{c: verdict[c] for c in VERDICT_COLUMNS[:8]},
+                "hits": len(evidence),
+                "pages": sorted({e["page"] for e in evidence}),
+                "first_page": first.get("page"),
+                "first_snippet": first.get("snippet"),
+                "rules": sorted({e["rule"] for e in evidence}),
+                "evidence": evidence,
+            }
+        )
+    return out
+
+
+def share_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    return [
+        {
+            **asdict(row),
+            "definition": DEFINITION,
+            "pytorch_only": row.pytorch_only,
+            "tensorflow_only": row.tensorflow_only,
+        }
+        for row in store.shares(selection)
+    ]
+
+
+TABLES: dict[str, tuple[Callable[[Store, Selection], list[dict[str, Any]]], tuple[str, ...]]] = {
+    "papers": (paper_records, PAPER_COLUMNS),
+    "verdicts": (verdict_records, VERDICT_COLUMNS),
+    "shares": (share_records, SHARE_COLUMNS),
+}
+
+
+def export(store: Store, table: str, fmt: str, out: TextIO, selection: Selection) -> int:
+    """Write ``table`` to ``out``; returns the number of rows. JSON keeps nested values (author
+    lists, every piece of evidence); CSV flattens lists with "; "."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
+    records_of, columns = TABLES[table]
+    records = records_of(store, selection)
+    if fmt == "json":
+        json.dump(records, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({c: _cell(record[c]) for c in columns})
+    else:
+        raise ValueError(f"unknown format {fmt!r}; known: csv, json")
+    return len(records)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value

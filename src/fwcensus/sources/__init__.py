@@ -1,0 +1,1 @@
+"""Sources: one module per venue source, each turning listing pages into Paper records."""

@@ -1,0 +1,551 @@
+"""The store: one SQLite file (WAL, foreign keys) plus a content-addressed blob folder beside it.
+
+This module holds all of the project's SQL. Stages call its methods and never write SQL of
+their own, so the schema can evolve behind one interface.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fwcensus import __version__
+from fwcensus.models import (
+    DocStatus,
+    Document,
+    ExtractedText,
+    FetchResult,
+    Paper,
+    Selection,
+    ShareRow,
+    TextStatus,
+    Verdict,
+)
+from fwcensus.store.blobs import BlobStore
+from fwcensus.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_DB = Path("fwcensus.db")
+
+
+class StoreError(Exception):
+    """The store cannot be used as it is (newer schema, unreadable file)."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def blob_dir_for(db_path: Path) -> Path:
+    """``./fwcensus.db`` keeps its blobs in ``./fwcensus.blobs/``."""
+    return db_path.with_name(db_path.stem + ".blobs")
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    new: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class TextJob:
+    """A fetched PDF that has no extracted text yet."""
+
+    sha256: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class DetectJob:
+    paper_id: int
+    text_sha256: str
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    venue: str
+    year: int
+    listed: int
+    pending: int
+    fetched: int
+    failed: int
+    skipped: int
+    text_ok: int
+    no_text: int
+    text_failed: int
+
+
+class Store:
+    def __init__(self, path: Path = DEFAULT_DB) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        # WAL with synchronous=NORMAL never corrupts the file on a crash; at worst the last
+        # transactions are lost, and every stage re-does work that was not committed.
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+        self.blobs = BlobStore(blob_dir_for(self.path))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {current}, newer than this fwcensus "
+                f"({SCHEMA_VERSION}): upgrade fwcensus"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[version - 1]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def start_run(self, command: str, args: dict[str, Any]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (command, args, version, started_at) VALUES (?, ?, ?, ?)",
+            (command, json.dumps(args, default=str), __version__, now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, outcome: str) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?", (now(), outcome, run_id)
+        )
+
+    # -- sources --------------------------------------------------------------------------------
+
+    def record_listing(
+        self, url: str, source: str, venue: str, year: int, sha256: str, papers: int
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO listings (url, source, venue, year, sha256, papers, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256,"
+            " papers = excluded.papers, fetched_at = excluded.fetched_at",
+            (url, source, venue, year, sha256, papers, now()),
+        )
+
+    def upsert_papers(self, papers: Iterable[Paper], listing_url: str) -> UpsertCounts:
+        """Insert new papers and refresh known ones; each paper gets one pending PDF document.
+
+        A paper whose PDF URL changed has its document reset to pending, so the new file is
+        fetched; an unchanged paper keeps its document state.
+        """
+        new = updated = unchanged = 0
+        stamp = now()
+        with self.transaction() as tx:
+            for paper in papers:
+                row = tx.execute(
+                    "SELECT id, title, authors, page_url, pdf_url, arxiv_id, venue, year, track"
+                    " FROM papers WHERE source = ? AND source_id = ?",
+                    (paper.source, paper.source_id),
+                ).fetchone()
+                values = (
+                    paper.venue,
+                    paper.year,
+                    paper.track,
+                    paper.title,
+                    json.dumps(list(paper.authors), ensure_ascii=False),
+                    paper.page_url,
+                    paper.pdf_url,
+                    paper.arxiv_id,
+                )
+                if row is None:
+                    cur = tx.execute(
+                        "INSERT INTO papers (venue, year, track, title, authors, page_url, pdf_url,"
+                        " arxiv_id, source, source_id, listing_url, first_seen, last_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, paper.source, paper.source_id, listing_url, stamp, stamp),
+                    )
+                    tx.execute(
+                        "INSERT INTO documents (paper_id, kind, url, updated_at)"
+                        " VALUES (?, 'pdf', ?, ?)",
+                        (cur.lastrowid, paper.pdf_url, stamp),
+                    )
+                    new += 1
+                    continue
+                old = (
+                    row["venue"],
+                    row["year"],
+                    row["track"],
+                    row["title"],
+                    row["authors"],
+                    row["page_url"],
+                    row["pdf_url"],
+                    row["arxiv_id"],
+                )
+                tx.execute(
+                    "UPDATE papers SET venue = ?, year = ?, track = ?, title = ?, authors = ?,"
+                    " page_url = ?, pdf_url = ?, arxiv_id = ?, listing_url = ?, last_seen = ?"
+                    " WHERE id = ?",
+                    (*values, listing_url, stamp, row["id"]),
+                )
+                if old == values:
+                    unchanged += 1
+                    continue
+                updated += 1
+                if row["pdf_url"] != paper.pdf_url:
+                    tx.execute(
+                        "UPDATE documents SET url = ?, status = 'pending', sha256 = NULL,"
+                        " size = NULL, content_type = NULL, final_url = NULL, error = NULL,"
+                        " attempts = 0, last_status = NULL, updated_at = ?"
+                        " WHERE paper_id = ? AND kind = 'pdf'",
+                        (paper.pdf_url, stamp, row["id"]),
+                    )
+        return UpsertCounts(new=new, updated=updated, unchanged=unchanged)
+
+    # -- fetch ----------------------------------------------------------------------------------
+
+    def documents(
+        self, selection: Selection, statuses: Sequence[DocStatus] = (DocStatus.PENDING,)
+    ) -> list[Document]:
+        where, params = _selection_sql(selection)
+        marks = ", ".join("?" for _ in statuses)
+        rows = self.conn.execute(
+            "SELECT d.* FROM documents d JOIN papers p ON p.id = d.paper_id"
+            f" WHERE d.status IN ({marks}) AND {where} ORDER BY d.id",
+            (*[s.value for s in statuses], *params),
+        ).fetchall()
+        return [_document(row) for row in rows]
+
+    def reset_missing_blobs(self) -> int:
+        """Documents marked fetched whose blob is gone become pending again."""
+        rows = self.conn.execute(
+            "SELECT id, sha256 FROM documents WHERE status = 'fetched'"
+        ).fetchall()
+        lost = [row["id"] for row in rows if not self.blobs.exists(row["sha256"])]
+        with self.transaction() as tx:
+            tx.executemany(
+                "UPDATE documents SET status = 'pending', sha256 = NULL WHERE id = ?",
+                [(doc_id,) for doc_id in lost],
+            )
+        return len(lost)
+
+    def save_fetch(self, document_id: int, result: FetchResult, status: DocStatus) -> None:
+        self.conn.execute(
+            "UPDATE documents SET status = ?, sha256 = ?, size = ?, content_type = ?,"
+            " final_url = ?, error = ?, attempts = attempts + ?, last_status = ?, updated_at = ?"
+            " WHERE id = ?",
+            (
+                status.value,
+                result.sha256,
+                result.size,
+                result.content_type,
+                result.final_url,
+                result.error,
+                result.attempts,
+                result.last_status,
+                now(),
+                document_id,
+            ),
+        )
+
+    # -- extract --------------------------------------------------------------------------------
+
+    def text_jobs(self, selection: Selection) -> list[TextJob]:
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT DISTINCT d.sha256 FROM documents d JOIN papers p ON p.id = d.paper_id"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256"
+            f" WHERE d.status = 'fetched' AND t.pdf_sha256 IS NULL AND {where}"
+            " ORDER BY d.sha256",
+            params,
+        ).fetchall()
+        return [TextJob(sha256=row[0], path=self.blobs.path(row[0])) for row in rows]
+
+    def save_text(self, pdf_sha256: str, text: ExtractedText, extractor: str) -> None:
+        text_sha = None
+        chars = None
+        if text.status is TextStatus.OK:
+            text_sha = self.blobs.put_bytes(
+                json.dumps({"pages": list(text.pages)}, ensure_ascii=False).encode("utf-8")
+            )
+            chars = sum(len(page) for page in text.pages)
+        self.conn.execute(
+            "INSERT INTO texts (pdf_sha256, status, text_sha256, pages, chars, error, extractor,"
+            " extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (pdf_sha256) DO UPDATE SET status = excluded.status,"
+            " text_sha256 = excluded.text_sha256, pages = excluded.pages, chars = excluded.chars,"
+            " error = excluded.error, extractor = excluded.extractor,"
+            " extracted_at = excluded.extracted_at",
+            (
+                pdf_sha256,
+                text.status.value,
+                text_sha,
+                len(text.pages),
+                chars,
+                text.error,
+                extractor,
+                now(),
+            ),
+        )
+
+    def load_pages(self, text_sha256: str) -> list[str]:
+        return list(json.loads(self.blobs.read_bytes(text_sha256))["pages"])
+
+    # -- detect ---------------------------------------------------------------------------------
+
+    def detect_jobs(self, selection: Selection, method: str) -> list[DetectJob]:
+        """Papers with text whose verdicts under ``method`` are missing or from older text."""
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.id, t.text_sha256 FROM papers p"
+            " JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf' AND d.status = 'fetched'"
+            " JOIN texts t ON t.pdf_sha256 = d.sha256 AND t.status = 'ok'"
+            " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
+            f" WHERE (x.text_sha256 IS NULL OR x.text_sha256 != t.text_sha256) AND {where}"
+            " ORDER BY p.id",
+            (method, *params),
+        ).fetchall()
+        return [DetectJob(paper_id=row[0], text_sha256=row[1]) for row in rows]
+
+    def save_verdicts(
+        self, paper_id: int, method: str, text_sha256: str, verdicts: Sequence[Verdict]
+    ) -> None:
+        """Replace the paper's verdicts under ``method`` in one transaction (idempotent)."""
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM verdicts WHERE paper_id = ? AND method = ?", (paper_id, method))
+            for verdict in verdicts:
+                cur = tx.execute(
+                    "INSERT INTO verdicts (paper_id, method, framework, role, confidence)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (paper_id, method, verdict.framework, verdict.role.value, verdict.confidence),
+                )
+                tx.executemany(
+                    "INSERT INTO evidence (verdict_id, page, char_start, char_end, section,"
+                    " snippet, rule) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            cur.lastrowid,
+                            e.page,
+                            e.char_start,
+                            e.char_end,
+                            e.section,
+                            e.snippet,
+                            e.rule,
+                        )
+                        for e in verdict.evidence
+                    ],
+                )
+            tx.execute(
+                "INSERT INTO detections (paper_id, method, text_sha256, detected_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (paper_id, method) DO UPDATE SET"
+                " text_sha256 = excluded.text_sha256, detected_at = excluded.detected_at",
+                (paper_id, method, text_sha256, now()),
+            )
+
+    # -- aggregate ------------------------------------------------------------------------------
+
+    def venue_year_counts(self, selection: Selection, method: str) -> list[dict[str, Any]]:
+        """Per venue-year: papers listed, fetched, with text, and naming PyTorch/TensorFlow."""
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.venue, p.year, COUNT(*) AS listed,"
+            " SUM(d.status = 'fetched') AS fetched,"
+            " SUM(t.status = 'ok') AS with_text,"
+            " SUM(x.paper_id IS NOT NULL AND pt.id IS NOT NULL) AS pytorch,"
+            " SUM(x.paper_id IS NOT NULL AND tf.id IS NOT NULL) AS tensorflow,"
+            " SUM(x.paper_id IS NOT NULL AND pt.id IS NOT NULL AND tf.id IS NOT NULL) AS both,"
+            " SUM(x.paper_id IS NOT NULL AND pt.id IS NULL AND tf.id IS NULL) AS neither"
+            " FROM papers p"
+            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+            " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
+            "   AND x.text_sha256 = t.text_sha256"
+            " LEFT JOIN verdicts pt ON pt.paper_id = p.id AND pt.method = ?"
+            "   AND pt.framework = 'pytorch' AND pt.role = 'used'"
+            " LEFT JOIN verdicts tf ON tf.paper_id = p.id AND tf.method = ?"
+            "   AND tf.framework = 'tensorflow' AND tf.role = 'used'"
+            f" WHERE {where} GROUP BY p.venue, p.year ORDER BY p.venue, p.year",
+            (method, method, method, *params),
+        ).fetchall()
+        return [_zero_nulls(dict(row)) for row in rows]
+
+    def replace_shares(self, method: str, rows: Sequence[ShareRow]) -> None:
+        stamp = now()
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM shares WHERE method = ?", (method,))
+            tx.executemany(
+                "INSERT INTO shares (venue, year, method, listed, fetched, with_text, pytorch,"
+                " tensorflow, both, neither, share, ci_low, ci_high, computed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.venue,
+                        r.year,
+                        r.method,
+                        r.listed,
+                        r.fetched,
+                        r.with_text,
+                        r.pytorch,
+                        r.tensorflow,
+                        r.both,
+                        r.neither,
+                        r.share,
+                        r.ci_low,
+                        r.ci_high,
+                        stamp,
+                    )
+                    for r in rows
+                ],
+            )
+
+    def shares(self, selection: Selection | None = None) -> list[ShareRow]:
+        where, params = _selection_sql(selection or Selection(), alias="s")
+        rows = self.conn.execute(
+            f"SELECT * FROM shares s WHERE {where} ORDER BY s.method, s.venue, s.year", params
+        ).fetchall()
+        fields = ShareRow.__dataclass_fields__
+        return [ShareRow(**{k: row[k] for k in fields}) for row in rows]
+
+    # -- reading for reports and exports --------------------------------------------------------
+
+    def paper_rows(self, selection: Selection) -> list[dict[str, Any]]:
+        """Every paper with its document and text state, one flat row each."""
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.id AS paper_id, p.source, p.source_id, p.venue, p.year, p.track, p.title,"
+            " p.authors, p.page_url, p.pdf_url, p.arxiv_id,"
+            " d.status AS doc_status, d.error AS doc_error, d.last_status AS http_status,"
+            " d.attempts, d.sha256 AS pdf_sha256, d.size AS pdf_bytes,"
+            " t.status AS text_status, t.error AS text_error, t.pages, t.chars"
+            " FROM papers p"
+            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+            f" WHERE {where} ORDER BY p.venue, p.year, p.id",
+            params,
+        ).fetchall()
+        out = []
+        for row in rows:
+            record = dict(row)
+            record["authors"] = json.loads(record["authors"])
+            out.append(record)
+        return out
+
+    def verdict_rows(self, selection: Selection, method: str | None = None) -> list[dict[str, Any]]:
+        """Every verdict with its paper and every piece of evidence behind it."""
+        where, params = _selection_sql(selection)
+        method_sql = " AND v.method = ?" if method else ""
+        rows = self.conn.execute(
+            "SELECT v.id AS verdict_id, p.id AS paper_id, p.venue, p.year, p.title, p.pdf_url,"
+            " v.method, v.framework, v.role, v.confidence,"
+            " e.page, e.section, e.snippet, e.rule, e.char_start, e.char_end"
+            " FROM verdicts v JOIN papers p ON p.id = v.paper_id"
+            " LEFT JOIN evidence e ON e.verdict_id = v.id"
+            f" WHERE {where}{method_sql} ORDER BY p.venue, p.year, p.id, v.framework, e.id",
+            (*params, *([method] if method else [])),
+        ).fetchall()
+        verdicts: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            record = verdicts.get(row["verdict_id"])
+            if record is None:
+                record = {k: v for k, v in dict(row).items() if k not in _EVIDENCE_COLUMNS}
+                record["evidence"] = []
+                verdicts[row["verdict_id"]] = record
+            if row["page"] is not None:
+                record["evidence"].append({k: row[k] for k in _EVIDENCE_COLUMNS})
+        return list(verdicts.values())
+
+    def status_counts(self, selection: Selection) -> list[StatusCount]:
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.venue, p.year, COUNT(*) AS listed,"
+            " SUM(d.status = 'pending') AS pending, SUM(d.status = 'fetched') AS fetched,"
+            " SUM(d.status = 'failed') AS failed, SUM(d.status = 'skipped') AS skipped,"
+            " SUM(t.status = 'ok') AS text_ok, SUM(t.status = 'no-text') AS no_text,"
+            " SUM(t.status = 'failed') AS text_failed"
+            " FROM papers p"
+            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+            f" WHERE {where} GROUP BY p.venue, p.year ORDER BY p.venue, p.year",
+            params,
+        ).fetchall()
+        return [StatusCount(**_zero_nulls(dict(row))) for row in rows]
+
+    def venue_years(self) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT venue, year FROM papers ORDER BY venue, year"
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+_EVIDENCE_COLUMNS = ("page", "section", "snippet", "rule", "char_start", "char_end")
+
+
+def _selection_sql(selection: Selection, alias: str = "p") -> tuple[str, tuple[Any, ...]]:
+    clauses = ["1 = 1"]
+    params: list[Any] = []
+    if selection.venues:
+        clauses.append(f"{alias}.venue IN ({', '.join('?' for _ in selection.venues)})")
+        params.extend(selection.venues)
+    if selection.years:
+        clauses.append(f"{alias}.year IN ({', '.join('?' for _ in selection.years)})")
+        params.extend(selection.years)
+    return " AND ".join(clauses), tuple(params)
+
+
+def _zero_nulls(record: dict[str, Any]) -> dict[str, Any]:
+    # SUM() over no rows is NULL; a count of nothing is 0.
+    return {k: 0 if v is None else v for k, v in record.items()}
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit our open transaction; run statements one by one inside it.
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(
+        id=row["id"],
+        paper_id=row["paper_id"],
+        url=row["url"],
+        status=DocStatus(row["status"]),
+        sha256=row["sha256"],
+        size=row["size"],
+        content_type=row["content_type"],
+        final_url=row["final_url"],
+        error=row["error"],
+        attempts=row["attempts"],
+        last_status=row["last_status"],
+    )
