@@ -1,0 +1,3 @@
+from fwcensus.cli import app
+
+app(prog_name="fwcensus")

@@ -1,0 +1,331 @@
+"""The ``fwcensus`` command: a thin Typer layer over ``fwcensus.pipeline``; no logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fwcensus import pipeline
+from fwcensus.detect.stage import METHODS
+from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
+from fwcensus.extract.pool import Limits
+from fwcensus.fetch.client import FetchSettings
+from fwcensus.models import Selection
+from fwcensus.progress import console
+from fwcensus.report.export import TABLES, export
+from fwcensus.sources.registry import canonical_venue, venue_years
+from fwcensus.store import DEFAULT_DB, Store
+
+app = typer.Typer(
+    help="Measure which ML frameworks research papers use, with evidence for every count.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+mirror_app = typer.Typer(help="The local mirror server (tests, demo, offline runs).")
+app.add_typer(mirror_app, name="mirror")
+
+DbOpt = Annotated[
+    Path, typer.Option("--db", envvar="FWCENSUS_DB", help="SQLite store (blobs live beside it).")
+]
+VenueOpt = Annotated[
+    list[str] | None, typer.Option("--venue", help="Venue, e.g. CVPR (repeatable; default all).")
+]
+YearOpt = Annotated[
+    list[int] | None, typer.Option("--year", help="Year (repeatable; default all).")
+]
+MirrorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mirror",
+        envvar="FWCENSUS_MIRROR",
+        help="Fetch https://HOST/PATH?Q from MIRROR/HOST/PATH?Q instead of the real site.",
+    ),
+]
+RateOpt = Annotated[
+    float, typer.Option("--rate", help="Requests per second per host (0: no limit, mirrors only).")
+]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Read timeout per request, seconds.")]
+AttemptsOpt = Annotated[int, typer.Option("--attempts", help="Tries per request (429/5xx/errors).")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Extraction processes.")]
+PdfSecondsOpt = Annotated[float, typer.Option("--pdf-seconds", help="Time limit per PDF.")]
+PdfMemoryOpt = Annotated[int, typer.Option("--pdf-memory-mb", help="Memory limit per PDF worker.")]
+MethodOpt = Annotated[
+    str, typer.Option("--method", help=f"Detection method: {', '.join(METHODS)}.")
+]
+ReportDirOpt = Annotated[Path, typer.Option("--out", help="Report folder.")]
+
+
+def _say(message: str) -> None:
+    console.print(message, highlight=False)
+
+
+def _selection(venues: list[str] | None, years: list[int] | None) -> Selection:
+    try:
+        names = tuple(canonical_venue(v) for v in venues or ())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--venue") from None
+    return Selection(venues=names, years=tuple(years or ()))
+
+
+def _settings(mirror: str | None, rate: float, timeout: float, attempts: int) -> FetchSettings:
+    return FetchSettings(mirror=mirror or None, rate=rate, read_timeout=timeout, attempts=attempts)
+
+
+def _limits(workers: int | None, seconds: float, memory_mb: int) -> Limits:
+    return Limits(workers=workers or Limits().workers, seconds=seconds, memory_mb=memory_mb)
+
+
+@contextmanager
+def _store(db: Path, command: str, args: dict[str, object]) -> Iterator[Store]:
+    """Open the store, record the run, and turn any expected failure into one line + exit 1."""
+    try:
+        store = Store(db)
+    except Exception as exc:
+        _fail(exc)
+    run_id = store.start_run(command, args)
+    try:
+        yield store
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        store.finish_run(run_id, "interrupted")
+        raise
+    except Exception as exc:
+        store.finish_run(run_id, f"error: {exc}")
+        _fail(exc)
+    else:
+        store.finish_run(run_id, "ok")
+    finally:
+        store.close()
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def collect(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
+    timeout: TimeoutOpt = 30.0,
+    attempts: AttemptsOpt = 5,
+) -> None:
+    """Read the venues' listing pages and store their papers."""
+    with _store(db, "collect", locals()) as store:
+        pipeline.collect_selection(
+            store, _settings(mirror, rate, timeout, attempts), _selection(venue, year), _say
+        )
+
+
+@app.command()
+def fetch(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
+    timeout: TimeoutOpt = 30.0,
+    attempts: AttemptsOpt = 5,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Also retry documents that failed before.")
+    ] = False,
+) -> None:
+    """Download the PDFs of collected papers (already fetched ones are skipped)."""
+    with _store(db, "fetch", locals()) as store:
+        pipeline.fetch_selection(
+            store,
+            _settings(mirror, rate, timeout, attempts),
+            _selection(venue, year),
+            _say,
+            retry_failed,
+        )
+
+
+@app.command()
+def extract(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    workers: WorkersOpt = None,
+    pdf_seconds: PdfSecondsOpt = 120.0,
+    pdf_memory_mb: PdfMemoryOpt = 2048,
+) -> None:
+    """Extract the text of fetched PDFs, each in a sandboxed worker process."""
+    with _store(db, "extract", locals()) as store:
+        pipeline.extract_selection(
+            store, _selection(venue, year), _limits(workers, pdf_seconds, pdf_memory_mb), _say
+        )
+
+
+@app.command()
+def detect(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    method: MethodOpt = SUBSTRING_2019,
+) -> None:
+    """Decide per paper which frameworks it names, keeping every hit as evidence."""
+    with _store(db, "detect", locals()) as store:
+        pipeline.detect_selection(store, _selection(venue, year), method, _say)
+
+
+@app.command()
+def aggregate(db: DbOpt = DEFAULT_DB, method: MethodOpt = SUBSTRING_2019) -> None:
+    """Count papers and compute shares with 95% intervals per venue and year."""
+    with _store(db, "aggregate", locals()) as store:
+        pipeline.aggregate(store, method, _say)
+
+
+@app.command()
+def report(
+    db: DbOpt = DEFAULT_DB, out: ReportDirOpt = Path("report"), method: MethodOpt = SUBSTRING_2019
+) -> None:
+    """Write the self-contained HTML report (and chart images) to --out."""
+    with _store(db, "report", locals()) as store:
+        pipeline.report(store, out, method, _say)
+
+
+@app.command()
+def run(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
+    timeout: TimeoutOpt = 30.0,
+    attempts: AttemptsOpt = 5,
+    workers: WorkersOpt = None,
+    pdf_seconds: PdfSecondsOpt = 120.0,
+    pdf_memory_mb: PdfMemoryOpt = 2048,
+    method: MethodOpt = SUBSTRING_2019,
+    out: ReportDirOpt = Path("report"),
+) -> None:
+    """collect, fetch, extract, detect, aggregate and report in one go."""
+    options = pipeline.RunOptions(
+        selection=_selection(venue, year),
+        fetch=_settings(mirror, rate, timeout, attempts),
+        limits=_limits(workers, pdf_seconds, pdf_memory_mb),
+        method=method,
+        report_dir=out,
+    )
+    with _store(db, "run", locals()) as store:
+        pipeline.run(store, options, _say)
+
+
+@app.command("export")
+def export_cmd(
+    table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Export papers, verdicts or shares as CSV or JSON (columns in the README)."""
+    with _store(db, "export", {"table": table, "format": fmt}) as store:
+        selection = _selection(venue, year)
+        if output is None:
+            export(store, table, fmt, sys.stdout, selection)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = export(store, table, fmt, out, selection)
+            _say(f"export: {count} {table} rows to {output}")
+
+
+@app.command()
+def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB) -> None:
+    """Papers per venue-year and the state of their PDFs and texts."""
+    from rich.table import Table
+
+    with _store(db, "status", locals()) as store:
+        table = Table(
+            "venue",
+            "year",
+            "listed",
+            "pending",
+            "fetched",
+            "failed",
+            "skipped",
+            "text ok",
+            "no text",
+            "text failed",
+        )
+        for c in store.status_counts(_selection(venue, year)):
+            table.add_row(
+                c.venue,
+                str(c.year),
+                *(
+                    str(v)
+                    for v in (
+                        c.listed,
+                        c.pending,
+                        c.fetched,
+                        c.failed,
+                        c.skipped,
+                        c.text_ok,
+                        c.no_text,
+                        c.text_failed,
+                    )
+                ),
+            )
+        console.print(table)
+
+
+@app.command()
+def venues(venue: VenueOpt = None, year: YearOpt = None) -> None:
+    """Every supported venue-year with its source and listing URL(s)."""
+    selection = _selection(venue, year)
+    for target in venue_years(selection.venues, selection.years):
+        typer.echo(f"{target.venue}\t{target.year}\t{target.source.name}\t{' '.join(target.urls)}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the sample and results.")] = Path(
+        "fwcensus-demo"
+    ),
+) -> None:
+    """Build a sample mirror, serve it on 127.0.0.1 and run the whole pipeline against it."""
+    from fwcensus.demo.run import run_demo
+
+    try:
+        result = run_demo(out, _say)
+    except Exception as exc:
+        _fail(exc)
+    _say(f"\n[bold green]Report:[/bold green] {result.report.index.resolve()}")
+
+
+@mirror_app.command("serve")
+def mirror_serve(
+    root: Annotated[Path, typer.Argument(help="Folder laid out as HOST/PATH.")],
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="0 picks a free port.")] = 8000,
+    faults: Annotated[
+        str | None, typer.Option("--faults", help="Fault SPEC (see fwcensus.mirror.faults).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--faults-seed")] = 0,
+) -> None:
+    """Serve a mirror folder: GET /HOST/PATH?Q answers the file HOST/PATH@Q."""
+    from fwcensus.mirror.faults import parse_faults
+    from fwcensus.mirror.server import serve
+
+    if not root.is_dir():
+        raise typer.BadParameter(f"{root} is not a folder", param_hint="ROOT")
+    try:
+        plan = parse_faults(faults, seed) if faults else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--faults") from None
+    serve(root, host, port, plan)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,103 @@
+"""The library API behind the CLI: each stage as a function over the store, and ``run`` chaining
+them. Every stage reads its input from the store and writes its output back, so any stage can
+be re-run alone and a killed run resumes where it stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.detect.stage import detect_papers
+from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
+from fwcensus.extract.pool import Limits
+from fwcensus.extract.stage import extract_texts
+from fwcensus.fetch.client import FetchSettings, HttpClient
+from fwcensus.fetch.documents import fetch_documents
+from fwcensus.models import Selection
+from fwcensus.report.html import ReportFiles, write_report
+from fwcensus.sources.collect import CollectSummary, collect
+from fwcensus.sources.registry import venue_years
+from fwcensus.store import Store
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    selection: Selection
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    limits: Limits = field(default_factory=Limits)
+    method: str = SUBSTRING_2019
+    report_dir: Path = Path("report")
+    retry_failed: bool = False
+
+
+def collect_selection(
+    store: Store, settings: FetchSettings, selection: Selection, say: Say
+) -> list[CollectSummary]:
+    targets = venue_years(selection.venues, selection.years)
+    if not targets:
+        raise ValueError(
+            f"no supported venue-year matches venues {list(selection.venues) or 'all'}"
+            f" and years {list(selection.years) or 'all'}"
+        )
+    summaries = []
+    with HttpClient(settings) as client:
+        for target in targets:
+            summary = collect(store, client, target.venue, target.year)
+            say(
+                f"collect {summary.venue} {summary.year}: {summary.papers} papers from"
+                f" {summary.pages} listing page(s) ({summary.new} new, {summary.updated} updated)"
+            )
+            summaries.append(summary)
+    return summaries
+
+
+def fetch_selection(
+    store: Store, settings: FetchSettings, selection: Selection, say: Say, retry_failed: bool
+) -> None:
+    with HttpClient(settings) as client:
+        summary = fetch_documents(store, client, selection, retry_failed=retry_failed)
+    say(
+        f"fetch: {summary.fetched} fetched, {summary.failed} failed, {summary.skipped} skipped,"
+        f" {summary.already} already fetched before"
+    )
+
+
+def extract_selection(store: Store, selection: Selection, limits: Limits, say: Say) -> None:
+    summary = extract_texts(store, selection, limits)
+    say(
+        f"extract: {summary.ok} with text, {summary.no_text} without text layer,"
+        f" {summary.failed} failed"
+    )
+
+
+def detect_selection(store: Store, selection: Selection, method: str, say: Say) -> None:
+    summary = detect_papers(store, selection, method)
+    say(
+        f"detect ({summary.method}): {summary.papers} papers judged,"
+        f" {summary.with_verdicts} name a framework"
+    )
+
+
+def aggregate(store: Store, method: str, say: Say) -> None:
+    rows = aggregate_shares(store, method)
+    say(f"aggregate ({method}): {len(rows)} venue-years")
+
+
+def report(store: Store, out_dir: Path, method: str, say: Say) -> ReportFiles:
+    files = write_report(store, out_dir, method)
+    say(f"report: {files.index}")
+    return files
+
+
+def run(store: Store, options: RunOptions, say: Say) -> ReportFiles:
+    """collect -> fetch -> extract -> detect -> aggregate -> report for one selection."""
+    collect_selection(store, options.fetch, options.selection, say)
+    fetch_selection(store, options.fetch, options.selection, say, options.retry_failed)
+    extract_selection(store, options.selection, options.limits, say)
+    detect_selection(store, options.selection, options.method, say)
+    aggregate(store, options.method, say)
+    return report(store, options.report_dir, options.method, say)

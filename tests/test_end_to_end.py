@@ -1,0 +1,243 @@
+"""The pipeline as users run it: the CLI in a subprocess, against a mirror on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_paper_pdf, write_cvf_year
+from fwcensus.mirror.urls import file_for_url
+from fwcensus.store import Store
+
+from conftest import Serve
+from study2019 import build_cvpr2019_mirror, shared_dir
+
+PDF_TEMPLATE = b"%%PDF-1.4\n%% paper %d\n" + b"0" * 4000 + b"\n%%%%EOF\n"
+
+
+def fwcensus(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "fwcensus", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"fwcensus {args} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def expected_from_truth(truth: dict) -> dict[tuple[str, int], dict[str, int]]:
+    """Per venue-year counts computed from the sample's own ground truth only."""
+    out: dict[tuple[str, int], Counter] = {}
+    for paper in truth["papers"]:
+        c = out.setdefault((paper["venue"], paper["year"]), Counter())
+        c["listed"] += 1
+        c["fetched"] += paper["expect_fetch"] == "fetched"
+        has_text = paper["expect_text"] == "ok"
+        c["with_text"] += has_text
+        pt = has_text and paper["names_pytorch"]
+        tf = has_text and paper["names_tensorflow"]
+        c["pytorch"] += pt
+        c["tensorflow"] += tf
+        c["both"] += pt and tf
+        c["neither"] += has_text and not pt and not tf
+    return {key: dict(counter) for key, counter in out.items()}
+
+
+class _TableReader(HTMLParser):
+    """Reads the rows of the report's #shares table as a person sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in_table = self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and ("id", "shares") in attrs:
+            self._in_table = True
+        elif self._in_table and tag == "tr":
+            self.rows.append([])
+        elif self._in_table and tag == "td":
+            self._in_cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._in_table = False
+        elif tag == "td":
+            self._in_cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.rows[-1][-1] += data.strip()
+
+
+def test_demo_report_matches_the_samples_ground_truth(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = fwcensus("demo", "--out", out)
+    assert "Report:" in result.stderr
+    truth = json.loads((out / "truth.json").read_text())
+    expected = expected_from_truth(truth)
+    assert any(p["broken"] for p in truth["papers"])
+
+    shares = json.loads(
+        fwcensus("export", "shares", "--format", "json", "--db", out / "fwcensus.db").stdout
+    )
+    got = {(r["venue"], r["year"]): {k: r[k] for k in expected[(r["venue"], r["year"])]}
+           for r in shares}  # fmt: skip
+    assert got == expected
+
+    reader = _TableReader()
+    reader.feed((out / "report" / "index.html").read_text())
+    table = {(row[0], int(row[1])): row for row in reader.rows if row}
+    assert set(table) == set(expected)
+    for key, counts in expected.items():
+        row = table[key]
+        order = ("listed", "fetched", "with_text", "pytorch", "tensorflow", "both", "neither")
+        assert [int(v) for v in row[2:9]] == [counts[k] for k in order], key
+        pt_only = counts["pytorch"] - counts["both"]
+        tf_only = counts["tensorflow"] - counts["both"]
+        if pt_only + tf_only:
+            assert row[11] == f"{100 * pt_only / (pt_only + tf_only):.1f}%"
+    assert (out / "report" / "pytorch-share.svg").read_text().lstrip().startswith("<svg")
+
+    # A second run finds the store complete: nothing is duplicated, nothing fetched again.
+    again = fwcensus("demo", "--out", out)
+    assert "0 fetched" in again.stderr and "0 new" in again.stderr
+    with Store(out / "fwcensus.db") as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == len(
+            truth["papers"]
+        )
+
+
+def _pdf_mirror(root: Path, n: int) -> list[str]:
+    entries = [CvfEntry(f"Paper {i}", ("Ada Lovelace",), f"Lovelace_Paper_{i}_CVPR_2024_paper")
+               for i in range(n)]  # fmt: skip
+    urls = write_cvf_year(root, "CVPR", 2024, entries)
+    for i, url in enumerate(urls):
+        write_cvf_paper_pdf(root, url, PDF_TEMPLATE % i)
+    return urls
+
+
+def _fetched(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute(
+                "SELECT COUNT(*) FROM documents WHERE status = 'fetched'"
+            ).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_kill_9_during_fetch_then_rerun_loses_and_duplicates_nothing(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = tmp_path / "mirror"
+    urls = _pdf_mirror(root, 40)
+    server = serve(root, "delay:0.05@*.pdf")  # keeps a download in flight most of the time
+    db = tmp_path / "fwcensus.db"
+    fwcensus("collect", "--venue", "CVPR", "--year", "2024", "--db", db, "--mirror", server.url,
+             "--rate", "0")  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fwcensus", "fetch", "--db", str(db), "--mirror", server.url,
+         "--rate", "0"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while _fetched(db) < 10 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling the store for progress, not waiting out a race
+    assert proc.poll() is None, "fetch finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    with Store(db) as store:
+        assert store.integrity_ok()
+        done_before = _fetched(db)
+        assert 10 <= done_before < 40
+    fwcensus("fetch", "--db", db, "--mirror", server.url, "--rate", "0")
+    with Store(db) as store:
+        rows = store.conn.execute(
+            "SELECT d.url, d.status, d.sha256 FROM documents d JOIN papers p ON p.id = d.paper_id"
+        ).fetchall()
+        assert sorted(r[0] for r in rows) == sorted(urls)  # every paper once, none lost
+        assert {r[1] for r in rows} == {"fetched"}
+        for i, url in enumerate(urls):
+            sha = next(r[2] for r in rows if r[0] == url)
+            assert store.blobs.read_bytes(sha) == PDF_TEMPLATE % i
+        assert not list(store.blobs.tmp.iterdir())
+    pdf_requests = [r for r in server.requests if r.endswith(".pdf")]
+    assert len(pdf_requests) <= 40 + 2  # at most the in-flight downloads were repeated
+
+
+def test_changed_listing_structure_fails_the_command_with_one_line(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = tmp_path / "mirror"
+    real = (shared_dir() / "fixtures-real/cvf/CVPR2024_day-all.first6.html").read_bytes()
+    url = "https://openaccess.thecvf.com/CVPR2024?day=all"
+    path = file_for_url(root, url)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(real.replace(b'<dt class="ptitle">', b'<dt class="title">'))
+    server = serve(root)
+    result = fwcensus("collect", "--venue", "cvpr", "--year", "2024", "--db", tmp_path / "x.db",
+                      "--mirror", server.url, "--rate", "0", check=False)  # fmt: skip
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: listing https://openaccess.thecvf.com/CVPR2024?day=all")
+    assert "ptitle" in lines[0]
+
+
+def test_recorded_cvpr_2024_listing_is_collected_with_titles_and_pdf_urls(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = tmp_path / "mirror"
+    url = "https://openaccess.thecvf.com/CVPR2024?day=all"
+    path = file_for_url(root, url)
+    path.parent.mkdir(parents=True)
+    path.write_bytes((shared_dir() / "fixtures-real/cvf/CVPR2024_day-all.first6.html").read_bytes())
+    server = serve(root)
+    db = tmp_path / "x.db"
+    fwcensus("collect", "--venue", "CVPR", "--year", "2024", "--db", db, "--mirror", server.url)
+    papers = json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
+    assert len(papers) == 6
+    assert papers[1]["title"] == "Seeing the World through Your Eyes"
+    assert papers[1]["pdf_url"] == (
+        "https://openaccess.thecvf.com/content/CVPR2024/papers/"
+        "Alzayer_Seeing_the_World_through_Your_Eyes_CVPR_2024_paper.pdf"
+    )
+    assert papers[1]["arxiv_id"] == "2306.09348"
+
+
+def test_full_size_cvpr_2019_run_collects_all_1294_papers(tmp_path: Path, serve: Serve) -> None:
+    root = tmp_path / "mirror"
+    expected = build_cvpr2019_mirror(root, with_pdfs=True)
+    assert len(expected) == 1294
+    server = serve(root)
+    db = tmp_path / "fwcensus.db"
+    fwcensus("run", "--venue", "CVPR", "--year", "2019", "--mirror", server.url, "--rate", "0",
+             "--db", db, "--out", tmp_path / "report")  # fmt: skip
+    papers = json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
+    assert len(papers) == 1294
+    assert Counter((p["title"], p["pdf_url"]) for p in papers) == Counter(expected)
+    assert {p["doc_status"] for p in papers} == {"fetched"}
+    [share] = json.loads(fwcensus("export", "shares", "--format", "json", "--db", db).stdout)
+    assert (share["venue"], share["year"], share["listed"], share["with_text"]) == (
+        "CVPR",
+        2019,
+        1294,
+        1294,
+    )
