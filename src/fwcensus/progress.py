@@ -13,7 +13,6 @@ from rich.progress import (
     ProgressColumn,
     Task,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.text import Text
@@ -43,7 +42,6 @@ def progress_bar(description: str, total: int, unit: str) -> Iterator[Callable[[
         BarColumn(),
         MofNCompleteColumn(),
         RateColumn(unit),
-        TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
         TextColumn("{task.fields[note]}", style="dim"),

@@ -202,6 +202,15 @@ def _month(venue: str, year: int) -> str:
     return "December" if year in (2013, 2015) else "October"
 
 
+def _file_links(venue: str, year: int, entry: CvfEntry) -> list[str]:
+    base = _content_dir(venue, year)
+    links = [f'[<a href="{base}/papers/{entry.slug}.pdf">pdf</a>]\n']
+    if entry.has_supp:
+        supp = _supp_stem(venue, year, entry.slug)
+        links.append(f'[<a href="{base}/supplemental/{supp}.pdf">supp</a>]\n')
+    return links
+
+
 def _entry_2021(venue: str, year: int, entry: CvfEntry, index: int) -> str:
     base = _content_dir(venue, year)
     forms = []
@@ -215,10 +224,7 @@ def _entry_2021(venue: str, year: int, entry: CvfEntry, index: int) -> str:
             f"{_text(author)}</a>{comma}\n"
             "</form>\n"
         )
-    links = [f'[<a href="{base}/papers/{entry.slug}.pdf">pdf</a>]\n']
-    if entry.has_supp:
-        supp = _supp_stem(venue, year, entry.slug)
-        links.append(f'[<a href="{base}/supplemental/{supp}.pdf">supp</a>]\n')
+    links = _file_links(venue, year, entry)
     if entry.arxiv_id:
         links.append(f'[<a href="http://arxiv.org/abs/{_attr(entry.arxiv_id)}">arXiv</a>]\n')
     key, fields = _bibtex_fields(venue, year, entry)
@@ -252,10 +258,7 @@ def _entry_2020(venue: str, year: int, entry: CvfEntry, index: int) -> str:
             f'<a href="#" onclick="document.getElementById(\'{form_id}\').submit();">'
             f"{_text(shown)}</a>{comma}</form>\n"
         )
-    links = [f'[<a href="{base}/papers/{entry.slug}.pdf">pdf</a>]\n']
-    if entry.has_supp:
-        supp = _supp_stem(venue, year, entry.slug)
-        links.append(f'[<a href="{base}/supplemental/{supp}.pdf">supp</a>]\n')
+    links = _file_links(venue, year, entry)
     key, fields = _bibtex_fields(venue, year, entry)
     bibtex = f"@InProceedings{{{key},<br>" + ",<br>".join(
         f"{name} = {{{_text(value)}}}" for name, value in fields

@@ -31,15 +31,15 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
         ]
     )
     base = alt.Chart(data).encode(
-        x=alt.X("year:O", title="Year"),
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        # Venues of one year sit side by side so their intervals do not hide each other.
+        xOffset=alt.XOffset("venue:N"),
         color=alt.Color("venue:N", title="Venue"),
     )
+    y_title = "PyTorch share of PyTorch + TensorFlow papers"
     line = base.mark_line(point=True).encode(
         y=alt.Y(
-            "share:Q",
-            title="PyTorch share of PyTorch + TensorFlow papers",
-            scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format="%"),
+            "share:Q", title=y_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
         ),
         tooltip=[
             alt.Tooltip("venue:N"),
@@ -51,7 +51,7 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
             alt.Tooltip("tensorflow_only:Q", title="TensorFlow only"),
         ],
     )
-    bars = base.mark_errorbar(ticks=True).encode(y="ci_low:Q", y2="ci_high:Q")
+    bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q")
     return (bars + line).properties(
         width=640, height=360, title="PyTorch share among papers naming exactly one framework"
     )
