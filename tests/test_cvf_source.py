@@ -85,10 +85,21 @@ def test_changed_structure_is_a_one_line_error_naming_url_and_what_is_missing() 
     assert "\n" not in message
     assert message.startswith(URL_2024) and "ptitle" in message
     no_pdf = real_listing().replace(b">pdf</a>", b">paper</a>")
-    with pytest.raises(ListingError, match=r"entry 1 .*has no \[pdf\] link"):
+    with pytest.raises(ListingError, match=r"no paper entry has a \[pdf\] link"):
         parse(no_pdf, URL_2024)
     with pytest.raises(ListingError, match="no <div id=content>"):
         parse(b"<html><body>Service unavailable</body></html>", URL_2024)
+
+
+def test_an_entry_without_pdf_link_is_kept_and_marked(store: Store) -> None:
+    one_without = real_listing().replace(b">pdf</a>", b">paper</a>", 1)
+    page = parse(one_without, URL_2024)
+    assert [p.pdf_url is None for p in page.papers] == [True] + [False] * 5
+    store.upsert_papers(page.papers, URL_2024)
+    rows = store.paper_rows(Selection())
+    assert rows[0]["doc_status"] == "skipped"
+    assert rows[0]["doc_error"] == "no PDF link in the listing"
+    assert {r["doc_status"] for r in rows[1:]} == {"pending"}
 
 
 def _mirror_with(tmp_path: Path, url: str, body: bytes) -> Path:

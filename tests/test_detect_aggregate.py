@@ -52,8 +52,8 @@ def test_wilson_of_nothing_is_none() -> None:
 
 
 def test_share_counts_only_papers_naming_exactly_one() -> None:
-    counts = {"venue": "CVPR", "year": 2019, "listed": 10, "fetched": 9, "with_text": 8,
-              "pytorch": 5, "tensorflow": 4, "both": 2, "neither": 1}  # fmt: skip
+    counts = {"venue": "CVPR", "year": 2019, "track": "main", "listed": 10, "fetched": 9,
+              "with_text": 8, "pytorch": 5, "tensorflow": 4, "both": 2, "neither": 1}  # fmt: skip
     row = share_row(counts, METHOD)
     assert (row.pytorch_only, row.tensorflow_only) == (3, 2)
     assert row.share == pytest.approx(3 / 5)

@@ -18,7 +18,7 @@ from fwcensus.fetch.client import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import console
 from fwcensus.report.export import TABLES, export
-from fwcensus.sources.registry import canonical_venue, venue_years
+from fwcensus.sources.registry import ALL, canonical_venue, venue_years
 from fwcensus.store import DEFAULT_DB, Store
 
 app = typer.Typer(
@@ -69,7 +69,18 @@ def _selection(venues: list[str] | None, years: list[int] | None) -> Selection:
         names = tuple(canonical_venue(v) for v in venues or ())
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--venue") from None
+    if ALL in names:
+        names = ()
     return Selection(venues=names, years=tuple(years or ()))
+
+
+def _network_selection(venues: list[str] | None, years: list[int] | None) -> Selection:
+    """Commands that go to the network collect nothing unasked: a venue (or ``all``) is named."""
+    if not venues:
+        raise typer.BadParameter(
+            "name a venue (e.g. --venue CVPR) or --venue all", param_hint="--venue"
+        )
+    return _selection(venues, years)
 
 
 def _settings(mirror: str | None, rate: float, timeout: float, attempts: int) -> FetchSettings:
@@ -120,7 +131,7 @@ def collect(
     """Read the venues' listing pages and store their papers."""
     with _store(db, "collect", locals()) as store:
         pipeline.collect_selection(
-            store, _settings(mirror, rate, timeout, attempts), _selection(venue, year), _say
+            store, _settings(mirror, rate, timeout, attempts), _network_selection(venue, year), _say
         )
 
 
@@ -209,7 +220,7 @@ def run(
 ) -> None:
     """collect, fetch, extract, detect, aggregate and report in one go."""
     options = pipeline.RunOptions(
-        selection=_selection(venue, year),
+        selection=_network_selection(venue, year),
         fetch=_settings(mirror, rate, timeout, attempts),
         limits=_limits(workers, pdf_seconds, pdf_memory_mb),
         method=method,

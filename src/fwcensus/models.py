@@ -38,10 +38,13 @@ class Paper:
     year: int
     title: str
     authors: tuple[str, ...]
-    pdf_url: str
+    pdf_url: str | None  # None: the listing gives no PDF; the paper is kept and marked
     page_url: str | None = None
-    arxiv_id: str | None = None
-    track: str = "main"
+    arxiv_id: str | None = None  # bare id without version, e.g. "2306.09348"
+    doi: str | None = None
+    track: str = "main"  # "main", or a track counted apart: "findings", "datasets-benchmarks"
+    presentation: str | None = None  # "oral", "spotlight", "poster" where the venue says
+    code_urls: tuple[str, ...] = ()  # code links the source itself gives
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class ShareRow:
 
     venue: str
     year: int
+    track: str
     method: str
     listed: int
     fetched: int
@@ -127,6 +131,11 @@ class ShareRow:
     share: float | None  # PyTorch / (PyTorch-only + TensorFlow-only); None when no paper names one
     ci_low: float | None
     ci_high: float | None
+
+    @property
+    def label(self) -> str:
+        """The venue as charts and tables name it: "ACL", or "ACL findings" for a side track."""
+        return self.venue if self.track == "main" else f"{self.venue} {self.track}"
 
     @property
     def pytorch_only(self) -> int:

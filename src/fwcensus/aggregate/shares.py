@@ -25,6 +25,7 @@ def share_row(counts: dict[str, int | str], method: str) -> ShareRow:
     return ShareRow(
         venue=str(counts["venue"]),
         year=int(counts["year"]),
+        track=str(counts["track"]),
         method=method,
         listed=int(counts["listed"]),
         fetched=int(counts["fetched"]),

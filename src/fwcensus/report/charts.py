@@ -18,7 +18,7 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
     data = alt.Data(
         values=[
             {
-                "venue": r.venue,
+                "venue": r.label,
                 "year": r.year,
                 "share": r.share,
                 "ci_low": r.ci_low,

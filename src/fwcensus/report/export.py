@@ -15,14 +15,15 @@ from fwcensus.store import Store
 PAPER_COLUMNS = (
     "paper_id", "source", "source_id", "venue", "year", "track", "title", "authors",
     "page_url", "pdf_url", "arxiv_id", "doc_status", "doc_error", "http_status", "attempts",
-    "pdf_sha256", "pdf_bytes", "text_status", "text_error", "pages", "chars",
+    "pdf_sha256", "pdf_bytes", "text_status", "text_error", "pages", "chars", "doi",
+    "presentation", "code_urls", "work_id",
 )  # fmt: skip
 VERDICT_COLUMNS = (
     "paper_id", "venue", "year", "title", "method", "framework", "role", "confidence",
     "hits", "pages", "first_page", "first_snippet", "rules",
 )  # fmt: skip
 SHARE_COLUMNS = (
-    "venue", "year", "method", "definition", "listed", "fetched", "with_text", "pytorch",
+    "venue", "year", "track", "method", "definition", "listed", "fetched", "with_text", "pytorch",
     "tensorflow", "both", "neither", "pytorch_only", "tensorflow_only", "share", "ci_low",
     "ci_high",
 )  # fmt: skip

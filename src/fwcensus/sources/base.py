@@ -6,8 +6,9 @@ collect stage fetches what they ask for and hands them the bodies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from fwcensus.models import Paper
 
@@ -26,19 +27,34 @@ class ListingRequest:
     url: str
     venue: str
     year: int
+    # Pages of one paginated query share a chain; collect checks each chain for repeated
+    # pages and, when the source states a total, for a query that stopped early.
+    chain: str = ""
+    # Whatever the parser needs to read the answer (offset, track, volume…), as Scrapy's meta.
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
 class ListingPage:
     papers: tuple[Paper, ...]
     follow: tuple[ListingRequest, ...] = ()
+    # Ids of every record on the page, accepted or not (notes, arXiv entries, XML papers), and
+    # the total the source says its query has: used to prove pagination complete.
+    record_ids: tuple[str, ...] = ()
+    total: int | None = None
 
 
 class Source(Protocol):
     name: str
 
-    def venue_years(self) -> dict[str, tuple[int, ...]]: ...
+    def venue_years(self) -> Mapping[str, tuple[int, ...]]:
+        """Venue -> years this source lists; the registry asks sources in priority order."""
+        ...
 
     def start_requests(self, venue: str, year: int) -> list[ListingRequest]: ...
 
     def parse(self, request: ListingRequest, body: bytes, final_url: str) -> ListingPage: ...
+
+    def official_url(self, venue: str, year: int) -> str:
+        """The human-facing page of the venue-year's proceedings, for `fwcensus venues`."""
+        ...

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.cvf_years import VENUE_YEARS, listing_urls
+from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
 
 ARXIV_ABS = re.compile(r"arxiv\.org/abs/([^/?#]+?)(?:v\d+)?$")
 DAY_LINK = re.compile(r"[?&]day=([\w-]+)")
@@ -30,6 +30,9 @@ class CvfSource:
     def start_requests(self, venue: str, year: int) -> list[ListingRequest]:
         return [ListingRequest(url, venue, year) for url in listing_urls(venue, year)]
 
+    def official_url(self, venue: str, year: int) -> str:
+        return f"{BASE_URL}/{venue}{year}"
+
     def parse(self, request: ListingRequest, body: bytes, final_url: str) -> ListingPage:
         soup = BeautifulSoup(body, "html.parser")
         content = soup.find("div", id="content")
@@ -40,6 +43,8 @@ class CvfSource:
             papers = tuple(
                 _paper(request, final_url, dt, index) for index, dt in enumerate(titles, 1)
             )
+            if all(paper.pdf_url is None for paper in papers):
+                raise ListingError(final_url, "no paper entry has a [pdf] link")
             return ListingPage(papers=papers)
         follow = _day_pages(request, final_url, content)
         if follow:
@@ -65,8 +70,6 @@ def _paper(request: ListingRequest, base: str, dt: Tag, index: int) -> Paper:
             pdf_url = urljoin(base, href)
         elif label == "arxiv" and (match := ARXIV_ABS.search(href)):
             arxiv_id = match.group(1)
-    if pdf_url is None:
-        raise ListingError(base, f"paper entry {index} ({title!r}) has no [pdf] link")
     return Paper(
         source="cvf",
         source_id=_slug(page_url),

@@ -1,4 +1,8 @@
-"""Which source lists which venue-year."""
+"""Which source lists which venue-year.
+
+A venue can move between sources over the years (ECCV 2018 is on CVF Open Access, later years
+on ecva.net), so the registry maps venue-years, asking the sources in priority order.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from fwcensus.sources.base import Source
 from fwcensus.sources.cvf import CvfSource
 
 SOURCES: tuple[Source, ...] = (CvfSource(),)
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -16,36 +21,45 @@ class VenueYear:
     year: int
     source: Source
     urls: tuple[str, ...]
+    official_url: str
 
 
-def source_for(venue: str) -> Source:
+def _table() -> dict[tuple[str, int], Source]:
+    table: dict[tuple[str, int], Source] = {}
     for source in SOURCES:
-        if venue in source.venue_years():
-            return source
-    known = ", ".join(sorted(v for s in SOURCES for v in s.venue_years()))
-    raise ValueError(f"unknown venue {venue!r}; supported: {known}")
+        for venue, years in source.venue_years().items():
+            for year in years:
+                table.setdefault((venue, year), source)
+    return table
+
+
+def known_venues() -> list[str]:
+    return sorted({venue for venue, _ in _table()})
+
+
+def source_for(venue: str, year: int) -> Source:
+    source = _table().get((venue, year))
+    if source is None:
+        raise ValueError(f"no source lists {venue} {year}; see `fwcensus venues`")
+    return source
 
 
 def canonical_venue(name: str) -> str:
-    """Venue names are matched case-insensitively: ``cvpr`` is ``CVPR``."""
-    for source in SOURCES:
-        for venue in source.venue_years():
-            if venue.lower() == name.lower():
-                return venue
-    source_for(name)  # raises with the list of supported venues
-    return name
+    """Venue names are matched case-insensitively: ``cvpr`` is ``CVPR``; ``all`` stays."""
+    if name.lower() == ALL:
+        return ALL
+    for venue in known_venues():
+        if venue.lower() == name.lower():
+            return venue
+    raise ValueError(f"unknown venue {name!r}; supported: {', '.join(known_venues())}, all")
 
 
 def venue_years(venues: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[VenueYear]:
-    """Every supported venue-year matching the filters (empty filter = all)."""
+    """Every supported venue-year matching the filters (empty filter or ``all`` = every one)."""
+    every_venue = not venues or ALL in venues
     out = []
-    for source in SOURCES:
-        for venue, supported in source.venue_years().items():
-            if venues and venue not in venues:
-                continue
-            for year in supported:
-                if years and year not in years:
-                    continue
-                urls = tuple(r.url for r in source.start_requests(venue, year))
-                out.append(VenueYear(venue, year, source, urls))
+    for (venue, year), source in sorted(_table().items()):
+        if (every_venue or venue in venues) and (not years or year in years):
+            urls = tuple(r.url for r in source.start_requests(venue, year))
+            out.append(VenueYear(venue, year, source, urls, source.official_url(venue, year)))
     return out

@@ -164,71 +164,51 @@ class Store:
         )
 
     def upsert_papers(self, papers: Iterable[Paper], listing_url: str) -> UpsertCounts:
-        """Insert new papers and refresh known ones; each paper gets one pending PDF document.
+        """Insert new papers and refresh known ones; each paper gets one PDF document.
 
         A paper whose PDF URL changed has its document reset to pending, so the new file is
-        fetched; an unchanged paper keeps its document state.
+        fetched; an unchanged paper keeps its document state. A paper listed without a PDF
+        is kept, its document marked skipped with the reason.
         """
         new = updated = unchanged = 0
         stamp = now()
         with self.transaction() as tx:
             for paper in papers:
+                values = _paper_values(paper)
                 row = tx.execute(
-                    "SELECT id, title, authors, page_url, pdf_url, arxiv_id, venue, year, track"
-                    " FROM papers WHERE source = ? AND source_id = ?",
+                    f"SELECT id, {', '.join(_PAPER_FIELDS)} FROM papers"
+                    " WHERE source = ? AND source_id = ?",
                     (paper.source, paper.source_id),
                 ).fetchone()
-                values = (
-                    paper.venue,
-                    paper.year,
-                    paper.track,
-                    paper.title,
-                    json.dumps(list(paper.authors), ensure_ascii=False),
-                    paper.page_url,
-                    paper.pdf_url,
-                    paper.arxiv_id,
-                )
                 if row is None:
                     cur = tx.execute(
-                        "INSERT INTO papers (venue, year, track, title, authors, page_url, pdf_url,"
-                        " arxiv_id, source, source_id, listing_url, first_seen, last_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO papers ({', '.join(_PAPER_FIELDS)}, source, source_id,"
+                        " listing_url, first_seen, last_seen)"
+                        f" VALUES ({', '.join('?' for _ in _PAPER_FIELDS)}, ?, ?, ?, ?, ?)",
                         (*values, paper.source, paper.source_id, listing_url, stamp, stamp),
                     )
                     tx.execute(
-                        "INSERT INTO documents (paper_id, kind, url, updated_at)"
-                        " VALUES (?, 'pdf', ?, ?)",
-                        (cur.lastrowid, paper.pdf_url, stamp),
+                        "INSERT INTO documents (paper_id, kind, url, status, error, updated_at)"
+                        " VALUES (?, 'pdf', ?, ?, ?, ?)",
+                        (cur.lastrowid, paper.pdf_url, *_document_state(paper), stamp),
                     )
                     new += 1
                     continue
-                old = (
-                    row["venue"],
-                    row["year"],
-                    row["track"],
-                    row["title"],
-                    row["authors"],
-                    row["page_url"],
-                    row["pdf_url"],
-                    row["arxiv_id"],
-                )
                 tx.execute(
-                    "UPDATE papers SET venue = ?, year = ?, track = ?, title = ?, authors = ?,"
-                    " page_url = ?, pdf_url = ?, arxiv_id = ?, listing_url = ?, last_seen = ?"
-                    " WHERE id = ?",
+                    f"UPDATE papers SET {', '.join(f'{f} = ?' for f in _PAPER_FIELDS)},"
+                    " listing_url = ?, last_seen = ? WHERE id = ?",
                     (*values, listing_url, stamp, row["id"]),
                 )
-                if old == values:
+                if tuple(row[f] for f in _PAPER_FIELDS) == values:
                     unchanged += 1
                     continue
                 updated += 1
                 if row["pdf_url"] != paper.pdf_url:
                     tx.execute(
-                        "UPDATE documents SET url = ?, status = 'pending', sha256 = NULL,"
-                        " size = NULL, content_type = NULL, final_url = NULL, error = NULL,"
-                        " attempts = 0, last_status = NULL, updated_at = ?"
-                        " WHERE paper_id = ? AND kind = 'pdf'",
-                        (paper.pdf_url, stamp, row["id"]),
+                        "UPDATE documents SET url = ?, status = ?, error = ?, sha256 = NULL,"
+                        " size = NULL, content_type = NULL, final_url = NULL, attempts = 0,"
+                        " last_status = NULL, updated_at = ? WHERE paper_id = ? AND kind = 'pdf'",
+                        (paper.pdf_url, *_document_state(paper), stamp, row["id"]),
                     )
         return UpsertCounts(new=new, updated=updated, unchanged=unchanged)
 
@@ -378,7 +358,7 @@ class Store:
         """Per venue-year: papers listed, fetched, with text, and naming PyTorch/TensorFlow."""
         where, params = _selection_sql(selection)
         rows = self.conn.execute(
-            "SELECT p.venue, p.year, COUNT(*) AS listed,"
+            "SELECT p.venue, p.year, p.track, COUNT(*) AS listed,"
             " SUM(d.status = 'fetched') AS fetched,"
             " SUM(t.status = 'ok') AS with_text,"
             " SUM(x.paper_id IS NOT NULL AND pt.id IS NOT NULL) AS pytorch,"
@@ -394,7 +374,8 @@ class Store:
             "   AND pt.framework = 'pytorch' AND pt.role = 'used'"
             " LEFT JOIN verdicts tf ON tf.paper_id = p.id AND tf.method = ?"
             "   AND tf.framework = 'tensorflow' AND tf.role = 'used'"
-            f" WHERE {where} GROUP BY p.venue, p.year ORDER BY p.venue, p.year",
+            f" WHERE {where} GROUP BY p.venue, p.year, p.track"
+            " ORDER BY p.venue, p.year, p.track",
             (method, method, method, *params),
         ).fetchall()
         return [_zero_nulls(dict(row)) for row in rows]
@@ -404,13 +385,14 @@ class Store:
         with self.transaction() as tx:
             tx.execute("DELETE FROM shares WHERE method = ?", (method,))
             tx.executemany(
-                "INSERT INTO shares (venue, year, method, listed, fetched, with_text, pytorch,"
-                " tensorflow, both, neither, share, ci_low, ci_high, computed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO shares (venue, year, track, method, listed, fetched, with_text,"
+                " pytorch, tensorflow, both, neither, share, ci_low, ci_high, computed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.venue,
                         r.year,
+                        r.track,
                         r.method,
                         r.listed,
                         r.fetched,
@@ -431,7 +413,8 @@ class Store:
     def shares(self, selection: Selection | None = None) -> list[ShareRow]:
         where, params = _selection_sql(selection or Selection(), alias="s")
         rows = self.conn.execute(
-            f"SELECT * FROM shares s WHERE {where} ORDER BY s.method, s.venue, s.year", params
+            f"SELECT * FROM shares s WHERE {where} ORDER BY s.method, s.venue, s.track, s.year",
+            params,
         ).fetchall()
         fields = ShareRow.__dataclass_fields__
         return [ShareRow(**{k: row[k] for k in fields}) for row in rows]
@@ -443,9 +426,10 @@ class Store:
         where, params = _selection_sql(selection)
         rows = self.conn.execute(
             "SELECT p.id AS paper_id, p.source, p.source_id, p.venue, p.year, p.track, p.title,"
-            " p.authors, p.page_url, p.pdf_url, p.arxiv_id,"
-            " d.status AS doc_status, d.error AS doc_error, d.last_status AS http_status,"
-            " d.attempts, d.sha256 AS pdf_sha256, d.size AS pdf_bytes,"
+            " p.authors, p.page_url, p.pdf_url, p.arxiv_id, p.doi, p.presentation, p.code_urls,"
+            " p.work_id, d.status AS doc_status, d.error AS doc_error,"
+            " d.last_status AS http_status, d.attempts, d.sha256 AS pdf_sha256,"
+            " d.size AS pdf_bytes,"
             " t.status AS text_status, t.error AS text_error, t.pages, t.chars"
             " FROM papers p"
             " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
@@ -457,6 +441,7 @@ class Store:
         for row in rows:
             record = dict(row)
             record["authors"] = json.loads(record["authors"])
+            record["code_urls"] = json.loads(record["code_urls"])
             out.append(record)
         return out
 
@@ -508,6 +493,35 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+_PAPER_FIELDS = (
+    "venue", "year", "track", "title", "authors", "page_url", "pdf_url", "arxiv_id", "doi",
+    "presentation", "code_urls",
+)  # fmt: skip
+NO_PDF = "no PDF link in the listing"
+
+
+def _paper_values(paper: Paper) -> tuple[Any, ...]:
+    return (
+        paper.venue,
+        paper.year,
+        paper.track,
+        paper.title,
+        json.dumps(list(paper.authors), ensure_ascii=False),
+        paper.page_url,
+        paper.pdf_url,
+        paper.arxiv_id,
+        paper.doi,
+        paper.presentation,
+        json.dumps(list(paper.code_urls), ensure_ascii=False),
+    )
+
+
+def _document_state(paper: Paper) -> tuple[str, str | None]:
+    if paper.pdf_url is None:
+        return DocStatus.SKIPPED.value, NO_PDF
+    return DocStatus.PENDING.value, None
 
 
 _EVIDENCE_COLUMNS = ("page", "section", "snippet", "rule", "char_start", "char_end")

@@ -8,7 +8,8 @@ add the next one.
 from __future__ import annotations
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: papers, their documents, extracted texts, verdicts with evidence, shares.
+    # 1: papers (with links between versions of one work), their documents, extracted texts,
+    # verdicts with evidence, shares.
     """
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY,
@@ -38,19 +39,31 @@ MIGRATIONS: tuple[str, ...] = (
         title TEXT NOT NULL,
         authors TEXT NOT NULL,
         page_url TEXT,
-        pdf_url TEXT NOT NULL,
+        pdf_url TEXT,
         arxiv_id TEXT,
+        doi TEXT,
+        presentation TEXT,
+        code_urls TEXT NOT NULL DEFAULT '[]',
+        work_id INTEGER,
         listing_url TEXT,
         first_seen TEXT NOT NULL,
         last_seen TEXT NOT NULL,
         UNIQUE (source, source_id)
     );
     CREATE INDEX papers_venue_year ON papers (venue, year);
+    CREATE INDEX papers_arxiv_id ON papers (arxiv_id);
+    CREATE INDEX papers_doi ON papers (doi);
+    CREATE TABLE paper_links (
+        paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        linked_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        rule TEXT NOT NULL,
+        PRIMARY KEY (paper_id, linked_id)
+    );
     CREATE TABLE documents (
         id INTEGER PRIMARY KEY,
         paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
         kind TEXT NOT NULL DEFAULT 'pdf',
-        url TEXT NOT NULL,
+        url TEXT,
         status TEXT NOT NULL DEFAULT 'pending'
             CHECK (status IN ('pending', 'fetched', 'failed', 'skipped')),
         sha256 TEXT,
@@ -105,6 +118,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE shares (
         venue TEXT NOT NULL,
         year INTEGER NOT NULL,
+        track TEXT NOT NULL,
         method TEXT NOT NULL,
         listed INTEGER NOT NULL,
         fetched INTEGER NOT NULL,
@@ -117,7 +131,7 @@ MIGRATIONS: tuple[str, ...] = (
         ci_low REAL,
         ci_high REAL,
         computed_at TEXT NOT NULL,
-        PRIMARY KEY (venue, year, method)
+        PRIMARY KEY (venue, year, track, method)
     );
     """,
 )
