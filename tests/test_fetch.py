@@ -111,6 +111,23 @@ def test_rate_limit_spaces_requests_per_host() -> None:
     assert slept == [1.0, 1.0]
 
 
+def test_hosts_with_a_published_rate_keep_it() -> None:
+    clock = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    limiter = HostRateLimiter(
+        10.0, {"export.arxiv.org": 1 / 3}, clock=lambda: clock[0], sleep=sleep
+    )
+    for _ in range(3):
+        limiter.wait("export.arxiv.org")
+    assert slept == pytest.approx([3.0, 3.0])
+    assert HostRateLimiter(0, {"export.arxiv.org": 1 / 3}).wait("export.arxiv.org") == 0
+
+
 def _papers(n: int) -> list[Paper]:
     return [
         Paper("cvf", f"P{i}", "CVPR", 2019, f"Paper {i}", ("A",),

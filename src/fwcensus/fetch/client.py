@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ from tenacity import (
 )
 
 from fwcensus import HOMEPAGE, __version__
+from fwcensus.fetch.politeness import HOST_RATES
 from fwcensus.fetch.ratelimit import HostRateLimiter
 from fwcensus.mirror.urls import to_mirror
 
@@ -37,7 +38,8 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class FetchSettings:
     mirror: str | None = None
-    rate: float = 1.0  # requests per second per host
+    rate: float = 1.0  # requests per second per host; <= 0: no limit at all (local mirrors)
+    host_rates: Mapping[str, float] = field(default_factory=lambda: dict(HOST_RATES))
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     attempts: int = 5
@@ -92,7 +94,7 @@ class HttpClient:
     ) -> None:
         self.settings = settings
         self._sleep = sleep
-        self._limiter = HostRateLimiter(settings.rate, sleep=sleep)
+        self._limiter = HostRateLimiter(settings.rate, settings.host_rates, sleep=sleep)
         # "Full jitter": a random pause up to backoff * 2^n, so many clients retrying at once
         # spread out instead of hitting the server together.
         self._backoff = wait_random_exponential(

@@ -1,0 +1,16 @@
+"""Per-host request rates that the hosts themselves publish.
+
+Hosts not listed here get the general default (1 request per second). A host listed here gets
+its own published budget even when the general default is higher.
+"""
+
+from __future__ import annotations
+
+# arXiv's API terms: "no more than 1 request every 3 seconds" for the export API and OAI-PMH.
+ARXIV_RATE = 1 / 3
+
+HOST_RATES: dict[str, float] = {
+    "export.arxiv.org": ARXIV_RATE,
+    "oaipmh.arxiv.org": ARXIV_RATE,
+    "arxiv.org": ARXIV_RATE,
+}
