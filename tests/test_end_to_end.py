@@ -51,6 +51,10 @@ def expected_from_truth(truth: dict) -> dict[tuple[str, int], dict[str, int]]:
         c["tensorflow"] += tf
         c["both"] += pt and tf
         c["neither"] += has_text and not pt and not tf
+    # Every demo venue comes from one source (CVF), so no paper is another's version: the row
+    # over all venues is the plain sum.
+    for (_, year), counter in list(out.items()):
+        out.setdefault(("All venues", year), Counter()).update(counter)
     return {key: dict(counter) for key, counter in out.items()}
 
 

@@ -292,11 +292,37 @@ def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB)
 
 
 @app.command()
-def venues(venue: VenueOpt = None, year: YearOpt = None) -> None:
-    """Every supported venue-year with its source and listing URL(s)."""
+def venues(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Every supported venue-year: source, official URL, and papers collected so far."""
+    import json
+
+    from rich.table import Table
+
     selection = _selection(venue, year)
-    for target in venue_years(selection.venues, selection.years):
-        typer.echo(f"{target.venue}\t{target.year}\t{target.source.name}\t{' '.join(target.urls)}")
+    counts: dict[tuple[str, int], int] = {}
+    if db.exists():
+        with Store(db) as store:
+            counts = store.paper_counts()
+    targets = venue_years(selection.venues, selection.years)
+    if as_json:
+        for t in targets:
+            record = {"venue": t.venue, "year": t.year, "source": t.source.name,
+                      "official_url": t.official_url, "listing_urls": list(t.urls),
+                      "papers": counts.get((t.venue, t.year))}  # fmt: skip
+            typer.echo(json.dumps(record))
+        return
+    table = Table("venue", "year", "source", "papers collected")
+    table.add_column("official URL", overflow="fold")
+    for t in targets:
+        collected = counts.get((t.venue, t.year))
+        table.add_row(t.venue, str(t.year), t.source.name,
+                      "-" if collected is None else str(collected), t.official_url)  # fmt: skip
+    console.print(table)
 
 
 @app.command()

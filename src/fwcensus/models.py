@@ -48,6 +48,27 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class IdentityRow:
+    """What cross-source identity reads of a paper."""
+
+    paper_id: int
+    source: str
+    arxiv_id: str | None
+    doi: str | None
+    title: str
+    first_author: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two papers found to be versions of one work, and the rule that found it."""
+
+    paper_id: int
+    linked_id: int
+    rule: str  # "arxiv-id" | "doi" | "title+first-author"
+
+
+@dataclass(frozen=True)
 class Selection:
     """Which venue-years a stage works on; empty means everything in the store."""
 

@@ -18,6 +18,7 @@ from fwcensus.fetch.documents import fetch_documents
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles, write_report
 from fwcensus.sources.collect import CollectSummary, collect
+from fwcensus.sources.identity import link_works
 from fwcensus.sources.registry import venue_years
 from fwcensus.store import Store
 
@@ -52,6 +53,10 @@ def collect_selection(
                 f" {summary.pages} listing page(s) ({summary.new} new, {summary.updated} updated)"
             )
             summaries.append(summary)
+    linked = link_works(store)
+    say(
+        f"link: {linked.papers} papers are {linked.works} works ({linked.links} cross-source links)"
+    )
     return summaries
 
 

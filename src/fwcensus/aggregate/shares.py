@@ -40,8 +40,19 @@ def share_row(counts: dict[str, int | str], method: str) -> ShareRow:
     )
 
 
+ALL_VENUES = "All venues"
+
+
 def aggregate_shares(store: Store, method: str) -> list[ShareRow]:
-    """Recompute every venue-year's row for ``method`` and store them (replacing old rows)."""
+    """Recompute every venue-year's row for ``method``, plus one row per year over all venues
+    that counts each work once (a venue paper and its arXiv preprint are one work), and store
+    them, replacing older rows."""
     rows = [share_row(counts, method) for counts in store.venue_year_counts(Selection(), method)]
+    venues = {row.venue for row in rows}
+    if len(venues) > 1:
+        rows += [
+            share_row({**counts, "venue": ALL_VENUES, "track": "main"}, method)
+            for counts in store.work_year_counts(Selection(), method)
+        ]
     store.replace_shares(method, rows)
     return rows

@@ -46,6 +46,8 @@ class ListingPage:
 
 class Source(Protocol):
     name: str
+    # False for sources too large to take unasked (arXiv): `--venue all` leaves them out.
+    in_all: bool
 
     def venue_years(self) -> Mapping[str, tuple[int, ...]]:
         """Venue -> years this source lists; the registry asks sources in priority order."""

@@ -23,6 +23,7 @@ DAY_LINK = re.compile(r"[?&]day=([\w-]+)")
 
 class CvfSource:
     name = "cvf"
+    in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:
         return VENUE_YEARS

@@ -55,11 +55,13 @@ def canonical_venue(name: str) -> str:
 
 
 def venue_years(venues: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[VenueYear]:
-    """Every supported venue-year matching the filters (empty filter or ``all`` = every one)."""
+    """Every supported venue-year matching the filters. No venue filter, or ``all``, means every
+    venue of the sources taken by default (arXiv is only taken when named)."""
     every_venue = not venues or ALL in venues
     out = []
     for (venue, year), source in sorted(_table().items()):
-        if (every_venue or venue in venues) and (not years or year in years):
+        wanted = venue in venues or (every_venue and source.in_all)
+        if wanted and (not years or year in years):
             urls = tuple(r.url for r in source.start_requests(venue, year))
             out.append(VenueYear(venue, year, source, urls, source.official_url(venue, year)))
     return out

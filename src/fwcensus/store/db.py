@@ -21,6 +21,8 @@ from fwcensus.models import (
     Document,
     ExtractedText,
     FetchResult,
+    IdentityRow,
+    Link,
     Paper,
     Selection,
     ShareRow,
@@ -212,6 +214,25 @@ class Store:
                     )
         return UpsertCounts(new=new, updated=updated, unchanged=unchanged)
 
+    def identity_rows(self) -> list[IdentityRow]:
+        rows = self.conn.execute(
+            "SELECT id, source, arxiv_id, doi, title, json_extract(authors, '$[0]') AS first"
+            " FROM papers ORDER BY id"
+        ).fetchall()
+        return [IdentityRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def replace_links(self, links: Sequence[Link], works: dict[int, int]) -> None:
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM paper_links")
+            tx.executemany(
+                "INSERT INTO paper_links (paper_id, linked_id, rule) VALUES (?, ?, ?)",
+                [(link.paper_id, link.linked_id, link.rule) for link in links],
+            )
+            tx.executemany(
+                "UPDATE papers SET work_id = ? WHERE id = ?",
+                [(work, pid) for pid, work in works.items()],
+            )
+
     # -- fetch ----------------------------------------------------------------------------------
 
     def documents(
@@ -355,27 +376,32 @@ class Store:
     # -- aggregate ------------------------------------------------------------------------------
 
     def venue_year_counts(self, selection: Selection, method: str) -> list[dict[str, Any]]:
-        """Per venue-year: papers listed, fetched, with text, and naming PyTorch/TensorFlow."""
-        where, params = _selection_sql(selection)
+        """Per venue, year and track: papers listed, fetched, with text, naming PyTorch or
+        TensorFlow under ``method``."""
+        where, params = _selection_sql(selection, alias="pp")
         rows = self.conn.execute(
-            "SELECT p.venue, p.year, p.track, COUNT(*) AS listed,"
-            " SUM(d.status = 'fetched') AS fetched,"
-            " SUM(t.status = 'ok') AS with_text,"
-            " SUM(x.paper_id IS NOT NULL AND pt.id IS NOT NULL) AS pytorch,"
-            " SUM(x.paper_id IS NOT NULL AND tf.id IS NOT NULL) AS tensorflow,"
-            " SUM(x.paper_id IS NOT NULL AND pt.id IS NOT NULL AND tf.id IS NOT NULL) AS both,"
-            " SUM(x.paper_id IS NOT NULL AND pt.id IS NULL AND tf.id IS NULL) AS neither"
-            " FROM papers p"
-            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
-            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
-            " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
-            "   AND x.text_sha256 = t.text_sha256"
-            " LEFT JOIN verdicts pt ON pt.paper_id = p.id AND pt.method = ?"
-            "   AND pt.framework = 'pytorch' AND pt.role = 'used'"
-            " LEFT JOIN verdicts tf ON tf.paper_id = p.id AND tf.method = ?"
-            "   AND tf.framework = 'tensorflow' AND tf.role = 'used'"
-            f" WHERE {where} GROUP BY p.venue, p.year, p.track"
-            " ORDER BY p.venue, p.year, p.track",
+            f"WITH pp AS ({_PER_PAPER_SQL}) SELECT venue, year, track, COUNT(*) AS listed,"
+            f" {_COUNT_COLUMNS} FROM pp WHERE {where}"
+            " GROUP BY venue, year, track ORDER BY venue, year, track",
+            (method, method, method, *params),
+        ).fetchall()
+        return [_zero_nulls(dict(row)) for row in rows]
+
+    def work_year_counts(self, selection: Selection, method: str) -> list[dict[str, Any]]:
+        """Per year, over every selected venue: each work once, however many versions of it
+        (venue paper, arXiv preprint) were collected. A work belongs to the year of its venue
+        version, or of its preprint when it has no other; it names a framework when any of its
+        versions does."""
+        where, params = _selection_sql(selection, alias="pp")
+        rows = self.conn.execute(
+            f"WITH pp AS ({_PER_PAPER_SQL}),"
+            " works AS (SELECT COALESCE(MIN(CASE WHEN source != 'arxiv' THEN year END),"
+            "   MIN(year)) AS year, MAX(fetched) AS fetched, MAX(has_text) AS has_text,"
+            "   MAX(detected) AS detected, MAX(detected AND pt) AS pt,"
+            "   MAX(detected AND tf) AS tf"
+            f"   FROM pp WHERE {where} GROUP BY work)"
+            " SELECT year, COUNT(*) AS listed,"
+            f" {_COUNT_COLUMNS} FROM works GROUP BY year ORDER BY year",
             (method, method, method, *params),
         ).fetchall()
         return [_zero_nulls(dict(row)) for row in rows]
@@ -485,16 +511,36 @@ class Store:
         ).fetchall()
         return [StatusCount(**_zero_nulls(dict(row))) for row in rows]
 
-    def venue_years(self) -> list[tuple[str, int]]:
+    def paper_counts(self) -> dict[tuple[str, int], int]:
         rows = self.conn.execute(
-            "SELECT DISTINCT venue, year FROM papers ORDER BY venue, year"
+            "SELECT venue, year, COUNT(*) FROM papers GROUP BY venue, year"
         ).fetchall()
-        return [(row[0], row[1]) for row in rows]
+        return {(row[0], row[1]): row[2] for row in rows}
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+# One row per paper with its state under a detection method (three ``?``: the method).
+_PER_PAPER_SQL = (
+    "SELECT p.id, p.source, p.venue, p.year, p.track, COALESCE(p.work_id, p.id) AS work,"
+    " COALESCE(d.status = 'fetched', 0) AS fetched, COALESCE(t.status = 'ok', 0) AS has_text,"
+    " x.paper_id IS NOT NULL AS detected, pt.id IS NOT NULL AS pt, tf.id IS NOT NULL AS tf"
+    " FROM papers p"
+    " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+    " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+    " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
+    "   AND x.text_sha256 = t.text_sha256"
+    " LEFT JOIN verdicts pt ON pt.paper_id = p.id AND pt.method = ?"
+    "   AND pt.framework = 'pytorch' AND pt.role = 'used'"
+    " LEFT JOIN verdicts tf ON tf.paper_id = p.id AND tf.method = ?"
+    "   AND tf.framework = 'tensorflow' AND tf.role = 'used'"
+)
+_COUNT_COLUMNS = (
+    "SUM(fetched) AS fetched, SUM(has_text) AS with_text,"
+    " SUM(detected AND pt) AS pytorch, SUM(detected AND tf) AS tensorflow,"
+    " SUM(detected AND pt AND tf) AS both, SUM(detected AND NOT pt AND NOT tf) AS neither"
+)
 _PAPER_FIELDS = (
     "venue", "year", "track", "title", "authors", "page_url", "pdf_url", "arxiv_id", "doi",
     "presentation", "code_urls",
