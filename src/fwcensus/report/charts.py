@@ -9,6 +9,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from fwcensus.aggregate.shares import ALL_VENUES
 from fwcensus.models import ShareRow
 
 
@@ -19,6 +20,7 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
         values=[
             {
                 "venue": r.label,
+                "over_all_venues": r.venue == ALL_VENUES,
                 "year": r.year,
                 "share": r.share,
                 "ci_low": r.ci_low,
@@ -35,6 +37,7 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
         # Venues of one year sit side by side so their intervals do not hide each other.
         xOffset=alt.XOffset("venue:N"),
         color=alt.Color("venue:N", title="Venue"),
+        strokeDash=alt.StrokeDash("over_all_venues:N", legend=None),
     )
     y_title = "PyTorch share of PyTorch + TensorFlow papers"
     line = base.mark_line(point=True).encode(

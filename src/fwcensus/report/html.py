@@ -90,12 +90,16 @@ def _problem(paper: dict[str, Any]) -> str | None:
 
 
 def _evidence_by_venue_year(store: Store, method: str) -> dict[tuple[str, int], list[dict]]:
-    """Papers naming a framework, grouped per venue-year, each with its first hit per framework."""
+    """Papers naming a framework, grouped per venue (with its track) and year, each with its
+    first hit per framework."""
     grouped: dict[tuple[str, int], dict[int, dict[str, Any]]] = defaultdict(dict)
     for verdict in store.verdict_rows(Selection(), method):
         if verdict["framework"] not in FRAMEWORKS:
             continue
-        papers = grouped[(verdict["venue"], verdict["year"])]
+        label = verdict["venue"]
+        if verdict["track"] != "main":
+            label = f"{label} {verdict['track']}"
+        papers = grouped[(label, verdict["year"])]
         paper = papers.setdefault(
             verdict["paper_id"],
             {"title": verdict["title"], "pdf_url": verdict["pdf_url"], "hits": {}},

@@ -476,7 +476,8 @@ class Store:
         where, params = _selection_sql(selection)
         method_sql = " AND v.method = ?" if method else ""
         rows = self.conn.execute(
-            "SELECT v.id AS verdict_id, p.id AS paper_id, p.venue, p.year, p.title, p.pdf_url,"
+            "SELECT v.id AS verdict_id, p.id AS paper_id, p.venue, p.year, p.track, p.title,"
+            " p.pdf_url,"
             " v.method, v.framework, v.role, v.confidence,"
             " e.page, e.section, e.snippet, e.rule, e.char_start, e.char_end"
             " FROM verdicts v JOIN papers p ON p.id = v.paper_id"
