@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fwcensus.demo.pdfgen import PaperDoc, render_paper_pdf
-from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_paper_pdf, write_cvf_year
+from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
+from fwcensus.mirror.urls import write_mirror_file
 
 CVPR2019_JSON = "reference/study2019/per_paper/cvpr_2019.json"
 # What the study's scraper found in each real PDF, turned into a sentence of the stand-in PDF.
@@ -81,7 +82,7 @@ def build_cvpr2019_mirror(root: Path, with_pdfs: bool) -> list[tuple[str, str]]:
         raise AssertionError(f"listing PDF URLs differ from the study's links: {mismatched[:3]}")
     if with_pdfs:
         for paper in papers:
-            write_cvf_paper_pdf(root, paper.pdf_url, render_paper_pdf(_stand_in(paper)))
+            write_mirror_file(root, paper.pdf_url, render_paper_pdf(_stand_in(paper)))
     return [(paper.title, paper.pdf_url) for paper in papers]
 
 

@@ -13,8 +13,8 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_paper_pdf, write_cvf_year
-from fwcensus.mirror.urls import file_for_url
+from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
+from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.store import Store
 
 from conftest import Serve
@@ -129,7 +129,7 @@ def _pdf_mirror(root: Path, n: int) -> list[str]:
                for i in range(n)]  # fmt: skip
     urls = write_cvf_year(root, "CVPR", 2024, entries)
     for i, url in enumerate(urls):
-        write_cvf_paper_pdf(root, url, PDF_TEMPLATE % i)
+        write_mirror_file(root, url, PDF_TEMPLATE % i)
     return urls
 
 

@@ -25,7 +25,8 @@ from fwcensus.demo.papertext import (
     paper_text,
 )
 from fwcensus.demo.pdfgen import PaperDoc, render_paper_pdf, render_scanned_pdf
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_paper_pdf, write_cvf_year
+from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.cvf_years import BASE_URL, listing_urls
 
 VENUES = ("CVPR", "ICCV")
@@ -258,7 +259,7 @@ def _write_listings(mirror_dir: Path, planned: Sequence[_Planned]) -> list[str]:
 
 def _write_paper(mirror_dir: Path, plan: _Planned, pdf_url: str, broken: str | None) -> TruthPaper:
     if broken != "missing":
-        write_cvf_paper_pdf(mirror_dir, pdf_url, _pdf_bytes(plan.doc, broken))
+        write_mirror_file(mirror_dir, pdf_url, _pdf_bytes(plan.doc, broken))
     named = frameworks_named(paper_text(plan.doc)) if broken is None else set()
     if broken in FAILS_AT_FETCH:
         fetch, text = "failed", None

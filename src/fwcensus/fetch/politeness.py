@@ -9,7 +9,11 @@ from __future__ import annotations
 # arXiv's API terms: "no more than 1 request every 3 seconds" for the export API and OAI-PMH.
 ARXIV_RATE = 1 / 3
 
+# OpenReview API v2 answers with "ratelimit-policy: 500;w=3600" (500 requests an hour).
+OPENREVIEW_V2_RATE = 500 / 3600
+
 HOST_RATES: dict[str, float] = {
+    "api2.openreview.net": OPENREVIEW_V2_RATE,
     "export.arxiv.org": ARXIV_RATE,
     "oaipmh.arxiv.org": ARXIV_RATE,
     "arxiv.org": ARXIV_RATE,

@@ -10,14 +10,14 @@ of a pre-2021 page, the landing pages) reuse the 2024 head with the venue and ye
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fwcensus.mirror.urls import file_for_url
+from fwcensus.mirror.markup import bibtex_name, escape_attr, escape_text
+from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.cvf_years import BASE_URL, CONFERENCE_DAYS, listing_urls
 
 # Slugs keep this many title words: 3 up to 2018, 10 from 2019 (counted on the real listings).
@@ -70,8 +70,9 @@ def _content_dir(venue: str, year: int) -> str:
     """The folder of paper files: relative before 2021, absolute from 2021."""
     if year >= 2021:
         return f"/content/{venue}{year}"
-    # The site's folder casing changed with ICCV 2017 and, for CVPR, with 2019.
-    upper = year >= 2019 or (venue == "ICCV" and year == 2017)
+    # The site's folder casing changed with ICCV 2017 and, for CVPR, with 2019; ECCV 2018 is
+    # upper case too (the 2019 study's links: content_ECCV_2018/papers/...).
+    upper = year >= 2019 or (venue, year) in (("ICCV", 2017), ("ECCV", 2018))
     return f"content_{venue}_{year}" if upper else f"content_{venue.lower()}_{year}"
 
 
@@ -98,26 +99,12 @@ def write_cvf_year(root: Path, venue: str, year: int, entries: Sequence[CvfEntry
     urls = listing_urls(venue, year)
     offset = 0
     for url, chunk in zip(urls, _split_evenly(entries, len(urls)), strict=True):
-        _write(root, url, _listing_page(venue, year, chunk, first_index=offset))
+        write_mirror_file(root, url, _listing_page(venue, year, chunk, first_index=offset))
         offset += len(chunk)
     landing = f"{BASE_URL}/{venue}{year}"
     if urls != [landing]:
-        _write(root, landing, _landing_page(venue, year))
+        write_mirror_file(root, landing, _landing_page(venue, year))
     return [_pdf_url(venue, year, entry.slug) for entry in entries]
-
-
-def write_cvf_paper_pdf(root: Path, pdf_url: str, data: bytes) -> Path:
-    """Put ``data`` where the mirror serves ``pdf_url`` from; return that file."""
-    file = file_for_url(root, pdf_url)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_bytes(data)
-    return file
-
-
-def _write(root: Path, url: str, page: str) -> None:
-    file = file_for_url(root, url)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(page, encoding="utf-8")
 
 
 def _split_evenly(entries: Sequence[CvfEntry], parts: int) -> list[Sequence[CvfEntry]]:
@@ -130,14 +117,6 @@ def _split_evenly(entries: Sequence[CvfEntry], parts: int) -> list[Sequence[CvfE
         chunks.append(entries[start:end])
         start = end
     return chunks
-
-
-def _text(value: str) -> str:
-    return html.escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return html.escape(value, quote=True)
 
 
 def _listing_page(venue: str, year: int, entries: Sequence[CvfEntry], first_index: int) -> str:
@@ -170,7 +149,7 @@ def _form_id(author: str, title: str) -> str:
 
 def _bibtex_fields(venue: str, year: int, entry: CvfEntry) -> tuple[str, list[tuple[str, str]]]:
     key = f"{entry.slug.split('_')[0]}_{year}_{venue}"
-    authors = " and ".join(_bibtex_name(author) for author in entry.authors)
+    authors = " and ".join(bibtex_name(author) for author in entry.authors)
     fields = [
         ("author", authors),
         ("title", entry.title),
@@ -181,24 +160,30 @@ def _bibtex_fields(venue: str, year: int, entry: CvfEntry) -> tuple[str, list[tu
     return key, fields
 
 
-def _bibtex_name(author: str) -> str:
-    first, _, last = author.strip().rpartition(" ")
-    return f"{last}, {first}" if first else last
-
-
 def _booktitle(venue: str, year: int) -> str:
+    if venue == "ECCV":  # not an IEEE conference: CVF only hosted its 2018 papers
+        return "The European Conference on Computer Vision (ECCV)"
     name = {
         "CVPR": "Conference on Computer Vision and Pattern Recognition (CVPR)",
         "ICCV": "International Conference on Computer Vision (ICCV)",
+        "WACV": "Winter Conference on Applications of Computer Vision (WACV)",
     }[venue]
     if year >= 2021:
         return f"Proceedings of the IEEE/CVF {name}"
     return f"IEEE/CVF {name}" if year == 2020 else f"The IEEE {name}"
 
 
+# The month each WACV was held in (it moved between January and March).
+WACV_MONTHS = {2020: "March", 2025: "February", 2026: "March"}
+
+
 def _month(venue: str, year: int) -> str:
     if venue == "CVPR":
         return "June"
+    if venue == "ECCV":
+        return "September"
+    if venue == "WACV":
+        return WACV_MONTHS.get(year, "January")
     return "December" if year in (2013, 2015) else "October"
 
 
@@ -219,22 +204,22 @@ def _entry_2021(venue: str, year: int, entry: CvfEntry, index: int) -> str:
         comma = "," if number < len(entry.authors) - 1 else ""
         forms.append(
             f'<form id="{form_id}" action="/{venue}{year}" method="post" class="authsearch">\n'
-            f'<input type="hidden" name="query_author" value="{_attr(author)}">\n'
+            f'<input type="hidden" name="query_author" value="{escape_attr(author)}">\n'
             f'<a href="#" onclick="document.getElementById(\'{form_id}\').submit();">'
-            f"{_text(author)}</a>{comma}\n"
+            f"{escape_text(author)}</a>{comma}\n"
             "</form>\n"
         )
     links = _file_links(venue, year, entry)
     if entry.arxiv_id:
-        links.append(f'[<a href="http://arxiv.org/abs/{_attr(entry.arxiv_id)}">arXiv</a>]\n')
+        links.append(f'[<a href="http://arxiv.org/abs/{escape_attr(entry.arxiv_id)}">arXiv</a>]\n')
     key, fields = _bibtex_fields(venue, year, entry)
     first_page = 1 + index * PAGES_PER_PAPER
     fields.append(("pages", f"{first_page}-{first_page + PAGES_PER_PAPER - 1}"))
-    bib_lines = [f"    {name:<9} = {{{_text(value)}}}" for name, value in fields]
+    bib_lines = [f"    {name:<9} = {{{escape_text(value)}}}" for name, value in fields]
     bibtex = f"@InProceedings{{{key},\n" + ",\n".join(bib_lines) + "\n}"
     return (
         f'<dt class="ptitle"><br><a href="{base}/html/{entry.slug}.html">'
-        f"{_text(entry.title)}</a></dt>\n"
+        f"{escape_text(entry.title)}</a></dt>\n"
         "<dd>\n" + "".join(forms) + "</dd>\n"
         "<dd>\n" + "".join(links) + '<div class="link2">[<a class="fakelink" '
         "onclick=\"$(this).siblings('.bibref').slideToggle()\">bibtex</a>]\n"
@@ -254,18 +239,18 @@ def _entry_2020(venue: str, year: int, entry: CvfEntry, index: int) -> str:
         comma = "," if number < len(entry.authors) - 1 else ""
         forms.append(
             f'<form id="{form_id}" action="./{venue}{year}_search.py" method="post" '
-            f'class="authsearch"><input type="hidden" name="query" value="{_attr(shown)}">'
+            f'class="authsearch"><input type="hidden" name="query" value="{escape_attr(shown)}">'
             f'<a href="#" onclick="document.getElementById(\'{form_id}\').submit();">'
-            f"{_text(shown)}</a>{comma}</form>\n"
+            f"{escape_text(shown)}</a>{comma}</form>\n"
         )
     links = _file_links(venue, year, entry)
     key, fields = _bibtex_fields(venue, year, entry)
     bibtex = f"@InProceedings{{{key},<br>" + ",<br>".join(
-        f"{name} = {{{_text(value)}}}" for name, value in fields
+        f"{name} = {{{escape_text(value)}}}" for name, value in fields
     )
     return (
         f'<dt class="ptitle"><br><a href="{base}/html/{entry.slug}.html">'
-        f"{_text(entry.title)}</a></dt>\n"
+        f"{escape_text(entry.title)}</a></dt>\n"
         "<dd>\n" + "".join(forms) + "</dd>\n"
         "<dd>\n" + "".join(links) + '<div class="link2">[<a class="fakelink" '
         "onclick=\"$(this).siblings('.bibref').slideToggle()\">bibtex</a>]"
@@ -276,7 +261,9 @@ def _entry_2020(venue: str, year: int, entry: CvfEntry, index: int) -> str:
 
 def _page(venue: str, year: int, content: str) -> str:
     conf = f"{venue} {year}"
-    site = f"https://{venue.lower()}{year}.thecvf.com/"
+    # ECCV's own site was not on thecvf.com.
+    domain = "org" if venue == "ECCV" else "thecvf.com"
+    site = f"https://{venue.lower()}{year}.{domain}/"
     search = f"/{venue}{year}" if year >= 2021 else f"./{venue}{year}_search.py"
     return (
         _HEAD.format(

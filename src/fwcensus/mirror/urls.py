@@ -124,3 +124,11 @@ def meta_for(file: Path) -> Path:
     real response; the server answers with that status and those headers.
     """
     return file.with_name(file.name + META_SUFFIX)
+
+
+def write_mirror_file(root: Path, url: str, data: bytes | str) -> Path:
+    """Put ``data`` (text is written as UTF-8) where the mirror serves ``url``; return the file."""
+    file = file_for_url(root, url)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return file

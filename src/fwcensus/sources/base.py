@@ -6,6 +6,7 @@ collect stage fetches what they ask for and hands them the bodies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -60,3 +61,20 @@ class Source(Protocol):
     def official_url(self, venue: str, year: int) -> str:
         """The human-facing page of the venue-year's proceedings, for `fwcensus venues`."""
         ...
+
+
+_STRAY = re.compile("[\udc80-\udcff]+")
+
+
+def decode_text(body: bytes) -> str:
+    """The body as text: UTF-8, with each stray byte that is not UTF-8 read as Windows-1252.
+
+    Listings are UTF-8 but hand-edited ones carry the odd Latin-1/Windows-1252 byte (an "é"
+    pasted from an old file). Read byte by byte so one such byte costs one character, instead
+    of a parser guessing a legacy encoding for the whole page and garbling every name.
+    """
+    text = body.decode("utf-8-sig", errors="surrogateescape")
+    return _STRAY.sub(
+        lambda m: bytes(ord(c) - 0xDC00 for c in m.group()).decode("cp1252", errors="replace"),
+        text,
+    )

@@ -52,6 +52,7 @@ def collect(
     chains: dict[str, _Chain] = {}
     papers: dict[str, Paper] = {}
     listing_of: dict[str, str] = {}
+    pdfs: set[str] = set()
     duplicates = 0
     while queue:
         request = queue.popleft()
@@ -61,10 +62,13 @@ def collect(
         page = _read_page(store, client, source, request)
         _check_chain(chains.setdefault(request.chain, _Chain(first_url=request.url)), request, page)
         for paper in page.papers:
-            if paper.source_id in papers:
+            # Twin entries (same key, or same PDF under two ids) are one paper listed twice.
+            if paper.source_id in papers or paper.pdf_url in pdfs:
                 duplicates += 1
                 continue
             papers[paper.source_id] = paper
+            if paper.pdf_url:
+                pdfs.add(paper.pdf_url)
             listing_of[paper.source_id] = request.url
         queue.extend(page.follow)
     for name, chain in chains.items():

@@ -1,4 +1,4 @@
-"""CVF Open Access (openaccess.thecvf.com): CVPR and ICCV listing pages, 2013 to today.
+"""CVF Open Access (openaccess.thecvf.com): CVPR, ICCV, WACV and ECCV 2018 listing pages.
 
 Every era shares one skeleton: ``div#content > dl`` with, per paper, ``dt.ptitle`` holding the
 title link, a ``dd`` of author search forms, and a ``dd`` with the ``[pdf]`` link. The eras differ
@@ -14,8 +14,9 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from fwcensus.models import Paper
-from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
+from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
+from fwcensus.sources.markup import element_text, next_dd
 
 ARXIV_ABS = re.compile(r"arxiv\.org/abs/([^/?#]+?)(?:v\d+)?$")
 DAY_LINK = re.compile(r"[?&]day=([\w-]+)")
@@ -35,7 +36,7 @@ class CvfSource:
         return f"{BASE_URL}/{venue}{year}"
 
     def parse(self, request: ListingRequest, body: bytes, final_url: str) -> ListingPage:
-        soup = BeautifulSoup(body, "html.parser")
+        soup = BeautifulSoup(decode_text(body), "html.parser")
         content = soup.find("div", id="content")
         if not isinstance(content, Tag):
             raise ListingError(final_url, "no <div id=content>: not a CVF listing page")
@@ -55,17 +56,17 @@ class CvfSource:
 
 def _paper(request: ListingRequest, base: str, dt: Tag, index: int) -> Paper:
     link = dt.find("a", href=True)
-    title = _text(link) if isinstance(link, Tag) else ""
+    title = element_text(link) if isinstance(link, Tag) else ""
     if not isinstance(link, Tag) or not title:
         raise ListingError(base, f"paper entry {index} has no title link in <dt class=ptitle>")
     page_url = urljoin(base, str(link["href"]))
-    authors_dd = _next_dd(dt)
-    links_dd = _next_dd(authors_dd) if authors_dd is not None else None
+    authors_dd = next_dd(dt)
+    links_dd = next_dd(authors_dd) if authors_dd is not None else None
     if authors_dd is None or links_dd is None:
         raise ListingError(base, f"paper entry {index} ({title!r}) lacks its author and link <dd>s")
     pdf_url = arxiv_id = None
     for anchor in links_dd.find_all("a", href=True):
-        label = _text(anchor).lower()
+        label = element_text(anchor).lower()
         href = str(anchor["href"])
         if label == "pdf" and pdf_url is None:
             pdf_url = urljoin(base, href)
@@ -88,7 +89,7 @@ def _authors(dd: Tag) -> tuple[str, ...]:
     inputs = dd.find_all("input", attrs={"name": ("query_author", "query")})
     names = [str(tag.get("value", "")).strip() for tag in inputs]
     if not names:  # listings without search forms name authors as plain links
-        names = [_text(anchor) for anchor in dd.find_all("a")]
+        names = [element_text(anchor) for anchor in dd.find_all("a")]
     return tuple(name for name in names if name)
 
 
@@ -104,20 +105,7 @@ def _day_pages(request: ListingRequest, base: str, content: Tag) -> tuple[Listin
     return tuple(ListingRequest(url, request.venue, request.year) for url in urls)
 
 
-def _next_dd(tag: Tag) -> Tag | None:
-    sibling = tag.find_next_sibling()
-    while isinstance(sibling, Tag) and sibling.name != "dd":
-        if sibling.name == "dt":
-            return None
-        sibling = sibling.find_next_sibling()
-    return sibling if isinstance(sibling, Tag) else None
-
-
 def _slug(page_url: str) -> str:
     """The paper page's file name without extension: unique on CVF, stable across re-listings."""
     name = urlsplit(page_url).path.rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[0]
-
-
-def _text(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ").split())

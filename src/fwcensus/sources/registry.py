@@ -8,10 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fwcensus.sources.acl_anthology import AclAnthologySource
+from fwcensus.sources.arxiv import ArxivSource
 from fwcensus.sources.base import Source
 from fwcensus.sources.cvf import CvfSource
+from fwcensus.sources.ecva import EcvaSource
+from fwcensus.sources.neurips import NeuripsSource
+from fwcensus.sources.openreview import OpenReviewSource
+from fwcensus.sources.pmlr import PmlrSource
 
-SOURCES: tuple[Source, ...] = (CvfSource(),)
+# Priority order: the first source that lists a venue-year is the one collected (ECCV 2018 is
+# on both CVF and ecva.net; CVF has the proceedings' own PDFs and comes first).
+SOURCES: tuple[Source, ...] = (
+    CvfSource(),
+    EcvaSource(),
+    PmlrSource(),
+    NeuripsSource(),
+    OpenReviewSource(),  # after the proceedings: preferred only where no proceedings exist
+    AclAnthologySource(),
+    ArxivSource(),
+)
 ALL = "all"
 
 
