@@ -31,7 +31,8 @@ class RateColumn(ProgressColumn):
         speed = task.finished_speed or task.speed
         if speed is None:
             return Text(f"- {self.unit}/s", style="progress.data.speed")
-        return Text(f"{speed:.1f} {self.unit}/s", style="progress.data.speed")
+        shown = f"{speed / 1000:.1f}k" if speed >= 1000 else f"{speed:.1f}"
+        return Text(f"{shown} {self.unit}/s", style="progress.data.speed")
 
 
 @contextmanager
