@@ -6,7 +6,7 @@ import pytest
 
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
-from fwcensus.mirror.urls import file_for_url
+from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingRequest
 from fwcensus.sources.collect import CollectError, collect
@@ -102,17 +102,11 @@ def test_an_entry_without_pdf_link_is_kept_and_marked(store: Store) -> None:
     assert {r["doc_status"] for r in rows[1:]} == {"pending"}
 
 
-def _mirror_with(tmp_path: Path, url: str, body: bytes) -> Path:
-    path = file_for_url(tmp_path, url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
-    return tmp_path
-
-
 def test_collect_stores_the_recorded_listing_once(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
-    server = serve(_mirror_with(tmp_path, URL_2024, real_listing()))
+    write_mirror_file(tmp_path, URL_2024, real_listing())
+    server = serve(tmp_path)
     with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
         first = collect(store, client, "CVPR", 2024)
         again = collect(store, client, "CVPR", 2024)

@@ -14,12 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
-from fwcensus.mirror.urls import file_for_url, write_mirror_file
+from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.store import Store
 
 from conftest import Serve
 from study2019 import build_cvpr2019_mirror, shared_dir
 
+REAL_2024 = "fixtures-real/cvf/CVPR2024_day-all.first6.html"
 PDF_TEMPLATE = b"%%PDF-1.4\n%% paper %d\n" + b"0" * 4000 + b"\n%%%%EOF\n"
 
 
@@ -190,11 +191,9 @@ def test_changed_listing_structure_fails_the_command_with_one_line(
     tmp_path: Path, serve: Serve
 ) -> None:
     root = tmp_path / "mirror"
-    real = (shared_dir() / "fixtures-real/cvf/CVPR2024_day-all.first6.html").read_bytes()
+    real = (shared_dir() / REAL_2024).read_bytes()
     url = "https://openaccess.thecvf.com/CVPR2024?day=all"
-    path = file_for_url(root, url)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(real.replace(b'<dt class="ptitle">', b'<dt class="title">'))
+    write_mirror_file(root, url, real.replace(b'<dt class="ptitle">', b'<dt class="title">'))
     server = serve(root)
     result = fwcensus("collect", "--venue", "cvpr", "--year", "2024", "--db", tmp_path / "x.db",
                       "--mirror", server.url, "--rate", "0", check=False)  # fmt: skip
@@ -210,9 +209,7 @@ def test_recorded_cvpr_2024_listing_is_collected_with_titles_and_pdf_urls(
 ) -> None:
     root = tmp_path / "mirror"
     url = "https://openaccess.thecvf.com/CVPR2024?day=all"
-    path = file_for_url(root, url)
-    path.parent.mkdir(parents=True)
-    path.write_bytes((shared_dir() / "fixtures-real/cvf/CVPR2024_day-all.first6.html").read_bytes())
+    write_mirror_file(root, url, (shared_dir() / REAL_2024).read_bytes())
     server = serve(root)
     db = tmp_path / "x.db"
     fwcensus("collect", "--venue", "CVPR", "--year", "2024", "--db", db, "--mirror", server.url)

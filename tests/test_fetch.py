@@ -8,7 +8,7 @@ import pytest
 from fwcensus.fetch.client import USER_AGENT, FetchError, FetchSettings, HttpClient
 from fwcensus.fetch.documents import fetch_documents
 from fwcensus.fetch.ratelimit import HostRateLimiter
-from fwcensus.mirror.urls import file_for_url
+from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.models import DocStatus, Paper, Selection
 from fwcensus.store import Store
 
@@ -16,12 +16,6 @@ from conftest import Serve
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 200 + b"%%EOF\n"
 HOST = "https://openaccess.thecvf.com"
-
-
-def put(root: Path, url: str, body: bytes) -> None:
-    path = file_for_url(root, url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
 
 
 def settings(server_url: str, **overrides: float) -> FetchSettings:
@@ -46,7 +40,7 @@ def test_get_sends_the_user_agent_and_reads_through_the_mirror(tmp_path: Path) -
 
 
 def test_429_with_retry_after_is_honoured_then_succeeds(tmp_path: Path, serve: Serve) -> None:
-    put(tmp_path, f"{HOST}/CVPR2024?day=all", b"<html>listing</html>")
+    write_mirror_file(tmp_path, f"{HOST}/CVPR2024?day=all", b"<html>listing</html>")
     server = serve(tmp_path, "429:1*1@openaccess.thecvf.com/CVPR2024*")
     waits: list[float] = []
     client = HttpClient(settings(server.url), sleep=waits.append)
@@ -58,7 +52,7 @@ def test_429_with_retry_after_is_honoured_then_succeeds(tmp_path: Path, serve: S
 
 
 def test_retry_after_beyond_the_limit_fails_at_once(tmp_path: Path, serve: Serve) -> None:
-    put(tmp_path, f"{HOST}/x", b"x")
+    write_mirror_file(tmp_path, f"{HOST}/x", b"x")
     server = serve(tmp_path, "429:3600@*")
     client = HttpClient(settings(server.url, max_retry_after=60))
     with pytest.raises(FetchError, match="Retry-After 3600s"):
@@ -67,7 +61,7 @@ def test_retry_after_beyond_the_limit_fails_at_once(tmp_path: Path, serve: Serve
 
 
 def test_503_is_retried_with_backoff_until_attempts_run_out(tmp_path: Path, serve: Serve) -> None:
-    put(tmp_path, f"{HOST}/x", b"x")
+    write_mirror_file(tmp_path, f"{HOST}/x", b"x")
     server = serve(tmp_path, "503@*")
     waits: list[float] = []
     client = HttpClient(settings(server.url), sleep=waits.append)
@@ -78,7 +72,7 @@ def test_503_is_retried_with_backoff_until_attempts_run_out(tmp_path: Path, serv
 
 
 def test_a_hang_past_the_timeout_is_a_timeout_then_retried(tmp_path: Path, serve: Serve) -> None:
-    put(tmp_path, f"{HOST}/x", b"x")
+    write_mirror_file(tmp_path, f"{HOST}/x", b"x")
     server = serve(tmp_path, "hang:30*1@*")
     client = HttpClient(settings(server.url, read_timeout=0.3))
     assert client.get(f"{HOST}/x").body == b"x"
@@ -141,10 +135,12 @@ def test_fetch_stage_validates_pdfs_by_their_bytes(
 ) -> None:
     papers = _papers(5)
     root = tmp_path / "mirror"
-    put(root, papers[0].pdf_url, PDF)
-    put(root, papers[1].pdf_url, b"<!DOCTYPE html><html><body>Session expired</body></html>")
-    put(root, papers[2].pdf_url, b"")
-    put(root, papers[3].pdf_url, PDF)  # served as an HTML page by the fault below
+    write_mirror_file(root, papers[0].pdf_url, PDF)
+    write_mirror_file(
+        root, papers[1].pdf_url, b"<!DOCTYPE html><html><body>Session expired</body></html>"
+    )
+    write_mirror_file(root, papers[2].pdf_url, b"")
+    write_mirror_file(root, papers[3].pdf_url, PDF)  # served as an HTML page by the fault below
     store.upsert_papers(papers, "L")  # papers[4] has no file: 404
     server = serve(root, "html@*/P3_CVPR_2019_paper.pdf")
     with HttpClient(settings(server.url)) as client:
@@ -164,7 +160,7 @@ def test_truncated_transfer_is_retried_from_the_start(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
     [paper] = _papers(1)
-    put(tmp_path, paper.pdf_url, PDF)
+    write_mirror_file(tmp_path, paper.pdf_url, PDF)
     store.upsert_papers([paper], "L")
     server = serve(tmp_path, "truncate:100*1@*")
     with HttpClient(settings(server.url)) as client:
@@ -176,7 +172,7 @@ def test_truncated_transfer_is_retried_from_the_start(
 
 def test_too_large_documents_are_skipped(tmp_path: Path, serve: Serve, store: Store) -> None:
     [paper] = _papers(1)
-    put(tmp_path, paper.pdf_url, PDF)
+    write_mirror_file(tmp_path, paper.pdf_url, PDF)
     store.upsert_papers([paper], "L")
     server = serve(tmp_path)
     with HttpClient(settings(server.url, max_bytes=100)) as client:
@@ -188,7 +184,7 @@ def test_too_large_documents_are_skipped(tmp_path: Path, serve: Serve, store: St
 def test_rerun_fetches_only_what_is_missing(tmp_path: Path, serve: Serve, store: Store) -> None:
     papers = _papers(3)
     for p in papers:
-        put(tmp_path, p.pdf_url, PDF + p.source_id.encode())
+        write_mirror_file(tmp_path, p.pdf_url, PDF + p.source_id.encode())
     store.upsert_papers(papers, "L")
     server = serve(tmp_path)
     with HttpClient(settings(server.url)) as client:
