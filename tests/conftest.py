@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,9 @@ def serve() -> Iterator[Serve]:
     """Start a mirror server over a folder, optionally with a fault SPEC; stopped after the test."""
     servers: list[MirrorServer] = []
 
-    def start(root: Path, faults: str | None = None) -> MirrorServer:
-        server = MirrorServer(root, faults=parse_faults(faults) if faults else None).start()
+    def start(root: Path, faults: str | None = None, **options: Any) -> MirrorServer:
+        plan = parse_faults(faults) if faults else None
+        server = MirrorServer(root, faults=plan, **options).start()
         servers.append(server)
         return server
 

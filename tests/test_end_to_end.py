@@ -242,3 +242,22 @@ def test_full_size_cvpr_2019_run_collects_all_1294_papers(tmp_path: Path, serve:
         1294,
         1294,
     )
+
+
+def test_demo_with_a_misbehaving_mirror_loses_no_paper(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    faults = "503%30@*.pdf;truncate%10@*.pdf;drop%5@*.pdf;429:1%5@*.pdf"
+    fwcensus("demo", "--out", out, "--faults", faults)
+    truth = json.loads((out / "truth.json").read_text())
+    papers = json.loads(
+        fwcensus("export", "papers", "--format", "json", "--db", out / "fwcensus.db").stdout
+    )
+    assert sorted(p["pdf_url"] for p in papers) == sorted(p["pdf_url"] for p in truth["papers"])
+    for paper in papers:
+        assert paper["doc_status"] in ("fetched", "failed"), paper
+        if paper["doc_status"] == "failed":
+            assert paper["doc_error"], paper  # every failure says why
+    expected_ok = {p["pdf_url"] for p in truth["papers"] if p["expect_fetch"] == "fetched"}
+    fetched = {p["pdf_url"] for p in papers if p["doc_status"] == "fetched"}
+    assert fetched <= expected_ok  # a broken file is never taken for a PDF
+    assert len(fetched) > len(expected_ok) / 2  # retries got most through

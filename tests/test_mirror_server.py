@@ -1,10 +1,15 @@
-"""Mirror server: the URL/file rule, serving, sidecars and every fault kind, over real HTTP."""
+"""Mirror server over real HTTP: the URL/file rule, serving, sidecars, conditional requests,
+the request log, per-host rate limits, latency and every fault kind."""
 
 from __future__ import annotations
 
+import dataclasses
+import email.utils
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +23,7 @@ import pytest
 
 from fwcensus.mirror import urls
 from fwcensus.mirror.faults import Fault, FaultPlan, parse_faults
-from fwcensus.mirror.server import MirrorServer
+from fwcensus.mirror.server import MirrorServer, parse_host_rates
 from fwcensus.mirror.urls import file_for, file_for_url, meta_for, to_mirror
 
 CVPR = "https://openaccess.thecvf.com/CVPR2019?day=2019-06-18"
@@ -257,6 +262,264 @@ def test_url_and_lifecycle(root: Path) -> None:
     m.stop()  # idempotent
     with pytest.raises(NotADirectoryError):
         MirrorServer(root / "nope")
+
+
+# --- conditional requests -----------------------------------------------------------
+
+
+def test_file_answers_carry_strong_validators(root: Path, client: httpx.Client) -> None:
+    file = file_for_url(root, "https://example.org/paper.pdf")
+    put(root, "https://example.org/same.pdf", PDF)
+    put(root, "https://example.org/other.pdf", PDF + b"%")
+    with served(root) as m:
+        r, same, other = (
+            client.get(f"{m.url}/example.org/{n}.pdf") for n in ("paper", "same", "other")
+        )
+        missing = client.get(f"{m.url}/example.org/nope.pdf")
+    assert re.fullmatch(r'"[0-9a-f]{32}"', r.headers["etag"])  # quoted, strong (no W/)
+    assert same.headers["etag"] == r.headers["etag"]  # derived from the bytes alone
+    assert other.headers["etag"] != r.headers["etag"]
+    mtime = file.stat().st_mtime
+    assert r.headers["last-modified"] == email.utils.formatdate(mtime, usegmt=True)
+    assert "etag" not in missing.headers
+    assert "last-modified" not in missing.headers
+
+
+def test_conditional_request_is_304_without_body(root: Path, client: httpx.Client) -> None:
+    with served(root) as m:
+        url = f"{m.url}/example.org/paper.pdf"
+        first = client.get(url)
+        etag, modified = first.headers["etag"], first.headers["last-modified"]
+        by_tag = client.get(url, headers={"If-None-Match": etag})
+        by_date = client.get(url, headers={"If-Modified-Since": modified})
+        head = client.head(url, headers={"If-None-Match": etag})
+        # Same keep-alive connection: a stray body after a 304 would garble this answer.
+        after = client.get(url)
+    for r in (by_tag, by_date, head):
+        assert r.status_code == 304
+        assert r.content == b""
+        assert r.headers["etag"] == etag
+        assert "content-length" not in r.headers
+    assert (first.status_code, after.content) == (200, PDF)
+    sent = [(e.status, e.body_bytes) for e in m.log]
+    assert sent == [(200, len(PDF)), (304, 0), (304, 0), (304, 0), (200, len(PDF))]
+
+
+@pytest.mark.parametrize("header", ['"nope", {etag}', "W/{etag}", "*"])
+def test_if_none_match_lists_weak_tags_and_star(
+    root: Path, client: httpx.Client, header: str
+) -> None:
+    with served(root) as m:
+        url = f"{m.url}/example.org/paper.pdf"
+        etag = client.get(url).headers["etag"]
+        r = client.get(url, headers={"If-None-Match": header.format(etag=etag)})
+    assert r.status_code == 304
+
+
+def test_stale_validators_get_200(root: Path, client: httpx.Client) -> None:
+    file = file_for_url(root, "https://example.org/paper.pdf")
+    mtime = file.stat().st_mtime
+    stale = [
+        # If-None-Match decides when present, even if the date alone would match.
+        {"If-None-Match": '"other"', "If-Modified-Since": email.utils.formatdate(mtime + 60)},
+        {"If-Modified-Since": email.utils.formatdate(mtime - 60, usegmt=True)},
+        {"If-Modified-Since": "yesterday"},
+        # A date in the future is invalid, so it cannot pin a 304.
+        {"If-Modified-Since": email.utils.formatdate(time.time() + 3600, usegmt=True)},
+    ]
+    with served(root) as m:
+        codes = [client.get(f"{m.url}/example.org/paper.pdf", headers=h).status_code for h in stale]
+    assert codes == [200] * len(stale)
+
+
+def test_changed_file_is_sent_again(root: Path, client: httpx.Client) -> None:
+    file = file_for_url(root, "https://example.org/paper.pdf")
+    changed = PDF + b"% revised\n"
+    with served(root) as m:
+        url = f"{m.url}/example.org/paper.pdf"
+        first = client.get(url)
+        file.write_bytes(changed)
+        later = file.stat().st_mtime + 10  # a later edit, without waiting for the clock
+        os.utime(file, (later, later))
+        by_tag = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+        by_date = client.get(url, headers={"If-Modified-Since": first.headers["last-modified"]})
+    for r in (by_tag, by_date):
+        assert (r.status_code, r.content) == (200, changed)
+        assert r.headers["etag"] != first.headers["etag"]
+        assert r.headers["last-modified"] == email.utils.formatdate(later, usegmt=True)
+
+
+def test_sidecar_validators_win(root: Path, client: httpx.Client) -> None:
+    recorded = {"ETag": 'W/"v1"', "Last-Modified": "Tue, 18 Jun 2019 08:00:00 GMT"}
+    put(root, "https://h.org/p.pdf", PDF, {"status": 200, "headers": recorded})
+    with served(root) as m:
+        url = f"{m.url}/h.org/p.pdf"
+        r = client.get(url)
+        by_tag = client.get(url, headers={"If-None-Match": '"v1"'})
+        later = client.get(url, headers={"If-Modified-Since": "Wed, 19 Jun 2019 00:00:00 GMT"})
+        earlier = client.get(url, headers={"If-Modified-Since": "Mon, 17 Jun 2019 00:00:00 GMT"})
+    assert (r.headers["etag"], r.headers["last-modified"]) == tuple(recorded.values())
+    assert [by_tag.status_code, later.status_code, earlier.status_code] == [304, 304, 200]
+
+
+def test_faults_take_precedence_over_conditional(root: Path, client: httpx.Client) -> None:
+    with served(root) as m:
+        etag = client.get(f"{m.url}/example.org/paper.pdf").headers["etag"]
+    with served(root, "503*1@*;delay:0.01*1@*") as m:
+        url = f"{m.url}/example.org/paper.pdf"
+        faulted, delayed = (client.get(url, headers={"If-None-Match": etag}) for _ in range(2))
+    assert faulted.status_code == 503
+    assert "etag" not in faulted.headers
+    assert delayed.status_code == 304  # a delay answers normally, so conditionally too
+
+
+# --- the request log ----------------------------------------------------------------
+
+
+def test_log_records_arrival_host_status_and_bytes(root: Path, client: httpx.Client) -> None:
+    put(root, "https://example.org/cut.pdf", PDF)
+    with served(root, "drop*1@example.org/gone.pdf;truncate:10@*/cut.pdf") as m:
+        before = time.monotonic()
+        client.get(f"{m.url}/Example.ORG/paper.pdf")
+        client.head(f"{m.url}/example.org/paper.pdf")
+        missing = client.get(f"{m.url}/example.org/nope?x=1")
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.get(f"{m.url}/example.org/gone.pdf")
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.get(f"{m.url}/example.org/cut.pdf")
+        after = time.monotonic()
+    assert [(e.host, e.target, e.status, e.body_bytes) for e in m.log] == [
+        ("example.org", "Example.ORG/paper.pdf", 200, len(PDF)),
+        ("example.org", "example.org/paper.pdf", 200, 0),
+        ("example.org", "example.org/nope?x=1", 404, len(missing.content)),
+        ("example.org", "example.org/gone.pdf", 0, 0),
+        ("example.org", "example.org/cut.pdf", 200, 10),
+    ]
+    times = [e.time for e in m.log]
+    assert before <= times[0] and times == sorted(times) and times[-1] <= after
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.log[0].status = 500  # type: ignore[misc]
+
+
+def test_log_is_complete_under_concurrency(root: Path, client: httpx.Client) -> None:
+    targets = ["example.org/paper.pdf", "example.org/nope"] * 40
+    with served(root) as m, ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda t: client.get(f"{m.url}/{t}").status_code, targets))
+    assert codes == [200, 404] * 40
+    assert len(m.log) == len(m.requests) == len(targets)
+    assert sorted(e.target for e in m.log) == sorted(targets)
+    assert {(e.status, e.body_bytes) for e in m.log if e.status == 200} == {(200, len(PDF))}
+
+
+def test_log_keeps_a_malformed_target(root: Path) -> None:
+    with (
+        served(root) as m,
+        socket.create_connection(("127.0.0.1", int(m.url.rpartition(":")[2]))) as s,
+    ):
+        s.sendall(
+            b"GET http://example.org/paper.pdf HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        reply = s.makefile("rb").read()
+    assert reply.startswith(b"HTTP/1.0 400") or reply.startswith(b"HTTP/1.1 400")
+    assert m.requests == []
+    assert [(e.host, e.target, e.status) for e in m.log] == [
+        ("", "http://example.org/paper.pdf", 400)
+    ]
+
+
+# --- per-host rate limits and latency ---------------------------------------------------
+
+
+def test_parse_host_rates() -> None:
+    assert parse_host_rates(" h1.org=2, H2.org:8080 = 0.5 ,") == {"h1.org": 2.0, "h2.org:8080": 0.5}
+    assert parse_host_rates("") == {}
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["h.org", "h.org=", "=2", "h.org=0", "h.org=-1", "h.org=x", "h.org=nan", "h.org=inf", "a/b=1"],
+)
+def test_bad_host_rate_names_the_item(item: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_host_rates(f"ok.org=1,{item}")
+    assert repr(item) in str(info.value)
+
+
+def test_host_rates_refuse_duplicates_and_bad_values(root: Path) -> None:
+    with pytest.raises(ValueError, match="twice"):
+        parse_host_rates("h.org=1,H.org=2")
+    with pytest.raises(ValueError, match=r"h\.org"):
+        MirrorServer(root, host_rates={"h.org": 0})
+    with pytest.raises(ValueError, match="latency"):
+        MirrorServer(root, latency=-1)
+
+
+def test_host_rate_refuses_requests_too_soon(root: Path, client: httpx.Client) -> None:
+    with MirrorServer(root, host_rates={"Example.org": 10}) as m:
+        url = f"{m.url}/example.org/paper.pdf"
+        first, refused = client.get(url), client.get(url)
+        # Keep asking: refusals must not restart the host's clock, so a request gets through
+        # once 0.1 s have passed since the first accepted one.
+        deadline = time.monotonic() + 2
+        codes = [client.get(url).status_code]
+        while codes[-1] == 429 and time.monotonic() < deadline:
+            codes.append(client.get(url).status_code)
+        unlimited = client.get(to_mirror(CVPR, m.url))
+    assert first.status_code == 200
+    assert (refused.status_code, refused.headers["retry-after"]) == (429, "1")
+    assert codes[-1] == 200
+    assert unlimited.status_code == 200
+    assert m.violations == {"example.org": len(codes)}  # refused + all codes but the last
+    limited = [e for e in m.log if e.host == "example.org"]
+    accepted = [e.time for e in limited if e.status == 200]
+    assert len(accepted) == 2
+    assert accepted[1] - accepted[0] >= 0.1
+    assert all(e.time - accepted[0] < 0.1 for e in limited if e.status == 429)
+    assert len(limited) == 2 + len(codes)  # refused requests are logged too
+
+
+def test_host_rates_are_per_host(root: Path, client: httpx.Client) -> None:
+    put(root, "https://other.org/a.pdf", PDF)
+    targets = ["example.org/paper.pdf", "other.org/a.pdf"] * 2
+    with MirrorServer(root, host_rates={"example.org": 1, "other.org": 1}) as m:
+        codes = [client.get(f"{m.url}/{t}").status_code for t in targets]
+    assert codes == [200, 200, 429, 429]
+    assert m.violations == {"example.org": 1, "other.org": 1}
+
+
+def test_latency_delays_answers_without_serializing_them(root: Path) -> None:
+    latency = 0.3
+    targets = ["example.org/paper.pdf", "example.org/nope"] * 3
+    clients = [httpx.Client(timeout=5) for _ in targets]  # a connection each
+
+    def fetch(c: httpx.Client, target: str) -> tuple[int, float]:
+        started = time.monotonic()
+        code = c.get(f"{m.url}/{target}").status_code
+        return code, time.monotonic() - started
+
+    with MirrorServer(root, latency=latency) as m, ThreadPoolExecutor(len(targets)) as pool:
+        started = time.monotonic()
+        results = list(pool.map(fetch, clients, targets))
+        total = time.monotonic() - started
+    for c in clients:
+        c.close()
+    assert [code for code, _ in results] == [200, 404] * 3
+    assert all(elapsed >= latency for _, elapsed in results)
+    assert total < 3 * latency  # one after another they would take 6 * latency
+
+
+def test_stop_ends_latency_promptly(root: Path) -> None:
+    before = set(threading.enumerate())
+    m = MirrorServer(root, latency=60).start()
+    try:
+        with httpx.Client(timeout=0.3) as c, pytest.raises(httpx.ReadTimeout):
+            c.get(f"{m.url}/example.org/paper.pdf")
+    finally:
+        started = time.monotonic()
+        m.stop()
+    assert time.monotonic() - started < 1.0
+    assert [t for t in threading.enumerate() if t not in before] == []
+    assert [(e.status, e.body_bytes) for e in m.log] == [(0, 0)]  # stopped before answering
 
 
 # --- faults: parsing ----------------------------------------------------------------

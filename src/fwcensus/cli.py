@@ -51,6 +51,10 @@ RateOpt = Annotated[
 ]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Read timeout per request, seconds.")]
 AttemptsOpt = Annotated[int, typer.Option("--attempts", help="Tries per request (429/5xx/errors).")]
+ConnectionsOpt = Annotated[
+    int, typer.Option("--connections", help="Downloads in flight over all hosts.")
+]
+PerHostOpt = Annotated[int, typer.Option("--per-host", help="Downloads in flight per host.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Extraction processes.")]
 PdfSecondsOpt = Annotated[float, typer.Option("--pdf-seconds", help="Time limit per PDF.")]
 PdfMemoryOpt = Annotated[int, typer.Option("--pdf-memory-mb", help="Memory limit per PDF worker.")]
@@ -83,8 +87,22 @@ def _network_selection(venues: list[str] | None, years: list[int] | None) -> Sel
     return _selection(venues, years)
 
 
-def _settings(mirror: str | None, rate: float, timeout: float, attempts: int) -> FetchSettings:
-    return FetchSettings(mirror=mirror or None, rate=rate, read_timeout=timeout, attempts=attempts)
+def _settings(
+    mirror: str | None,
+    rate: float,
+    timeout: float,
+    attempts: int,
+    connections: int = FetchSettings.max_connections,
+    per_host: int = FetchSettings.per_host,
+) -> FetchSettings:
+    return FetchSettings(
+        mirror=mirror or None,
+        rate=rate,
+        read_timeout=timeout,
+        attempts=attempts,
+        max_connections=connections,
+        per_host=per_host,
+    )
 
 
 def _limits(workers: int | None, seconds: float, memory_mb: int) -> Limits:
@@ -144,15 +162,18 @@ def fetch(
     rate: RateOpt = 1.0,
     timeout: TimeoutOpt = 30.0,
     attempts: AttemptsOpt = 5,
+    connections: ConnectionsOpt = FetchSettings.max_connections,
+    per_host: PerHostOpt = FetchSettings.per_host,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Also retry documents that failed before.")
     ] = False,
 ) -> None:
-    """Download the PDFs of collected papers (already fetched ones are skipped)."""
+    """Download the PDFs of collected papers, all hosts at once, each at its own rate
+    (already fetched ones are skipped)."""
     with _store(db, "fetch", locals()) as store:
         pipeline.fetch_selection(
             store,
-            _settings(mirror, rate, timeout, attempts),
+            _settings(mirror, rate, timeout, attempts, connections, per_host),
             _selection(venue, year),
             _say,
             retry_failed,
@@ -212,6 +233,8 @@ def run(
     rate: RateOpt = 1.0,
     timeout: TimeoutOpt = 30.0,
     attempts: AttemptsOpt = 5,
+    connections: ConnectionsOpt = FetchSettings.max_connections,
+    per_host: PerHostOpt = FetchSettings.per_host,
     workers: WorkersOpt = None,
     pdf_seconds: PdfSecondsOpt = 120.0,
     pdf_memory_mb: PdfMemoryOpt = 2048,
@@ -221,7 +244,7 @@ def run(
     """collect, fetch, extract, detect, aggregate and report in one go."""
     options = pipeline.RunOptions(
         selection=_network_selection(venue, year),
-        fetch=_settings(mirror, rate, timeout, attempts),
+        fetch=_settings(mirror, rate, timeout, attempts, connections, per_host),
         limits=_limits(workers, pdf_seconds, pdf_memory_mb),
         method=method,
         report_dir=out,
@@ -254,41 +277,24 @@ def export_cmd(
 
 @app.command()
 def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB) -> None:
-    """Papers per venue-year and the state of their PDFs and texts."""
+    """Papers per venue-year and the state of their PDFs and texts; documents per host."""
     from rich.table import Table
 
     with _store(db, "status", locals()) as store:
-        table = Table(
-            "venue",
-            "year",
-            "listed",
-            "pending",
-            "fetched",
-            "failed",
-            "skipped",
-            "text ok",
-            "no text",
-            "text failed",
-        )
+        papers = Table("venue", "year", "listed", "pending", "fetched", "failed", "skipped",
+                       "text ok", "no text", "text failed", title="papers")  # fmt: skip
         for c in store.status_counts(_selection(venue, year)):
-            table.add_row(
-                c.venue,
-                str(c.year),
-                *(
-                    str(v)
-                    for v in (
-                        c.listed,
-                        c.pending,
-                        c.fetched,
-                        c.failed,
-                        c.skipped,
-                        c.text_ok,
-                        c.no_text,
-                        c.text_failed,
-                    )
-                ),
-            )
-        console.print(table)
+            values = (c.listed, c.pending, c.fetched, c.failed, c.skipped, c.text_ok, c.no_text,
+                      c.text_failed)  # fmt: skip
+            papers.add_row(c.venue, str(c.year), *map(str, values))
+        hosts = Table("pending", "fetched", "failed", "skipped", title="documents per host")
+        hosts.add_column("host", no_wrap=True)
+        hosts.add_column("most frequent failure", overflow="fold")
+        for h in store.host_counts(_selection(venue, year)):
+            counts = (h.pending, h.fetched, h.failed, h.skipped)
+            hosts.add_row(*map(str, counts), h.host, h.top_error or "")
+        console.print(papers)
+        console.print(hosts)
 
 
 @app.command()
@@ -330,12 +336,21 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the sample and results.")] = Path(
         "fwcensus-demo"
     ),
+    faults: Annotated[
+        str | None,
+        typer.Option("--faults", help="Make the sample mirror misbehave (fault SPEC)."),
+    ] = None,
 ) -> None:
     """Build a sample mirror, serve it on 127.0.0.1 and run the whole pipeline against it."""
     from fwcensus.demo.run import run_demo
+    from fwcensus.mirror.faults import parse_faults
 
     try:
-        result = run_demo(out, _say)
+        plan = parse_faults(faults) if faults else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--faults") from None
+    try:
+        result = run_demo(out, _say, plan)
     except Exception as exc:
         _fail(exc)
     _say(f"\n[bold green]Report:[/bold green] {result.report.index.resolve()}")
@@ -350,10 +365,15 @@ def mirror_serve(
         str | None, typer.Option("--faults", help="Fault SPEC (see fwcensus.mirror.faults).")
     ] = None,
     seed: Annotated[int, typer.Option("--faults-seed")] = 0,
+    host_rate: Annotated[
+        str | None,
+        typer.Option("--host-rate", help="Limit hosts as real ones do: 'a.org=2,b.org=0.5'."),
+    ] = None,
+    latency: Annotated[float, typer.Option("--latency", help="Seconds added to answers.")] = 0.0,
 ) -> None:
     """Serve a mirror folder: GET /HOST/PATH?Q answers the file HOST/PATH@Q."""
     from fwcensus.mirror.faults import parse_faults
-    from fwcensus.mirror.server import serve
+    from fwcensus.mirror.server import parse_host_rates, serve
 
     if not root.is_dir():
         raise typer.BadParameter(f"{root} is not a folder", param_hint="ROOT")
@@ -361,7 +381,11 @@ def mirror_serve(
         plan = parse_faults(faults, seed) if faults else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--faults") from None
-    serve(root, host, port, plan)
+    try:
+        rates = parse_host_rates(host_rate) if host_rate else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--host-rate") from None
+    serve(root, host, port, plan, host_rates=rates, latency=latency)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ be re-run alone and a killed run resumes where it stopped."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fwcensus.aggregate.shares import aggregate_shares
@@ -45,6 +45,8 @@ def collect_selection(
             f" and years {list(selection.years) or 'all'}"
         )
     summaries = []
+    if settings.cache_dir is None:  # listings are revalidated, not downloaded again, on re-runs
+        settings = replace(settings, cache_dir=str(store.cache_dir))
     with HttpClient(settings) as client:
         for target in targets:
             summary = collect(store, client, target.venue, target.year)
@@ -63,12 +65,16 @@ def collect_selection(
 def fetch_selection(
     store: Store, settings: FetchSettings, selection: Selection, say: Say, retry_failed: bool
 ) -> None:
-    with HttpClient(settings) as client:
-        summary = fetch_documents(store, client, selection, retry_failed=retry_failed)
+    summary = fetch_documents(store, settings, selection, retry_failed=retry_failed)
     say(
-        f"fetch: {summary.fetched} fetched, {summary.failed} failed, {summary.skipped} skipped,"
-        f" {summary.already} already fetched before"
+        f"fetch: {summary.fetched} fetched ({summary.bytes / 1e6:.1f} MB), {summary.failed}"
+        f" failed, {summary.skipped} skipped, {summary.already} already fetched before"
     )
+    if summary.left_pending:
+        say(
+            f"fetch: {summary.left_pending} documents left pending: their hosts kept failing;"
+            " run fetch again later"
+        )
 
 
 def extract_selection(store: Store, selection: Selection, limits: Limits, say: Say) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -12,6 +13,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -54,3 +56,61 @@ def progress_bar(description: str, total: int, unit: str) -> Iterator[Callable[[
             progress.update(task, advance=1, note=note[:60])
 
         yield advance
+
+
+class MegabytesColumn(ProgressColumn):
+    """Megabytes per second over the whole task, from the ``bytes`` field."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.finished_time or task.elapsed or 0.0
+        if not elapsed:
+            return Text("- MB/s", style="progress.data.speed")
+        rate = task.fields.get("bytes", 0) / elapsed / 1e6
+        return Text(f"{rate:.2f} MB/s", style="progress.data.speed")
+
+
+class FetchProgress:
+    """The fetch stage's display: one bar (documents/s, MB/s, ETA) and a line for each host
+    that is paused by its circuit breaker or backing off, shown only while it is."""
+
+    def __init__(self, total: int, hosts: int) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn("docs"),
+            MegabytesColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[note]}", style="dim"),
+            console=console,
+        )
+        self._main = self._progress.add_task(
+            f"fetch ({hosts} hosts)", total=total, note="", bytes=0
+        )
+        self._hosts: dict[str, TaskID] = {}
+        self._bytes = 0
+
+    def __enter__(self) -> FetchProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def done(self, size: int, note: str) -> None:
+        self._bytes += size
+        self._progress.update(self._main, advance=1, bytes=self._bytes, note=note[:50])
+
+    def host(self, state: HostStatus) -> None:
+        task = self._hosts.get(state.host)
+        if task is None:
+            task = self._hosts[state.host] = self._progress.add_task(
+                f"  {state.host}", total=None, note="", bytes=0, visible=False
+            )
+        self._progress.update(task, note=state.note, visible=bool(state.note))
+
+
+class HostStatus(Protocol):
+    host: str
+    note: str

@@ -9,6 +9,7 @@ from fwcensus import pipeline
 from fwcensus.demo.sample import Sample, build_sample
 from fwcensus.extract.pool import Limits
 from fwcensus.fetch.client import FetchSettings
+from fwcensus.mirror.faults import FaultPlan
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles
@@ -22,17 +23,19 @@ class DemoResult:
     report: ReportFiles
 
 
-def run_demo(out: Path, say: pipeline.Say) -> DemoResult:
+def run_demo(out: Path, say: pipeline.Say, faults: FaultPlan | None = None) -> DemoResult:
     """Build the sample in ``out``, serve it, run every stage against it, return where it is.
 
     Re-running on the same folder rebuilds the identical sample and finds the store up to date,
-    which is the resumability every stage promises.
+    which is the resumability every stage promises. ``faults`` makes the mirror misbehave
+    (429s, 503s, broken transfers…) to show that every paper still ends fetched or failed with
+    its reason.
     """
     sample = build_sample(out)
     venue_years = sorted({(p.venue, p.year) for p in sample.papers})
     say(f"demo: sample of {len(sample.papers)} papers in {sample.mirror_dir}")
     db = out / "fwcensus.db"
-    with MirrorServer(sample.mirror_dir) as server, Store(db) as store:
+    with MirrorServer(sample.mirror_dir, faults=faults) as server, Store(db) as store:
         say(f"demo: mirror serving on {server.url}")
         options = pipeline.RunOptions(
             selection=Selection(
@@ -41,7 +44,12 @@ def run_demo(out: Path, say: pipeline.Say) -> DemoResult:
             ),
             # The mirror is on this machine: no politeness delay, short timeouts and backoff.
             fetch=FetchSettings(
-                mirror=server.url, rate=0, read_timeout=10, attempts=3, backoff=0.1
+                mirror=server.url,
+                rate=0,
+                read_timeout=10,
+                attempts=3,
+                backoff=0.1,
+                breaker_pause=1.0,
             ),
             limits=Limits(seconds=60),
             report_dir=out / "report",

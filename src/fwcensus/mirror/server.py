@@ -3,19 +3,32 @@
 A request for ``/HOST/PATH?Q`` is answered from ``file_for(root, HOST, PATH, Q)`` (see
 ``fwcensus.mirror.urls``), with an optional ``FILE.meta.json`` sidecar supplying the
 recorded status and headers, and optional injected faults (see ``fwcensus.mirror.faults``).
+
+Like a real static server it sends ``ETag`` and ``Last-Modified`` with every 200 file answer
+and answers ``304 Not Modified`` to a conditional request whose validators still match. To
+stand in for real hosts it can also limit each host's request rate (429 with ``Retry-After``
+for a request that comes too soon) and add a fixed latency to every answer.
 Standard library only; binds 127.0.0.1 by default.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import hashlib
 import json
+import math
 import mimetypes
+import os
+import re
 import socket
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
+from email.message import Message
 from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,8 +56,23 @@ _DROPPED_META_HEADERS = {
     "connection",
     "keep-alive",
 }
+# What a 304 keeps of the 200 it stands for (RFC 9110 15.4.5): the validators a cache updates.
+_NOT_MODIFIED_HEADERS = {"etag", "last-modified", "cache-control", "expires", "vary"}
+_ENTITY_TAG = re.compile(r'\*|(?:W/)?"[^"]*"')
+_ETAG_HEX_CHARS = 32  # 128 bits of the sha256: unique enough for any mirror
 _POLL_SECONDS = 0.05  # how often serve_forever checks for shutdown; bounds stop() latency
 _STOP_GRACE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One request as the server saw and answered it."""
+
+    time: float  # time.monotonic() when its request line was read
+    host: str  # the first path segment, lower-cased: the real host the request was meant for
+    target: str  # HOST/PATH[?QUERY], as in MirrorServer.requests
+    status: int  # the status sent; 0 when nothing was (drop, hang, stopped while waiting)
+    body_bytes: int  # body bytes written: 0 for HEAD and 304, the prefix sent by truncate
 
 
 @dataclass
@@ -52,6 +80,40 @@ class _Response:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+
+
+_Sent = tuple[int, int]  # (status, body bytes) as LogEntry records them
+_NOTHING_SENT: _Sent = (0, 0)
+
+
+def parse_host_rates(spec: str) -> dict[str, float]:
+    """Parse ``HOST=RATE[,HOST=RATE...]`` (requests per second, > 0) into ``{host: rate}``.
+
+    Hosts are lower-cased (as the mirror's file rule does); an empty SPEC means no limits.
+    A bad item raises ValueError with a one-line message naming it.
+    """
+    rates: dict[str, float] = {}
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        host, sep, text = (x.strip() for x in item.partition("="))
+        host = host.lower()
+        if not sep or not host or "/" in host:
+            raise ValueError(f"bad host rate {item!r} (expected HOST=REQUESTS_PER_SECOND)")
+        if host in rates:
+            raise ValueError(f"host {host!r} given twice in host rates {spec!r}")
+        rates[host] = _rate(text, item)
+    return rates
+
+
+def _rate(text: str, item: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        raise ValueError(f"bad rate {text!r} in host rate {item!r}") from None
+    if not (rate > 0 and math.isfinite(rate)):
+        raise ValueError(f"rate must be a positive number in host rate {item!r}")
+    return rate
 
 
 def content_type_for(file: Path, body: bytes) -> str:
@@ -106,6 +168,12 @@ def _html_instead_of_pdf() -> _Response:
     return _Response(200, {"Content-Type": "application/pdf"}, body)
 
 
+def _too_soon(host: str, rate: float) -> _Response:
+    resp = _page(429, f"mirror: {host} takes at most {rate:g} requests per second")
+    resp.headers["Retry-After"] = "1"
+    return resp
+
+
 def _load_meta(file: Path) -> tuple[int, dict[str, str]] | None:
     meta = meta_for(file)
     if not meta.is_file():
@@ -133,23 +201,85 @@ def _response_for(root: Path, target: str) -> _Response:
         return _page(404, f"mirror: no file for {target}: {exc.strerror}")
     try:
         meta = _load_meta(file)
-        body = file.read_bytes() if file.is_file() else None
+        stored = _read(file) if file.is_file() else None
     except (ValueError, OSError) as exc:
         return _page(500, f"mirror: cannot read {file.name}: {exc}")
-    if body is None:
-        if meta is None:
-            return _page(404, f"mirror: no file for {target}")
-        body = b""  # a recorded answer without a body, e.g. a bare 403
+    if stored is None and meta is None:
+        return _page(404, f"mirror: no file for {target}")
+    body = b"" if stored is None else stored[0]  # no file: a recorded bare answer, e.g. a 403
     resp = _Response(200, {"Content-Type": content_type_for(file, body)}, body)
     if meta is not None:
         resp.status = meta[0]
         for name, value in meta[1].items():
             if name.lower() in _DROPPED_META_HEADERS:
                 continue
-            for old in [k for k in resp.headers if k.lower() == name.lower()]:
-                del resp.headers[old]
-            resp.headers[name] = value
+            _set_header(resp.headers, name, value)
+    if resp.status == 200 and stored is not None:
+        # Added after the sidecar so its recorded validators win.
+        for name, value in _validators(*stored).items():
+            if _header(resp.headers, name) is None:
+                resp.headers[name] = value
     return resp
+
+
+def _read(file: Path) -> tuple[bytes, float]:
+    """The file's bytes and the mtime of exactly those bytes."""
+    with file.open("rb") as f:
+        return f.read(), os.fstat(f.fileno()).st_mtime
+
+
+def _validators(body: bytes, mtime: float) -> dict[str, str]:
+    etag = hashlib.sha256(body).hexdigest()[:_ETAG_HEX_CHARS]
+    return {"ETag": f'"{etag}"', "Last-Modified": email.utils.formatdate(mtime, usegmt=True)}
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+
+
+def _set_header(headers: dict[str, str], name: str, value: str) -> None:
+    for old in [k for k in headers if k.lower() == name.lower()]:
+        del headers[old]
+    headers[name] = value
+
+
+def _conditional(resp: _Response, request: Message) -> _Response:
+    """``304 Not Modified`` instead of a 200 whose validators the client already holds."""
+    if resp.status != 200 or not _not_modified(resp.headers, request):
+        return resp
+    kept = {k: v for k, v in resp.headers.items() if k.lower() in _NOT_MODIFIED_HEADERS}
+    return _Response(304, kept)
+
+
+def _not_modified(headers: Mapping[str, str], request: Message) -> bool:
+    """RFC 9110 13.2.2 for GET/HEAD: If-None-Match decides when sent, else If-Modified-Since."""
+    if_none_match = request.get("If-None-Match")
+    if if_none_match is not None:
+        etag = _header(headers, "ETag")
+        return etag is not None and _etag_listed(etag, if_none_match)
+    since = _http_date(request.get("If-Modified-Since"))
+    modified = _http_date(_header(headers, "Last-Modified"))
+    # A date in the future is invalid and ignored, so a skewed client clock cannot pin a 304.
+    return since is not None and modified is not None and modified <= since <= time.time()
+
+
+def _etag_listed(etag: str, if_none_match: str) -> bool:
+    """Weak comparison, as If-None-Match uses: ``W/"x"`` matches ``"x"``."""
+    ours = etag.strip().removeprefix("W/")
+    return any(
+        tag == "*" or tag.removeprefix("W/") == ours for tag in _ENTITY_TAG.findall(if_none_match)
+    )
+
+
+def _http_date(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):  # an invalid date is ignored, as RFC 9110 says
+        return None
+    # HTTP dates are GMT; "-0000" parses as naive and must not be read as local time.
+    return when.replace(tzinfo=when.tzinfo or UTC).timestamp()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -169,6 +299,13 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.mirror._track(self.connection, add=False)
 
+    # Set as soon as the request line is in: the arrival time rate limits and the log go by.
+    _arrived: float = 0.0
+
+    def parse_request(self) -> bool:
+        self._arrived = time.monotonic()
+        return super().parse_request()
+
     def do_GET(self) -> None:
         self._handle()
 
@@ -182,46 +319,71 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         mirror = self.server.mirror
         if not self.path.startswith("/"):
-            self._send(_page(400, "mirror: request target must start with /"))
+            sent = self._reply(_page(400, "mirror: request target must start with /"))
+            mirror._log(LogEntry(self._arrived, "", self.path, *sent))
             return
         target = self.path[1:]
+        host = target.partition("?")[0].partition("/")[0].lower()
         mirror._record(target)
+        sent = self._answer(mirror, host, target)
+        mirror._log(LogEntry(self._arrived, host, target, *sent))
+
+    def _answer(self, mirror: MirrorServer, host: str, target: str) -> _Sent:
+        # The rate limit stands in front, as a real host's does: a refused request reaches no
+        # fault rule and uses up none of their counts.
+        refused = mirror._refuse(host, self._arrived)
+        if refused is not None:
+            return self._reply(refused)
         fault = mirror.faults.pick(target) if mirror.faults else None
         if fault is None:
-            self._send(_response_for(mirror.root, target))
-        elif fault.kind in STATUS_KINDS:
-            self._send(_fault_page(fault))
-        elif fault.kind == "drop":
-            self.close_connection = True
-        elif fault.kind == "hang":
-            mirror._stopping.wait(fault.seconds)
-            self.close_connection = True
-        elif fault.kind == "delay":
-            if mirror._stopping.wait(fault.seconds):
-                self.close_connection = True
-            else:
-                self._send(_response_for(mirror.root, target))
-        elif fault.kind == "html":
-            self._send(_html_instead_of_pdf())
-        elif fault.kind == "truncate":
+            return self._reply(self._current(target))
+        if fault.kind in STATUS_KINDS:
+            return self._reply(_fault_page(fault))
+        if fault.kind == "html":
+            return self._reply(_html_instead_of_pdf())
+        if fault.kind == "truncate":
             resp = _response_for(mirror.root, target)
             size = len(resp.body) // 2 if fault.size is None else fault.size
-            self._send(resp, limit=size)
             self.close_connection = True
-        else:  # parse_faults only builds known kinds
-            raise AssertionError(f"unhandled fault kind {fault.kind!r}")
+            return self._reply(resp, limit=size)
+        if fault.kind == "delay":
+            if mirror._stopping.wait(fault.seconds):
+                return self._send_nothing()
+            return self._reply(self._current(target))
+        if fault.kind == "hang":
+            mirror._stopping.wait(fault.seconds)
+            return self._send_nothing()
+        if fault.kind == "drop":
+            return self._send_nothing()
+        raise AssertionError(f"unhandled fault kind {fault.kind!r}")  # parse_faults knows all
 
-    def _send(self, resp: _Response, limit: int | None = None) -> None:
+    def _current(self, target: str) -> _Response:
+        return _conditional(_response_for(self.server.mirror.root, target), self.headers)
+
+    def _send_nothing(self) -> _Sent:
+        self.close_connection = True
+        return _NOTHING_SENT
+
+    def _reply(self, resp: _Response, limit: int | None = None) -> _Sent:
+        """Send ``resp`` after the server's latency (its body cut to ``limit`` bytes)."""
+        mirror = self.server.mirror
+        if mirror.latency > 0 and mirror._stopping.wait(mirror.latency):
+            return self._send_nothing()
+        body = b"" if self.command == "HEAD" else resp.body[:limit]
+        status = 0
         try:
             self.send_response(resp.status)
             for name, value in resp.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(resp.body)))
+            if resp.status != 304:  # a 304 has no body, and its length would be the 200's
+                self.send_header("Content-Length", str(len(resp.body)))
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(resp.body if limit is None else resp.body[:limit])
+            status = resp.status
+            self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up; nothing left to tell it
+            return status, 0  # how much of a failed write arrived is unknowable
+        return status, len(body)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -242,7 +404,14 @@ class MirrorServer:
     """Serve ``root`` (laid out as HOST/PATH) over HTTP in a background thread.
 
     ``requests`` lists every request target received, in order, as ``HOST/PATH[?QUERY]``
-    (the same string fault GLOBs match).
+    (the same string fault GLOBs match). ``log`` holds a ``LogEntry`` per request, appended
+    once its answer is written (so in order of completion; ``time`` gives the arrival order);
+    ``stop()`` waits for answers in flight, so after it the log is complete.
+
+    ``host_rates`` (``{host: requests per second}``) limits hosts as real ones do: a request
+    arriving less than ``1/rate`` seconds after that host's previous accepted request gets 429
+    with ``Retry-After: 1`` and is counted in ``violations[host]``. ``latency`` delays every
+    answer by that many seconds (each connection has its own thread, so the delays overlap).
     """
 
     def __init__(
@@ -253,15 +422,28 @@ class MirrorServer:
         faults: FaultPlan | None = None,
         *,
         verbose: bool = False,
+        host_rates: Mapping[str, float] | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
             raise NotADirectoryError(f"mirror root is not a directory: {self.root}")
+        if not (latency >= 0 and math.isfinite(latency)):
+            raise ValueError(f"latency must be a non-negative number of seconds, not {latency}")
+        rates = {h.lower(): r for h, r in (host_rates or {}).items()}
+        for name, rate in rates.items():
+            if not (rate > 0 and math.isfinite(rate)):
+                raise ValueError(f"rate for host {name!r} must be positive, not {rate}")
         self.host = host
         self.port = port
         self.faults = faults
         self.verbose = verbose
+        self.host_rates: dict[str, float] = rates
+        self.latency = latency
         self.requests: list[str] = []
+        self.log: list[LogEntry] = []
+        self.violations: dict[str, int] = {}
+        self._last_accepted: dict[str, float] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
@@ -299,7 +481,7 @@ class MirrorServer:
         httpd, thread = self._httpd, self._thread
         if httpd is None or thread is None:
             return
-        self._stopping.set()  # wakes hang/delay faults
+        self._stopping.set()  # wakes hang/delay faults and answers waiting out the latency
         httpd.shutdown()
         with self._lock:
             conns, handlers = list(self._connections), list(self._handlers)
@@ -336,6 +518,23 @@ class MirrorServer:
         with self._lock:
             self.requests.append(target)
 
+    def _log(self, entry: LogEntry) -> None:
+        with self._lock:
+            self.log.append(entry)
+
+    def _refuse(self, host: str, arrived: float) -> _Response | None:
+        """The 429 for a request that came too soon after ``host``'s last accepted one."""
+        rate = self.host_rates.get(host)
+        if rate is None:
+            return None
+        with self._lock:
+            last = self._last_accepted.get(host)
+            if last is None or arrived - last >= 1 / rate:
+                self._last_accepted[host] = arrived
+                return None
+            self.violations[host] = self.violations.get(host, 0) + 1
+        return _too_soon(host, rate)
+
     def _track(self, conn: socket.socket, *, add: bool) -> None:
         with self._lock:
             if not add:
@@ -357,12 +556,16 @@ def serve(
     faults: FaultPlan | None,
     *,
     verbose: bool = False,
+    host_rates: Mapping[str, float] | None = None,
+    latency: float = 0.0,
 ) -> None:
     """Serve ``root`` in the foreground until KeyboardInterrupt.
 
     Prints ``mirror serving ROOT at URL`` (flushed) once listening.
     """
-    server = MirrorServer(root, host, port, faults, verbose=verbose).start()
+    server = MirrorServer(
+        root, host, port, faults, verbose=verbose, host_rates=host_rates, latency=latency
+    ).start()
     try:
         print(f"mirror serving {root} at {server.url}", file=sys.stdout, flush=True)
         server.wait()

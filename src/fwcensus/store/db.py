@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fwcensus import __version__
 from fwcensus.models import (
@@ -46,6 +48,11 @@ def now() -> str:
 def blob_dir_for(db_path: Path) -> Path:
     """``./fwcensus.db`` keeps its blobs in ``./fwcensus.blobs/``."""
     return db_path.with_name(db_path.stem + ".blobs")
+
+
+def cache_dir_for(db_path: Path) -> Path:
+    """``./fwcensus.db`` keeps its HTTP cache (listings, API pages) in ``./fwcensus.cache/``."""
+    return db_path.with_name(db_path.stem + ".cache")
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,16 @@ class StatusCount:
     text_failed: int
 
 
+@dataclass(frozen=True)
+class HostCount:
+    host: str
+    pending: int
+    fetched: int
+    failed: int
+    skipped: int
+    top_error: str | None
+
+
 class Store:
     def __init__(self, path: Path = DEFAULT_DB) -> None:
         self.path = Path(path)
@@ -99,6 +116,7 @@ class Store:
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
         self.blobs = BlobStore(blob_dir_for(self.path))
+        self.cache_dir = cache_dir_for(self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -511,6 +529,33 @@ class Store:
             params,
         ).fetchall()
         return [StatusCount(**_zero_nulls(dict(row))) for row in rows]
+
+    def host_counts(self, selection: Selection) -> list[HostCount]:
+        """Documents per host of their URL, by state, with each host's most frequent failure."""
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT d.url, d.status, d.error FROM documents d JOIN papers p ON p.id = d.paper_id"
+            f" WHERE d.url IS NOT NULL AND {where}",
+            params,
+        ).fetchall()
+        states: dict[str, Counter[str]] = defaultdict(Counter)
+        errors: dict[str, Counter[str]] = defaultdict(Counter)
+        for url, status, error in rows:
+            host = urlsplit(url).netloc.lower()
+            states[host][status] += 1
+            if status in ("failed", "skipped") and error:
+                errors[host][error] += 1
+        return [
+            HostCount(
+                host=host,
+                pending=counts["pending"],
+                fetched=counts["fetched"],
+                failed=counts["failed"],
+                skipped=counts["skipped"],
+                top_error=errors[host].most_common(1)[0][0] if errors[host] else None,
+            )
+            for host, counts in sorted(states.items())
+        ]
 
     def paper_counts(self) -> dict[tuple[str, int], int]:
         rows = self.conn.execute(

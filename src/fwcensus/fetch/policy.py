@@ -1,0 +1,173 @@
+"""What every request of fwcensus obeys, whichever client sends it: settings, errors, which
+answers are retried and how long to wait. No I/O here; the sync client (listings) and the
+async downloader (documents) both build on it."""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from fwcensus import HOMEPAGE, __version__
+from fwcensus.fetch.politeness import HOST_RATES
+
+USER_AGENT = f"fwcensus/{__version__} (+{HOMEPAGE})"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    mirror: str | None = None
+    rate: float = 1.0  # requests per second per host; <= 0: no limit at all (local mirrors)
+    host_rates: Mapping[str, float] = field(default_factory=lambda: dict(HOST_RATES))
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 300.0  # one whole request, body included
+    attempts: int = 5
+    backoff: float = 1.0  # first backoff in seconds; doubles per attempt, with jitter
+    max_backoff: float = 60.0
+    max_retry_after: float = 300.0  # a server asking for a longer pause fails the request
+    max_bytes: int = 200 * 1024 * 1024
+    max_connections: int = 16  # across all hosts
+    per_host: int = 2  # downloads in flight per host (the rate limit still spaces them)
+    breaker_errors: int = 5  # errors in a row that pause a host
+    breaker_pause: float = 30.0  # first pause; doubles each time the host trips again
+    breaker_trips: int = 6  # a host that trips this often is left for a later run
+    cache_dir: str | None = None  # HTTP cache for listings and API pages (None: no cache)
+
+
+class FetchError(Exception):
+    """A request that failed for good, with a one-line reason."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None, attempts: int = 1):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.attempts = attempts
+
+
+class TooLarge(FetchError):
+    pass
+
+
+class Disallowed(FetchError):
+    """robots.txt of the host forbids the URL to our User-Agent."""
+
+
+class Retryable(Exception):
+    """A failure worth another attempt: 429, 5xx, a timeout or a broken connection."""
+
+    def __init__(self, reason: str, status: int | None, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchSettings,
+                 attempt: int) -> None:  # fmt: skip
+    """Raise what an answer's status means: Retryable, or FetchError/TooLarge for good."""
+    if status in RETRY_STATUSES:
+        retry_after = parse_retry_after(headers.get("retry-after"))
+        if retry_after is not None and retry_after > settings.max_retry_after:
+            raise FetchError(
+                url,
+                f"HTTP {status} with Retry-After {retry_after:.0f}s, over the"
+                f" {settings.max_retry_after:.0f}s limit",
+                status,
+                attempt,
+            )
+        raise Retryable(f"HTTP {status}", status, retry_after)
+    if status >= 400:
+        raise FetchError(url, f"HTTP {status}", status, attempt)
+    declared = int(headers.get("content-length") or 0)
+    if declared > settings.max_bytes:
+        raise TooLarge(url, f"too large: {declared} bytes", status, attempt)
+
+
+def transport_failure(exc: httpx.HTTPError) -> Retryable:
+    if isinstance(exc, httpx.TimeoutException):
+        return Retryable(f"timeout ({type(exc).__name__})", None)
+    return Retryable(f"connection error: {one_line(exc)}", None)
+
+
+def next_hop(url: str, status: int, headers: httpx.Headers, seen: list[str],
+             attempt: int) -> str:  # fmt: skip
+    """The URL a redirect leads to, refusing loops and endless chains."""
+    location = headers.get("location")
+    if not location:
+        raise FetchError(url, f"HTTP {status} redirect without a Location", status, attempt)
+    target = str(httpx.URL(url).join(location))
+    if target in seen:
+        raise FetchError(url, f"redirect loop via {target}", status, attempt)
+    if len(seen) > MAX_REDIRECTS:
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", status, attempt)
+    return target
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header given as seconds or as an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def retry_options(settings: FetchSettings, sleep: Callable[..., Any]) -> dict[str, Any]:
+    """tenacity options shared by the sync and the async client."""
+    # "Full jitter": a random pause up to backoff * 2^n, so many clients retrying at once
+    # spread out instead of hitting the server together.
+    backoff = wait_random_exponential(multiplier=settings.backoff, max=settings.max_backoff)
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Retryable) and exc.retry_after is not None:
+            return exc.retry_after
+        return float(backoff(state))
+
+    return {
+        "stop": stop_after_attempt(settings.attempts),
+        "wait": wait,
+        "retry": retry_if_exception_type(Retryable),
+        "sleep": sleep,
+        "reraise": True,
+    }
+
+
+def unmirror(url: str, mirror: str | None) -> str:
+    """The real URL behind a mirror URL (the mirror keeps https://HOST/PATH as /HOST/PATH)."""
+    base = (mirror or "").rstrip("/")
+    if base and url.startswith(base + "/"):
+        return "https://" + url[len(base) + 1 :]
+    return url
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
