@@ -102,8 +102,8 @@ def parse_args(argv: Sequence[str]) -> Bench:
     parser.add_argument("--papers", type=int, default=2000, help="PDFs to fetch (default 2000)")
     parser.add_argument("--hosts", type=int, default=8, help="hosts to spread them on (default 8)")
     args = parser.parse_args(argv)
-    if args.papers < 1 or args.hosts < 1:
-        parser.error("--papers and --hosts must be at least 1")
+    if not 1 <= args.hosts <= args.papers:
+        parser.error("need 1 <= --hosts <= --papers: a host without papers has no rate to measure")
     return Bench(papers=args.papers, hosts=args.hosts, rate=2.0, latency=0.15)
 
 
@@ -226,7 +226,7 @@ def report_first_run(bench: Bench, run: FetchRun, counts: dict[DocStatus, int]) 
     lines = [
         f"run 1: {len(run.log)} requests in {run.seconds:.1f} s; documents "
         + ", ".join(f"{status.value} {n}" for status, n in counts.items()),
-        f"{'host':<20} {'requests':>8} {'429s':>5} {'span s':>8} {'req/s':>7}"
+        f"{'host':<20} {'accepted':>8} {'429s':>5} {'span s':>8} {'req/s':>7}"
         f" {'of budget':>9} {'max in 1 s':>10}",
     ]
     for s in stats:

@@ -104,19 +104,20 @@ def test_size_limit_and_robots_txt_skip_documents_with_their_reason(
     assert server.requests.count("openaccess.thecvf.com/robots.txt") == 1
 
 
-def test_robots_txt_answering_5xx_leaves_nothing_fetched(
+def test_robots_txt_answering_5xx_disallows_until_a_later_run(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
     listed = papers(2)
     for paper in listed:
         write_mirror_file(tmp_path, paper.pdf_url, PDF)
     store.upsert_papers(listed, "L")
-    server = serve(tmp_path, "500@*/robots.txt")
+    server = serve(tmp_path, "500*1@*/robots.txt")
     summary = fetch_documents(store, settings(server.url), Selection())
-    assert summary.skipped == 2
-    assert {r["doc_error"] for r in rows(store).values()} == {
-        "disallowed by robots.txt (robots.txt answered 500)"
-    }
+    assert (summary.fetched, summary.left_pending) == (0, 2)  # nothing asked, nothing lost
+    assert not any(r.endswith(".pdf") for r in server.requests)
+    assert {r["doc_status"] for r in rows(store).values()} == {"pending"}
+    again = fetch_documents(store, settings(server.url), Selection())  # robots.txt now reads
+    assert again.fetched == 2
 
 
 def test_a_redirect_to_another_host_is_charged_to_that_host(

@@ -72,8 +72,8 @@ def fetch_selection(
     )
     if summary.left_pending:
         say(
-            f"fetch: {summary.left_pending} documents left pending: their hosts kept failing;"
-            " run fetch again later"
+            f"fetch: {summary.left_pending} documents left pending (their host kept failing or"
+            " its robots.txt could not be read); run fetch again later"
         )
 
 

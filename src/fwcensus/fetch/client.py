@@ -29,6 +29,7 @@ from fwcensus.fetch.policy import (
     FetchError,
     FetchSettings,
     Retryable,
+    RobotsUnavailable,
     TooLarge,
     check_status,
     host_of,
@@ -184,7 +185,8 @@ class HttpClient:
             if rules.crawl_delay:
                 self._schedule.slow_down(host, rules.crawl_delay)
         if not rules.allowed(url):
-            raise Disallowed(url, f"disallowed by robots.txt ({rules.reason})", None, attempt)
+            error = RobotsUnavailable if rules.unavailable else Disallowed
+            raise error(url, f"disallowed by robots.txt ({rules.reason})", None, attempt)
 
     def _read_robots(self, url: str) -> RobotsRules:
         self._wait_slot(url)

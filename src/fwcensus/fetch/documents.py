@@ -25,7 +25,7 @@ class FetchSummary:
     fetched: int
     failed: int
     skipped: int
-    left_pending: int  # documents of hosts given up for this run: a re-run takes them
+    left_pending: int  # hosts given up or robots.txt unreadable this run: a re-run takes them
     already: int
     bytes: int
 

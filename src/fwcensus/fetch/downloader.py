@@ -11,7 +11,7 @@ temporary blob that only becomes a document once complete and checked to be a PD
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +27,7 @@ from fwcensus.fetch.policy import (
     FetchError,
     FetchSettings,
     Retryable,
+    RobotsUnavailable,
     TooLarge,
     check_status,
     host_of,
@@ -47,7 +48,7 @@ GIVEN_UP = "host given up for this run"
 @dataclass(frozen=True)
 class Outcome:
     document: Document
-    status: DocStatus  # PENDING: left for a later run (its host kept failing)
+    status: DocStatus  # PENDING: left for a later run (host kept failing, robots.txt unreadable)
     result: FetchResult
 
 
@@ -96,7 +97,7 @@ class Downloader:
         ) as http:
             self._http = http
             self._connections = asyncio.Semaphore(self.settings.max_connections)
-            queues: dict[str, list[Document]] = defaultdict(list)
+            queues: dict[str, deque[Document]] = defaultdict(deque)
             for doc in documents:
                 queues[host_of(doc.url or "")].append(doc)
             workers = [
@@ -106,10 +107,10 @@ class Downloader:
             ]
             await asyncio.gather(*workers)
 
-    async def _worker(self, host: str, queue: list[Document], report: Report) -> None:
+    async def _worker(self, host: str, queue: deque[Document], report: Report) -> None:
         state = self._state(host)
         while queue:
-            doc = queue.pop(0)
+            doc = queue.popleft()
             if state.breaker.given_up:
                 report(Outcome(doc, DocStatus.PENDING, FetchResult(ok=False, error=GIVEN_UP)))
                 continue
@@ -134,6 +135,8 @@ class Downloader:
         options = retry_options(self.settings, self._backing_off(state))
         try:
             status, content_type, final_url, stored = await AsyncRetrying(**options)(once)
+        except RobotsUnavailable as exc:
+            return Outcome(doc, DocStatus.PENDING, _failure(exc))
         except (Disallowed, TooLarge) as exc:
             return Outcome(doc, DocStatus.SKIPPED, _failure(exc))
         except FetchError as exc:
@@ -228,7 +231,8 @@ class Downloader:
                     self._schedule.slow_down(state.host, state.robots.crawl_delay)
         if not state.robots.allowed(url):
             reason = f"disallowed by robots.txt ({state.robots.reason})"
-            raise Disallowed(url, reason, None, attempt)
+            error = RobotsUnavailable if state.robots.unavailable else Disallowed
+            raise error(url, reason, None, attempt)
 
     async def _read_robots(self, url: str, state: HostState) -> RobotsRules:
         await self._wait_turn(state)

@@ -68,6 +68,11 @@ class Disallowed(FetchError):
     """robots.txt of the host forbids the URL to our User-Agent."""
 
 
+class RobotsUnavailable(Disallowed):
+    """robots.txt could not be read (5xx, no connection): everything is disallowed for now,
+    as RFC 9309 asks, but only until a later run reads it."""
+
+
 class Retryable(Exception):
     """A failure worth another attempt: 429, 5xx, a timeout or a broken connection."""
 

@@ -22,6 +22,11 @@ class RobotsRules:
     allow_all: bool
     reason: str  # how the rules were obtained, for messages
 
+    @property
+    def unavailable(self) -> bool:
+        """No rules could be read: everything is disallowed until a later run reads them."""
+        return self.parser is None and not self.allow_all
+
     def allowed(self, url: str) -> bool:
         if self.parser is None:
             return self.allow_all
