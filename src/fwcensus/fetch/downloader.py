@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -179,9 +180,10 @@ class Downloader:
                 while True:
                     hop_state = state if host_of(hop) == state.host else self._state(host_of(hop))
                     await self._obey_robots(hop, hop_state, attempt)
-                    await self._wait_turn(hop_state)
+                    await self._wait_pause(hop_state)
                     async with (
                         self._connections,
+                        self._slot(hop_state),
                         self._http.stream("GET", to_mirror(hop, self.settings.mirror)) as resp,
                     ):
                         if resp.status_code in REDIRECT_STATUSES:
@@ -210,8 +212,8 @@ class Downloader:
         if state.breaker.record_failure(failure.reason):
             self._on_host(state)
 
-    async def _wait_turn(self, state: HostState) -> None:
-        """Wait out the host's pause (circuit breaker) and then its next rate slot."""
+    async def _wait_pause(self, state: HostState) -> None:
+        """Wait while the host's circuit breaker has it paused."""
         while (pause := state.breaker.wait_time()) > 0:
             state.note = f"paused {pause:.0f}s: {state.breaker.last_reason} (errors in a row)"
             self._on_host(state)
@@ -219,9 +221,15 @@ class Downloader:
         if state.note.startswith("paused"):
             state.note = ""
             self._on_host(state)
+
+    @asynccontextmanager
+    async def _slot(self, state: HostState) -> AsyncIterator[None]:
+        """The host's next rate slot, taken once a connection is ours: waiting for a free
+        connection after the slot would send the request late, bunched with the next one."""
         delay = self._schedule.reserve(state.host)
         if delay > 0:
             await asyncio.sleep(delay)
+        yield
 
     async def _obey_robots(self, url: str, state: HostState, attempt: int) -> None:
         async with state.robots_lock:  # one robots.txt request per host, whoever asks first
@@ -235,10 +243,10 @@ class Downloader:
             raise error(url, reason, None, attempt)
 
     async def _read_robots(self, url: str, state: HostState) -> RobotsRules:
-        await self._wait_turn(state)
+        await self._wait_pause(state)
         target = to_mirror(robots_url(url), self.settings.mirror)
         try:
-            async with self._connections:
+            async with self._connections, self._slot(state):
                 resp = await self._http.get(target, follow_redirects=True)
         except httpx.HTTPError:
             return rules_from(None, b"")
