@@ -185,3 +185,16 @@ def test_rerun_transfers_nothing_and_retry_failed_only_the_failed(
     assert [r for r in server.requests[before:] if r.endswith(".pdf")] == [
         listed[2].pdf_url.split("://", 1)[1]
     ]
+
+
+def test_whole_request_time_limit_applies_under_the_read_timeout(
+    tmp_path: Path, serve: Serve, store: Store
+) -> None:
+    [paper] = papers(1)
+    write_mirror_file(tmp_path, paper.pdf_url, PDF)
+    store.upsert_papers([paper], "L")
+    server = serve(tmp_path, "delay:3@*.pdf")
+    options = {"read_timeout": 10.0, "total_timeout": 0.5, "attempts": 2}
+    summary = fetch_documents(store, settings(server.url, **options), Selection())
+    assert summary.failed == 1
+    assert rows(store)["P0"]["doc_error"] == "timeout: over 0.5s in all"

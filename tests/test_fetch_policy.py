@@ -21,6 +21,15 @@ def test_schedule_spaces_each_host_by_its_rate() -> None:
     assert [schedule.reserve("a.org") for _ in range(2)] == pytest.approx([0, 0.5 * MARGIN])
 
 
+def test_restart_counts_the_spacing_from_now() -> None:
+    clock = [0.0]
+    schedule = HostSchedule(2.0, clock=lambda: clock[0])
+    schedule.reserve("a.org")
+    clock[0] = 0.3  # the first answer arrived
+    schedule.restart("a.org")
+    assert schedule.reserve("a.org") == pytest.approx(0.5 * MARGIN)
+
+
 def test_crawl_delay_only_slows_a_host_down() -> None:
     schedule = HostSchedule(1.0, clock=lambda: 0.0)
     schedule.slow_down("a.org", 5.0)

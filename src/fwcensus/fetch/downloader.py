@@ -176,26 +176,28 @@ class Downloader:
     ) -> tuple[int, str, str, StoredBlob]:
         hop, seen = url, [url]
         try:
-            async with asyncio.timeout(self.settings.total_timeout):
-                while True:
-                    hop_state = state if host_of(hop) == state.host else self._state(host_of(hop))
-                    await self._obey_robots(hop, hop_state, attempt)
-                    await self._wait_pause(hop_state)
-                    async with (
-                        self._connections,
-                        self._slot(hop_state),
-                        self._http.stream("GET", to_mirror(hop, self.settings.mirror)) as resp,
-                    ):
-                        if resp.status_code in REDIRECT_STATUSES:
-                            hop = next_hop(hop, resp.status_code, resp.headers, seen, attempt)
-                            seen.append(hop)
-                            continue
-                        check_status(url, resp.status_code, resp.headers, self.settings, attempt)
-                        stored = await self._store(url, resp, attempt)
-                        hop_state.breaker.record_success()
-                        content_type = resp.headers.get("content-type", "")
-                        final = unmirror(hop, self.settings.mirror)
-                        return resp.status_code, content_type, final, stored
+            while True:
+                hop_state = state if host_of(hop) == state.host else self._state(host_of(hop))
+                await self._obey_robots(hop, hop_state, attempt)
+                await self._wait_pause(hop_state)
+                # The whole-request limit covers one hop's request and body, not the waits
+                # for the host's pause or slot, which politeness may make long.
+                async with (
+                    self._connections,
+                    self._slot(hop_state),
+                    asyncio.timeout(self.settings.total_timeout),
+                    self._http.stream("GET", to_mirror(hop, self.settings.mirror)) as resp,
+                ):
+                    if resp.status_code in REDIRECT_STATUSES:
+                        hop = next_hop(hop, resp.status_code, resp.headers, seen, attempt)
+                        seen.append(hop)
+                        continue
+                    check_status(url, resp.status_code, resp.headers, self.settings, attempt)
+                    stored = await self._store(url, resp, attempt)
+                    hop_state.breaker.record_success()
+                    content_type = resp.headers.get("content-type", "")
+                    final = unmirror(hop, self.settings.mirror)
+                    return resp.status_code, content_type, final, stored
         except TimeoutError as exc:
             failure = Retryable(f"timeout: over {self.settings.total_timeout:g}s in all", None)
             self._count_failure(state, failure)
@@ -250,6 +252,8 @@ class Downloader:
                 resp = await self._http.get(target, follow_redirects=True)
         except httpx.HTTPError:
             return rules_from(None, b"")
+        finally:
+            self._schedule.restart(state.host)
         return rules_from(resp.status_code, resp.content)
 
     async def _store(self, url: str, resp: httpx.Response, attempt: int) -> StoredBlob:

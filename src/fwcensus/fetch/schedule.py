@@ -40,6 +40,16 @@ class HostSchedule:
         if self.enabled:
             self._intervals[host] = max(self.interval(host), seconds)
 
+    def restart(self, host: str) -> None:
+        """Count the host's spacing from now: after its first answer (robots.txt, sent on a new
+        connection that may have reached the server late), the next request waits a whole
+        interval from the moment that answer arrived."""
+        if not self.enabled:
+            return
+        with self._lock:
+            now = self._clock()
+            self._next[host] = max(self._next.get(host, now), now + self.interval(host))
+
     def reserve(self, host: str) -> float:
         """Take the host's next free slot; returns how long to wait for it."""
         if not self.enabled:
