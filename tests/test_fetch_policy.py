@@ -21,13 +21,16 @@ def test_schedule_spaces_each_host_by_its_rate() -> None:
     assert [schedule.reserve("a.org") for _ in range(2)] == pytest.approx([0, 0.5 * MARGIN])
 
 
-def test_restart_counts_the_spacing_from_now() -> None:
+def test_requests_that_wake_late_together_are_kept_apart() -> None:
     clock = [0.0]
     schedule = HostSchedule(2.0, clock=lambda: clock[0])
-    schedule.reserve("a.org")
-    clock[0] = 0.3  # the first answer arrived
-    schedule.restart("a.org")
-    assert schedule.reserve("a.org") == pytest.approx(0.5 * MARGIN)
+    first, second = schedule.reserve("a.org"), schedule.reserve("a.org")
+    assert (first, second) == pytest.approx((0, 0.5 * MARGIN))
+    clock[0] = 0.6  # a stall: both wake now, the first one late
+    assert schedule.until_free("a.org") == 0
+    schedule.mark_sent("a.org")
+    assert schedule.until_free("a.org") == pytest.approx(0.5 * MARGIN)  # the second waits
+    assert schedule.reserve("a.org") == pytest.approx(0.5 * MARGIN)  # and so do later ones
 
 
 def test_crawl_delay_only_slows_a_host_down() -> None:

@@ -231,6 +231,9 @@ class Downloader:
         delay = self._schedule.reserve(state.host)
         if delay > 0:
             await asyncio.sleep(delay)
+        while (late := self._schedule.until_free(state.host)) > 0:
+            await asyncio.sleep(late)
+        self._schedule.mark_sent(state.host)
         yield
 
     async def _obey_robots(self, url: str, state: HostState, attempt: int) -> None:
@@ -253,7 +256,9 @@ class Downloader:
         except httpx.HTTPError:
             return rules_from(None, b"")
         finally:
-            self._schedule.restart(state.host)
+            # Its first request went out on a new connection and may have reached the host
+            # late: count the spacing from the answer instead.
+            self._schedule.mark_sent(state.host)
         return rules_from(resp.status_code, resp.content)
 
     async def _store(self, url: str, resp: httpx.Response, attempt: int) -> StoredBlob:

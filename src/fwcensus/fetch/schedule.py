@@ -30,6 +30,7 @@ class HostSchedule:
         self._intervals = {h: MARGIN / r for h, r in (host_rates or {}).items() if r > 0}
         self._clock = clock
         self._next: dict[str, float] = {}
+        self._sent: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def interval(self, host: str) -> float:
@@ -40,14 +41,25 @@ class HostSchedule:
         if self.enabled:
             self._intervals[host] = max(self.interval(host), seconds)
 
-    def restart(self, host: str) -> None:
-        """Count the host's spacing from now: after its first answer (robots.txt, sent on a new
-        connection that may have reached the server late), the next request waits a whole
-        interval from the moment that answer arrived."""
+    def until_free(self, host: str) -> float:
+        """Seconds until a whole interval has passed since the host's last request went out.
+
+        Slots are reserved ahead of time; when the process stalls (a long write, a busy event
+        loop), requests wake late together. Checking the last real send before each request
+        keeps them apart however late they wake."""
+        if not self.enabled:
+            return 0.0
+        with self._lock:
+            last = self._sent.get(host)
+            return 0.0 if last is None else max(0.0, last + self.interval(host) - self._clock())
+
+    def mark_sent(self, host: str) -> None:
+        """A request to ``host`` goes out now (or its first answer just arrived)."""
         if not self.enabled:
             return
         with self._lock:
             now = self._clock()
+            self._sent[host] = now
             self._next[host] = max(self._next.get(host, now), now + self.interval(host))
 
     def reserve(self, host: str) -> float:
