@@ -198,3 +198,18 @@ def test_whole_request_time_limit_applies_under_the_read_timeout(
     summary = fetch_documents(store, settings(server.url, **options), Selection())
     assert summary.failed == 1
     assert rows(store)["P0"]["doc_error"] == "timeout: over 0.5s in all"
+
+
+def test_a_redirect_loop_fails_with_its_reason(tmp_path: Path, serve: Serve, store: Store) -> None:
+    [paper] = papers(1)
+    other = paper.pdf_url.replace(".pdf", "-moved.pdf")
+    for source, target in ((paper.pdf_url, other), (other, paper.pdf_url)):
+        write_mirror_file(tmp_path, source, b"")
+        meta = tmp_path / (source.split("://", 1)[1] + ".meta.json")
+        meta.write_text(f'{{"status": 302, "headers": {{"Location": "{target}"}}}}')
+    store.upsert_papers([paper], "L")
+    server = serve(tmp_path)
+    summary = fetch_documents(store, settings(server.url), Selection())
+    assert summary.failed == 1
+    assert rows(store)["P0"]["doc_error"].startswith("redirect loop via https://")
+    assert len([r for r in server.requests if r.endswith(".pdf")]) == 2  # not retried
