@@ -314,7 +314,7 @@ def venues(
     if db.exists():
         with Store(db) as store:
             counts = store.paper_counts()
-    targets = venue_years(selection.venues, selection.years)
+    targets = venue_years(selection.venues, selection.years, named_only_too=True)
     if as_json:
         for t in targets:
             record = {"venue": t.venue, "year": t.year, "source": t.source.name,

@@ -70,13 +70,16 @@ def canonical_venue(name: str) -> str:
     raise ValueError(f"unknown venue {name!r}; supported: {', '.join(known_venues())}, all")
 
 
-def venue_years(venues: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[VenueYear]:
+def venue_years(
+    venues: tuple[str, ...] = (), years: tuple[int, ...] = (), named_only_too: bool = False
+) -> list[VenueYear]:
     """Every supported venue-year matching the filters. No venue filter, or ``all``, means every
-    venue of the sources taken by default (arXiv is only taken when named)."""
+    venue of the sources taken by default (arXiv is only taken when named), or truly every one
+    with ``named_only_too`` (for listing what is supported)."""
     every_venue = not venues or ALL in venues
     out = []
     for (venue, year), source in sorted(_table().items()):
-        wanted = venue in venues or (every_venue and source.in_all)
+        wanted = venue in venues or (every_venue and (source.in_all or named_only_too))
         if wanted and (not years or year in years):
             urls = tuple(r.url for r in source.start_requests(venue, year))
             out.append(VenueYear(venue, year, source, urls, source.official_url(venue, year)))
