@@ -70,4 +70,4 @@ def test_collect_all_venues_of_a_year(tmp_path: Path, serve: Serve) -> None:
     assert not any(r.startswith(("arxiv.org", "oaipmh.arxiv.org")) for r in server.requests)
     listed = fwcensus("venues", "--year", "2019", "--json", "--db", db).stdout
     venues = [json.loads(line) for line in listed.splitlines()]
-    assert {v["venue"]: v["papers"] for v in venues} == expected
+    assert {v["venue"]: v["papers"] for v in venues} == {**expected, "arXiv": None}
