@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import inspect
+import multiprocessing
 import resource
 import sys
 import tempfile
@@ -30,6 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -164,18 +166,37 @@ def bench_papers(bench: Bench) -> list[Paper]:
 
 
 def run_fetch(api: FetchApi, store: Store, root: Path, bench: Bench) -> FetchRun:
-    """One fetch over a fresh server, so each run's log and limits start clean."""
-    server = MirrorServer(
-        root, host_rates=dict.fromkeys(bench.host_names, bench.rate), latency=bench.latency
+    """One fetch over a fresh server, so each run's log and limits start clean.
+
+    The mirror runs in a process of its own, as a real host does: in the fetcher's process its
+    threads would wait for the interpreter lock behind the fetcher and log arrivals late."""
+    rates = dict.fromkeys(bench.host_names, bench.rate)
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.Process(
+        target=_serve, args=(root, rates, bench.latency, child), daemon=True
     )
-    with server:
+    process.start()
+    url = parent.recv()
+    try:
         extra = {k: v for k, v in CONCURRENCY.items() if k in api.setting_names}
-        settings = api.settings_type(mirror=server.url, rate=bench.rate, host_rates={}, **extra)
+        settings = api.settings_type(mirror=url, rate=bench.rate, host_rates={}, **extra)
         started = time.monotonic()
         api.fetch_selection(store, settings, Selection(), say=print, retry_failed=False)
         seconds = time.monotonic() - started
-    # Read after stop(): it waits for answers in flight, so the log is complete.
-    return FetchRun(tuple(server.log), dict(server.violations), seconds)
+    finally:
+        parent.send("stop")
+        log, violations = parent.recv()
+        process.join()
+    return FetchRun(tuple(log), violations, seconds)
+
+
+def _serve(root: Path, rates: dict[str, float], latency: float, conn: Connection) -> None:
+    server = MirrorServer(root, host_rates=rates, latency=latency).start()
+    conn.send(server.url)
+    conn.recv()
+    server.stop()  # waits for answers in flight, so the log is complete
+    # time.monotonic() is the system's monotonic clock: comparable across the two processes.
+    conn.send((list(server.log), dict(server.violations)))
 
 
 def max_in_window(times: Sequence[float], width: float = WINDOW_SECONDS) -> int:
