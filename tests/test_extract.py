@@ -10,6 +10,15 @@ from fwcensus.extract.pool import Limits, extract_many
 from fwcensus.models import ExtractedText, TextStatus
 
 SENTENCE = "We implement our network in PyTorch and train it on four GPUs. "
+# Pages differ in their words, as real pages do: a line that recurs at the edge of most pages
+# is a running header and is removed.
+FILLER = (
+    "The encoder reads each frame once. ",
+    "Ablations isolate every component. ",
+    "Larger batches did not help here. ",
+    "Results hold across three datasets. ",
+    "Training converges within a day. ",
+)
 
 
 def text_pdf(pages: int = 2, password: str | None = None) -> bytes:
@@ -17,7 +26,8 @@ def text_pdf(pages: int = 2, password: str | None = None) -> bytes:
     pdf.set_font("Helvetica", size=11)
     for number in range(pages):
         pdf.add_page()
-        pdf.multi_cell(0, 5, f"Page {number + 1}. " + SENTENCE * 20)
+        filler = FILLER[number % len(FILLER) :] + FILLER[: number % len(FILLER)]
+        pdf.multi_cell(0, 5, f"Page {number + 1}. " + (SENTENCE + "".join(filler)) * 4)
     if password:
         pdf.set_encryption(owner_password="owner", user_password=password)
     return bytes(pdf.output())

@@ -197,6 +197,27 @@ def extract(
 
 
 @app.command()
+def text(
+    target: Annotated[str, typer.Argument(help="A paper id from the store, or a PDF file.")],
+    sections: Annotated[
+        bool, typer.Option("--sections", help="Mark where each section starts; list links.")
+    ] = False,
+    db: DbOpt = DEFAULT_DB,
+    pdf_seconds: PdfSecondsOpt = 120.0,
+    pdf_memory_mb: PdfMemoryOpt = 2048,
+) -> None:
+    """Print a paper's cleaned text as detection saw it (a file is extracted now)."""
+    from fwcensus.extract.show import TextUnavailable, load_text, render
+
+    try:
+        extracted = load_text(target, db, _limits(1, pdf_seconds, pdf_memory_mb))
+    except TextUnavailable as exc:
+        _fail(exc)
+    for line in render(extracted, sections):
+        sys.stdout.write(line + "\n")
+
+
+@app.command()
 def detect(
     venue: VenueOpt = None,
     year: YearOpt = None,
@@ -206,6 +227,61 @@ def detect(
     """Decide per paper which frameworks it names, keeping every hit as evidence."""
     with _store(db, "detect", locals()) as store:
         pipeline.detect_selection(store, _selection(venue, year), method, _say)
+
+
+@app.command()
+def inspect(
+    files: Annotated[list[Path], typer.Argument(help="PDF files.", exists=True, dir_okay=False)],
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="One JSON object per line and file (stable).")
+    ] = False,
+    workers: WorkersOpt = None,
+    pdf_seconds: PdfSecondsOpt = 120.0,
+    pdf_memory_mb: PdfMemoryOpt = 2048,
+) -> None:
+    """Which frameworks each PDF uses, names or cites, with the sentences that decided it."""
+    import json
+
+    from fwcensus.detect.inspection import inspect_files, report_json
+
+    limits = _limits(workers, pdf_seconds, pdf_memory_mb)
+    for report in inspect_files(files, limits):
+        if json_lines:
+            sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False) + "\n")
+            continue
+        lines = [report.file + ("" if report.ok else f"  failed: {report.error}")]
+        for verdict in report.verdicts:
+            first = verdict.evidence[0]
+            lines.append(
+                f"  {verdict.framework:<13}{verdict.role.value:<10}{verdict.confidence:<6.2f}"
+                f"p{first.page} {first.section} {first.rule}: {first.snippet[:100]}"
+            )
+        if report.ok:
+            named = ", ".join(fw for fw, hit in report.substring_2019.items() if hit) or "-"
+            lines.append(f"  substring-2019: {named}")
+        sys.stdout.write("\n".join(lines) + "\n")
+
+
+@app.command("eval")
+def eval_cmd(
+    labels: Annotated[Path, typer.Argument(help="labels.csv: file, framework, role, via.")],
+    pdfs: Annotated[Path, typer.Option("--pdfs", help="Folder holding the labelled PDFs.")],
+    workers: WorkersOpt = None,
+    pdf_seconds: PdfSecondsOpt = 120.0,
+    pdf_memory_mb: PdfMemoryOpt = 2048,
+) -> None:
+    """Score both detection methods against hand labels; list every disagreement."""
+    from fwcensus.detect import eval as scoring
+    from fwcensus.detect.inspection import inspect_files
+
+    try:
+        truths = scoring.read_labels(labels)
+        paths = scoring.file_paths(truths, pdfs)
+    except (OSError, ValueError) as exc:
+        _fail(exc)
+    reports = list(inspect_files(paths, _limits(workers, pdf_seconds, pdf_memory_mb)))
+    result = scoring.score(truths, reports)
+    sys.stdout.write(scoring.render(result, scoring.rule_counts(reports)) + "\n")
 
 
 @app.command()

@@ -107,13 +107,54 @@ class FetchResult:
     last_status: int | None = None
 
 
+class SectionKind(StrEnum):
+    TITLE = "title"
+    FRONT = "front"  # authors, affiliations: between the title and the abstract
+    ABSTRACT = "abstract"
+    BODY = "body"
+    FOOTNOTE = "footnote"
+    ACKNOWLEDGEMENTS = "acknowledgements"
+    REFERENCES = "references"
+    APPENDIX = "appendix"  # appendices and supplementary material
+    UNKNOWN = "unknown"  # text no rule could place: never guessed
+
+
+@dataclass(frozen=True)
+class Section:
+    """A character span of one page's cleaned text and the section it belongs to."""
+
+    kind: SectionKind
+    label: str  # the heading as printed ("3.1 Setup"), or what found the span
+    page: int  # 1-based
+    start: int  # offsets into that page's cleaned text
+    end: int
+
+
+@dataclass(frozen=True)
+class TextLink:
+    """A URL printed in a paper or behind one of its link annotations."""
+
+    url: str
+    page: int  # 1-based
+    source: str  # "text" | "annotation" | "both"
+    section: SectionKind | None = None
+    start: int | None = None  # offsets into the page's cleaned text, when printed there
+    end: int | None = None
+    code_host: str | None = None  # "github.com", "gitlab.com", "bitbucket.org", "huggingface.co"
+
+
 @dataclass(frozen=True)
 class ExtractedText:
-    """Text of one PDF, page by page (index 0 is page 1)."""
+    """Text of one PDF, page by page (index 0 is page 1), cleaned, with its sections and links.
+
+    Every offset (sections, links, evidence) indexes ``pages`` as stored here.
+    """
 
     status: TextStatus
     pages: tuple[str, ...] = ()
     error: str | None = None
+    sections: tuple[Section, ...] = ()
+    links: tuple[TextLink, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -40,14 +41,38 @@ class PaperDoc:
     references: list[str]
     footnotes: list[str] = field(default_factory=list)  # printed at the foot of page 1
     watermark: str | None = None  # CVF's open-access notice at the top of page 1
+    acknowledgements: str | None = None  # printed before the references (styled layout)
+    appendix: list[tuple[str, list[str]]] = field(default_factory=list)  # after the references
+
+
+@dataclass(frozen=True)
+class PaperStyle:
+    """How a paper lays its sections out, in the ways real templates do.
+
+    ``render_paper_pdf`` without a style keeps its original one-column layout.
+    """
+
+    columns: int = 2
+    # "arabic": "3 Method" (NeurIPS, ICLR); "arabic-dot": "3. Method" (CVPR); "roman":
+    # "III. METHOD" (IEEE); "none": unnumbered headings as printed.
+    numbering: Literal["arabic", "arabic-dot", "roman", "none"] = "arabic"
+    uppercase_headings: bool = False
+    references_heading: str = "References"  # "" prints the bibliography with no heading
+    author_year: bool = False  # "Surname, A. (2019). Title." instead of "[1] ..."
+    running_header: str | None = None  # printed at the top of every page
+    line_numbers: bool = False  # a review copy: every text line numbered in the margin
 
 
 class _PaperPDF(FPDF):
     """FPDF that keeps page 1's foot free for footnotes and numbers every page."""
 
-    def __init__(self, footnotes: list[str]) -> None:
+    def __init__(
+        self, footnotes: list[str], running_header: str | None = None, marks_spaced: bool = True
+    ) -> None:
         super().__init__(format="letter", unit="mm")
         self.footnotes = footnotes
+        self.running_header = running_header
+        self.marks_spaced = marks_spaced  # "1 note"; LaTeX's superscript marks read "1note"
         self.body_break_margin = MARGIN_MM
         self.first_page_break_margin = MARGIN_MM + (6.0 + 4.0 * len(footnotes) if footnotes else 0)
 
@@ -55,6 +80,11 @@ class _PaperPDF(FPDF):
         # Only page 1 reserves room for footnotes; later pages use the plain margin.
         margin = self.first_page_break_margin if self.page_no() == 1 else self.body_break_margin
         self.set_auto_page_break(True, margin=margin)
+        if self.running_header:
+            self.set_xy(self.l_margin, 8)
+            self.set_font(FONT, size=8)
+            self.cell(0, 4, self.running_header, align="C")
+            self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
         if self.page_no() == 1 and self.footnotes:
@@ -68,11 +98,15 @@ class _PaperPDF(FPDF):
         self.line(self.l_margin, top, self.l_margin + 50, top)
         self.set_xy(self.l_margin, top + 1.0)
         for mark, note in enumerate(self.footnotes, start=1):
-            _write_block(self, f"{mark} {note}", size=8, line_height=4)
+            gap = " " if self.marks_spaced else ""
+            _write_block(self, f"{mark}{gap}{note}", size=8, line_height=4)
 
 
-def render_paper_pdf(doc: PaperDoc) -> bytes:
-    """A paper with a real text layer, laid out like a one-column camera-ready PDF."""
+def render_paper_pdf(doc: PaperDoc, style: PaperStyle | None = None) -> bytes:
+    """A paper with a real text layer, laid out like a one-column camera-ready PDF, or as
+    ``style`` says (two columns, heading styles, acknowledgements, appendix)."""
+    if style is not None:
+        return _render_styled(doc, style)
     pdf = _PaperPDF(doc.footnotes)
     pdf.set_creation_date(CREATION_DATE)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
@@ -94,6 +128,103 @@ def render_paper_pdf(doc: PaperDoc) -> bytes:
             _write_block(pdf, f"[{number}] {reference}", size=8, line_height=4)
             pdf.ln(1)
     return bytes(pdf.output())
+
+
+def _render_styled(doc: PaperDoc, style: PaperStyle) -> bytes:
+    pdf = _PaperPDF(doc.footnotes, style.running_header, marks_spaced=False)
+    pdf.set_creation_date(CREATION_DATE)
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.add_page()
+    _write_front_matter(pdf, doc)
+    flow = _Columns(pdf, style)
+    for number, (heading, paragraphs) in enumerate(doc.sections, start=1):
+        flow.heading(_numbered(style, number, heading))
+        for paragraph in paragraphs:
+            flow.block(paragraph, size=10, line_height=5)
+    if doc.acknowledgements:
+        flow.heading(_styled(style, "Acknowledgements"))
+        flow.block(doc.acknowledgements, size=10, line_height=5)
+    if doc.references:
+        if style.references_heading:
+            flow.heading(style.references_heading)
+        for number, reference in enumerate(doc.references, start=1):
+            entry = reference if style.author_year else f"[{number}] {reference}"
+            flow.block(entry, size=8, line_height=4)
+    for letter, (heading, paragraphs) in zip("ABCDEFGH", doc.appendix, strict=False):
+        flow.heading(f"{letter} {_styled(style, heading)}")
+        for paragraph in paragraphs:
+            flow.block(paragraph, size=10, line_height=5)
+    return bytes(pdf.output())
+
+
+def _styled(style: PaperStyle, heading: str) -> str:
+    return heading.upper() if style.uppercase_headings else heading
+
+
+def _numbered(style: PaperStyle, number: int, heading: str) -> str:
+    heading = _styled(style, heading)
+    match style.numbering:
+        case "arabic":
+            return f"{number} {heading}"
+        case "arabic-dot":
+            return f"{number}. {heading}"
+        case "roman":
+            return f"{_ROMAN[number - 1]}. {heading.upper()}"
+        case _:
+            return heading
+
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+class _Columns:
+    """Flows lines down one or more columns, column by column, as LaTeX ships them (so a
+    PDF reader meets column 1 before column 2, as in real two-column papers)."""
+
+    GAP_MM = 6.0
+    NUMBER_WIDTH_MM = 8.0
+
+    def __init__(self, pdf: _PaperPDF, style: PaperStyle) -> None:
+        self.pdf = pdf
+        self.style = style
+        full = pdf.w - pdf.l_margin - pdf.r_margin
+        self.width = (full - self.GAP_MM * (style.columns - 1)) / style.columns
+        self.column = 0
+        self.top = pdf.get_y() + 2
+        self.y = self.top
+        self.line_number = 0
+        pdf.set_auto_page_break(False)
+
+    def heading(self, text: str) -> None:
+        self.y += 2
+        self.block(text, size=11, line_height=6, style="B")
+
+    def block(self, text: str, size: float, line_height: float, style: str = "") -> None:
+        self.pdf.set_font(FONT, style=style, size=size)
+        for line in _wrap(self.pdf, text, self.width - 2 * self.pdf.c_margin):
+            self._line(line, line_height, size, style)
+        self.y += 1.5
+
+    def _line(self, line: str, height: float, size: float, style: str) -> None:
+        pdf = self.pdf
+        bottom = pdf.h - (pdf.first_page_break_margin if pdf.page_no() == 1 else MARGIN_MM)
+        if self.y + height > bottom:
+            self.column += 1
+            if self.column == self.style.columns:
+                pdf.add_page()
+                pdf.set_auto_page_break(False)
+                self.column, self.top = 0, pdf.t_margin
+            self.y = self.top
+        x = pdf.l_margin + self.column * (self.width + self.GAP_MM)
+        if self.style.line_numbers:
+            self.line_number += 1
+            pdf.set_font(FONT, size=7)
+            pdf.set_xy(x - self.NUMBER_WIDTH_MM if self.column == 0 else x + self.width, self.y)
+            pdf.cell(self.NUMBER_WIDTH_MM, height, f"{self.line_number:03d}")
+            pdf.set_font(FONT, style=style, size=size)
+        pdf.set_xy(x, self.y)
+        pdf.cell(self.width, height, line)
+        self.y += height
 
 
 def _write_front_matter(pdf: FPDF, doc: PaperDoc) -> None:

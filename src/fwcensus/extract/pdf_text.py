@@ -1,15 +1,23 @@
-"""Text of one PDF, page by page, with pypdfium2. Runs inside a worker process."""
+"""Text of one PDF, page by page, with pypdfium2, cleaned, with its sections and links.
+
+Runs inside a worker process (see pool.py); everything here is linear in the text.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from fwcensus.extract.clean import clean_pages
+from fwcensus.extract.links import annotation_urls, find_links
+from fwcensus.extract.sections import find_sections
 from fwcensus.models import ExtractedText, TextStatus
 
-EXTRACTOR = f"pypdfium2-{pdfium.version.PYPDFIUM_INFO}"
+# Bumped whenever cleaning, sections or links change what is stored: a stored text made by
+# another version is extracted again, and detection follows because the text's hash changes.
+EXTRACTOR_VERSION = 2
+EXTRACTOR = f"fwcensus-extract-{EXTRACTOR_VERSION}+pypdfium2-{pdfium.version.PYPDFIUM_INFO}"
 # A scanned paper yields no characters, or a handful from a stamped page number: below this
 # average per page the PDF has no usable text layer.
 MIN_CHARS_PER_PAGE = 50
@@ -21,35 +29,41 @@ def extract_pages(path: Path) -> ExtractedText:
     except pdfium.PdfiumError as exc:
         return ExtractedText(TextStatus.FAILED, error=_pdfium_reason(exc))
     try:
-        pages = tuple(_page_text(pdf, index) for index in range(len(pdf)))
+        raw, annotations = zip(*(_page(pdf, index) for index in range(len(pdf))), strict=True)
+        title = pdf.get_metadata_value("Title") or None
+    except ValueError:
+        return ExtractedText(TextStatus.FAILED, error="PDF has no pages")
     except pdfium.PdfiumError as exc:
         return ExtractedText(TextStatus.FAILED, error=_pdfium_reason(exc))
     finally:
         pdf.close()
-    if not pages:
-        return ExtractedText(TextStatus.FAILED, error="PDF has no pages")
-    visible = sum(len("".join(page.split())) for page in pages)
-    if visible < MIN_CHARS_PER_PAGE * len(pages):
+    visible = sum(len("".join(page.split())) for page in raw)
+    if visible < MIN_CHARS_PER_PAGE * len(raw):
         return ExtractedText(
             TextStatus.NO_TEXT,
-            error=f"no text layer: {visible} characters on {len(pages)} pages (scanned?)",
+            error=f"no text layer: {visible} characters on {len(raw)} pages (scanned?)",
         )
-    return ExtractedText(TextStatus.OK, pages=pages)
+    pages = clean_pages(raw)
+    sections = find_sections(pages, title)
+    return ExtractedText(
+        TextStatus.OK,
+        pages=pages,
+        sections=sections,
+        links=find_links(pages, sections, annotations),
+    )
 
 
-def _page_text(pdf: pdfium.PdfDocument, index: int) -> str:
+def _page(pdf: pdfium.PdfDocument, index: int) -> tuple[str, list[str]]:
     page = pdf[index]
     try:
         textpage = page.get_textpage()
         try:
-            raw = textpage.get_text_range()
+            text = textpage.get_text_range()
         finally:
             textpage.close()
+        return text, annotation_urls(pdf, page)
     finally:
         page.close()
-    # NFKC folds ligatures (the "fi" of "fine-tune" is one glyph in most papers) and full-width
-    # forms, so a search for a word finds it however the PDF encoded it.
-    return unicodedata.normalize("NFKC", raw.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _pdfium_reason(exc: pdfium.PdfiumError) -> str:

@@ -8,8 +8,10 @@ inside that worker alone.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import resource
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -30,6 +32,9 @@ class Limits:
 
 
 def _limit_memory(memory_mb: int) -> None:
+    # A worker killed by a hostile file is reported in one line by _outcome; a traceback dump
+    # inherited from the parent (pytest enables faulthandler) would only add noise.
+    faulthandler.disable()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -61,6 +66,9 @@ def extract_many(
                 yield pending.pop(future), _outcome(future, limits)
 
 
+_OUT_OF_MEMORY_SIGNALS = frozenset({-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS})
+
+
 def _outcome(future: Future[ExtractedText], limits: Limits) -> ExtractedText:
     try:
         return future.result()
@@ -70,6 +78,11 @@ def _outcome(future: Future[ExtractedText], limits: Limits) -> ExtractedText:
         reason = f"memory limit exceeded ({limits.memory_mb} MB)"
     except ProcessExpired as exc:
         reason = f"worker died (exit code {exc.exitcode})"
+        if exc.exitcode in _OUT_OF_MEMORY_SIGNALS:
+            # pdfium aborts when an allocation fails: past the address-space limit, that is
+            # the memory limit at work (a decompression bomb, a huge image), not a crash.
+            name = signal.Signals(-exc.exitcode).name
+            reason = f"memory limit exceeded ({limits.memory_mb} MB): worker killed by {name}"
     except Exception as exc:  # anything a hostile file provokes stays with that file
         reason = f"extraction error: {type(exc).__name__}: {' '.join(str(exc).split())}"
     return ExtractedText(TextStatus.FAILED, error=reason)

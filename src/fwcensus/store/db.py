@@ -26,8 +26,11 @@ from fwcensus.models import (
     IdentityRow,
     Link,
     Paper,
+    Section,
+    SectionKind,
     Selection,
     ShareRow,
+    TextLink,
     TextStatus,
     Verdict,
 )
@@ -299,14 +302,17 @@ class Store:
 
     # -- extract --------------------------------------------------------------------------------
 
-    def text_jobs(self, selection: Selection) -> list[TextJob]:
+    def text_jobs(self, selection: Selection, extractor: str | None = None) -> list[TextJob]:
+        """Fetched PDFs without text, and (given ``extractor``) those whose text another
+        extractor version made."""
         where, params = _selection_sql(selection)
+        stale = " OR t.extractor != ?" if extractor else ""
         rows = self.conn.execute(
             "SELECT DISTINCT d.sha256 FROM documents d JOIN papers p ON p.id = d.paper_id"
             " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256"
-            f" WHERE d.status = 'fetched' AND t.pdf_sha256 IS NULL AND {where}"
+            f" WHERE d.status = 'fetched' AND (t.pdf_sha256 IS NULL{stale}) AND {where}"
             " ORDER BY d.sha256",
-            params,
+            (*([extractor] if extractor else []), *params),
         ).fetchall()
         return [TextJob(sha256=row[0], path=self.blobs.path(row[0])) for row in rows]
 
@@ -314,17 +320,16 @@ class Store:
         text_sha = None
         chars = None
         if text.status is TextStatus.OK:
-            text_sha = self.blobs.put_bytes(
-                json.dumps({"pages": list(text.pages)}, ensure_ascii=False).encode("utf-8")
-            )
+            text_sha = self.blobs.put_bytes(text_blob(text))
             chars = sum(len(page) for page in text.pages)
         self.conn.execute(
             "INSERT INTO texts (pdf_sha256, status, text_sha256, pages, chars, error, extractor,"
-            " extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " extracted_at, sections, links, code_links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (pdf_sha256) DO UPDATE SET status = excluded.status,"
             " text_sha256 = excluded.text_sha256, pages = excluded.pages, chars = excluded.chars,"
             " error = excluded.error, extractor = excluded.extractor,"
-            " extracted_at = excluded.extracted_at",
+            " extracted_at = excluded.extracted_at, sections = excluded.sections,"
+            " links = excluded.links, code_links = excluded.code_links",
             (
                 pdf_sha256,
                 text.status.value,
@@ -334,11 +339,40 @@ class Store:
                 text.error,
                 extractor,
                 now(),
+                len(text.sections),
+                len(text.links),
+                sum(1 for link in text.links if link.code_host),
             ),
         )
 
     def load_pages(self, text_sha256: str) -> list[str]:
         return list(json.loads(self.blobs.read_bytes(text_sha256))["pages"])
+
+    def load_text(self, text_sha256: str) -> ExtractedText:
+        """The stored text with its sections and links (a text stored before sections were
+        kept comes back with none)."""
+        return parse_text_blob(self.blobs.read_bytes(text_sha256))
+
+    def paper_text(self, paper_id: int) -> tuple[str | None, str | None]:
+        """``(text_sha256, why_not)`` for a paper's stored text: the hash, or why there is none."""
+        row = self.conn.execute(
+            "SELECT p.id, d.status AS doc_status, d.error AS doc_error, t.status AS text_status,"
+            " t.error AS text_error, t.text_sha256 FROM papers p"
+            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+            " WHERE p.id = ?",
+            (paper_id,),
+        ).fetchone()
+        if row is None:
+            return None, f"no paper with id {paper_id} in {self.path}"
+        if row["text_sha256"]:
+            return row["text_sha256"], None
+        if row["text_status"]:
+            return None, f"paper {paper_id} has no text: {row['text_status']} ({row['text_error']})"
+        if row["doc_status"] != "fetched":
+            reason = f": {row['doc_error']}" if row["doc_error"] else ""
+            return None, f"paper {paper_id} has no fetched PDF ({row['doc_status']}{reason})"
+        return None, f"paper {paper_id} is not extracted yet: run fwcensus extract"
 
     # -- detect ---------------------------------------------------------------------------------
 
@@ -654,4 +688,52 @@ def _document(row: sqlite3.Row) -> Document:
         error=row["error"],
         attempts=row["attempts"],
         last_status=row["last_status"],
+    )
+
+
+def text_blob(text: ExtractedText) -> bytes:
+    """The stored form of a text: ``{"pages", "sections", "links"}``, sections as
+    ``[kind, label, page, start, end]`` rows to keep the blob small."""
+    return json.dumps(
+        {
+            "pages": list(text.pages),
+            "sections": [[s.kind.value, s.label, s.page, s.start, s.end] for s in text.sections],
+            "links": [
+                {
+                    "url": link.url,
+                    "page": link.page,
+                    "source": link.source,
+                    "section": link.section.value if link.section else None,
+                    "start": link.start,
+                    "end": link.end,
+                    "code_host": link.code_host,
+                }
+                for link in text.links
+            ],
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def parse_text_blob(data: bytes) -> ExtractedText:
+    blob = json.loads(data)
+    return ExtractedText(
+        TextStatus.OK,
+        pages=tuple(blob["pages"]),
+        sections=tuple(
+            Section(SectionKind(kind), label, page, start, end)
+            for kind, label, page, start, end in blob.get("sections", ())
+        ),
+        links=tuple(
+            TextLink(
+                url=link["url"],
+                page=link["page"],
+                source=link["source"],
+                section=SectionKind(link["section"]) if link["section"] else None,
+                start=link["start"],
+                end=link["end"],
+                code_host=link["code_host"],
+            )
+            for link in blob.get("links", ())
+        ),
     )

@@ -134,6 +134,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (venue, year, track, method)
     );
     """,
+    # 2: texts carry sections and links (in the text blob); their counts are kept beside the
+    # text so status and exports need not open blobs. The extractor recorded per text decides
+    # re-extraction when it changes.
+    """
+    ALTER TABLE texts ADD COLUMN sections INTEGER;
+    ALTER TABLE texts ADD COLUMN links INTEGER;
+    ALTER TABLE texts ADD COLUMN code_links INTEGER;
+    CREATE INDEX texts_text_sha256 ON texts (text_sha256);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,107 @@
+"""URLs of a paper: printed in its text and behind its link annotations, with page and section.
+
+A code link ("https://github.com/owner/repo") is often the strongest hint of what a paper
+used, and papers hide many behind a word ("Code") whose text says nothing, so both are kept.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Iterator, Sequence
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from fwcensus.extract.sections import section_at
+from fwcensus.models import Section, TextLink
+
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
+# Scheme-less code-host links are as common as full ones in papers ("github.com/x/y").
+_URL = re.compile(
+    r"\b(?:https?://|www\.|(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/)"
+    r"[^\s<>\"'{}|\\^`\[\]]+",
+    re.I,
+)
+# Cheap tests that let a page without any URL skip the scan.
+_URL_HINTS = ("http", "www.", "HTTP", "WWW.", "github", "gitlab", "bitbucket", "huggingface")
+# Punctuation that ends the sentence around a URL rather than the URL itself.
+_TRAILING = ".,;:!?'\""
+_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#]+)", re.I)
+
+
+def text_urls(page: str) -> Iterator[tuple[str, int, int]]:
+    """``(url, start, end)`` of every URL printed on a page."""
+    if not any(hint in page for hint in _URL_HINTS):
+        return
+    for match in _URL.finditer(page):
+        if match.start() and page[match.start() - 1] in "./@":
+            continue  # "user@github.com/...", "docs.github.com/": inside a longer URL or name
+        url = match.group(0).rstrip(_TRAILING)
+        if url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1]  # "(see https://x.org/a)" closes the parenthesis, not the URL
+        if len(url) > len("https://") and "." in url:
+            yield url, match.start(), match.start() + len(url)
+
+
+def annotation_urls(pdf: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]:
+    """Targets of the page's URI link annotations (pypdfium2 5 has no helper: raw pdfium)."""
+    urls = []
+    position = ctypes.c_int(0)
+    link = pdfium_c.FPDF_LINK()
+    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+            continue
+        size = pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, None, 0)
+        if size <= 1:
+            continue
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, buffer, size)
+        url = buffer.value.decode("utf-8", "replace").strip()
+        if url:
+            urls.append(url)
+    return urls
+
+
+def code_host(url: str) -> str | None:
+    match = _HOST.match(url)
+    host = match.group(1).casefold() if match else ""
+    return next((h for h in CODE_HOSTS if host == h or host.endswith("." + h)), None)
+
+
+def find_links(
+    pages: Sequence[str], sections: Sequence[Section], annotations: Sequence[Sequence[str]]
+) -> tuple[TextLink, ...]:
+    """Every printed URL, and every annotation URL, once per page; an annotation whose URL is
+    printed on its page marks that printed URL ``both``."""
+    links: list[TextLink] = []
+    for number, text in enumerate(pages, 1):
+        targets = annotations[number - 1] if number - 1 < len(annotations) else ()
+        wanted = {_key(url): url for url in targets}
+        seen: set[str] = set()
+        for url, start, end in text_urls(text):
+            section = section_at(sections, number, start)
+            key = _key(url)
+            links.append(
+                TextLink(
+                    url=url,
+                    page=number,
+                    source="both" if key in wanted else "text",
+                    section=section.kind if section else None,
+                    start=start,
+                    end=end,
+                    code_host=code_host(url),
+                )
+            )
+            seen.add(key)
+        for key, url in wanted.items():
+            if key not in seen and not url.startswith("#"):
+                links.append(TextLink(url, number, "annotation", code_host=code_host(url)))
+    return tuple(links)
+
+
+def _key(url: str) -> str:
+    """Printed and annotated forms of one URL compare equal: no scheme, www or final slash."""
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.I)
+    return bare.rstrip("/").casefold()
