@@ -61,6 +61,12 @@ PdfMemoryOpt = Annotated[int, typer.Option("--pdf-memory-mb", help="Memory limit
 MethodOpt = Annotated[
     str, typer.Option("--method", help=f"Detection method: {', '.join(METHODS)}.")
 ]
+MethodsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--method", help=f"Detection method (repeatable; default all: {', '.join(METHODS)})."
+    ),
+]
 ReportDirOpt = Annotated[Path, typer.Option("--out", help="Report folder.")]
 
 
@@ -85,6 +91,13 @@ def _network_selection(venues: list[str] | None, years: list[int] | None) -> Sel
             "name a venue (e.g. --venue CVPR) or --venue all", param_hint="--venue"
         )
     return _selection(venues, years)
+
+
+def _methods(names: list[str] | None) -> tuple[str, ...]:
+    unknown = [n for n in names or () if n not in METHODS]
+    if unknown:
+        raise typer.BadParameter(f"unknown method {unknown[0]!r}", param_hint="--method")
+    return tuple(names or METHODS)
 
 
 def _settings(
@@ -222,11 +235,13 @@ def detect(
     venue: VenueOpt = None,
     year: YearOpt = None,
     db: DbOpt = DEFAULT_DB,
-    method: MethodOpt = SUBSTRING_2019,
+    method: MethodsOpt = None,
 ) -> None:
-    """Decide per paper which frameworks it names, keeping every hit as evidence."""
+    """Decide per paper which frameworks it uses, names or cites, with the evidence, under
+    every detection method (stored side by side)."""
     with _store(db, "detect", locals()) as store:
-        pipeline.detect_selection(store, _selection(venue, year), method, _say)
+        for name in _methods(method):
+            pipeline.detect_selection(store, _selection(venue, year), name, _say)
 
 
 @app.command()
@@ -242,24 +257,14 @@ def inspect(
     """Which frameworks each PDF uses, names or cites, with the sentences that decided it."""
     import json
 
-    from fwcensus.detect.inspection import inspect_files, report_json
+    from fwcensus.detect.inspection import inspect_files, report_json, report_table
 
     limits = _limits(workers, pdf_seconds, pdf_memory_mb)
     for report in inspect_files(files, limits):
         if json_lines:
             sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False) + "\n")
-            continue
-        lines = [report.file + ("" if report.ok else f"  failed: {report.error}")]
-        for verdict in report.verdicts:
-            first = verdict.evidence[0]
-            lines.append(
-                f"  {verdict.framework:<13}{verdict.role.value:<10}{verdict.confidence:<6.2f}"
-                f"p{first.page} {first.section} {first.rule}: {first.snippet[:100]}"
-            )
-        if report.ok:
-            named = ", ".join(fw for fw, hit in report.substring_2019.items() if hit) or "-"
-            lines.append(f"  substring-2019: {named}")
-        sys.stdout.write("\n".join(lines) + "\n")
+        else:
+            sys.stdout.write(report_table(report) + "\n")
 
 
 @app.command("eval")
@@ -285,10 +290,11 @@ def eval_cmd(
 
 
 @app.command()
-def aggregate(db: DbOpt = DEFAULT_DB, method: MethodOpt = SUBSTRING_2019) -> None:
-    """Count papers and compute shares with 95% intervals per venue and year."""
+def aggregate(db: DbOpt = DEFAULT_DB, method: MethodsOpt = None) -> None:
+    """Count papers and compute shares with 95% intervals per venue and year, per method."""
     with _store(db, "aggregate", locals()) as store:
-        pipeline.aggregate(store, method, _say)
+        for name in _methods(method):
+            pipeline.aggregate(store, name, _say)
 
 
 @app.command()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fwcensus.aggregate.shares import aggregate_shares
-from fwcensus.detect.stage import detect_papers
+from fwcensus.detect.stage import METHODS, detect_papers
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
 from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
@@ -30,7 +30,8 @@ class RunOptions:
     selection: Selection
     fetch: FetchSettings = field(default_factory=FetchSettings)
     limits: Limits = field(default_factory=Limits)
-    method: str = SUBSTRING_2019
+    methods: tuple[str, ...] = tuple(METHODS)  # detection methods run and aggregated
+    method: str = SUBSTRING_2019  # the one the report shows
     report_dir: Path = Path("report")
     retry_failed: bool = False
 
@@ -105,10 +106,12 @@ def report(store: Store, out_dir: Path, method: str, say: Say) -> ReportFiles:
 
 
 def run(store: Store, options: RunOptions, say: Say) -> ReportFiles:
-    """collect -> fetch -> extract -> detect -> aggregate -> report for one selection."""
+    """collect -> fetch -> extract -> detect -> aggregate -> report for one selection; every
+    detection method runs and is aggregated, side by side."""
     collect_selection(store, options.fetch, options.selection, say)
     fetch_selection(store, options.fetch, options.selection, say, options.retry_failed)
     extract_selection(store, options.selection, options.limits, say)
-    detect_selection(store, options.selection, options.method, say)
-    aggregate(store, options.method, say)
+    for method in options.methods:
+        detect_selection(store, options.selection, method, say)
+        aggregate(store, method, say)
     return report(store, options.report_dir, options.method, say)

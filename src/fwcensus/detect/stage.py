@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fwcensus.detect import substring2019
+from fwcensus.detect import evidence, substring2019
 from fwcensus.models import Selection, Verdict
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
 
 METHODS: dict[str, Callable[[list[str]], list[Verdict]]] = {
     substring2019.METHOD: substring2019.detect,
+    evidence.METHOD: evidence.detect,
 }
 
 

@@ -1,0 +1,83 @@
+"""``fwcensus inspect``: both methods on PDFs given by path, without a store.
+
+The JSON form is the contract between detection and whatever judges it (``fwcensus eval``, the
+hidden evaluation): one object per file, keys and values as documented in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fwcensus.detect import evidence, substring2019
+from fwcensus.extract.pool import Limits, extract_many
+from fwcensus.models import ExtractedText, TextStatus, Verdict
+
+
+@dataclass(frozen=True)
+class FileReport:
+    file: str
+    ok: bool
+    error: str | None
+    verdicts: tuple[Verdict, ...]  # the evidence method's
+    substring_2019: dict[str, bool]
+
+
+def inspect_files(paths: Iterable[Path], limits: Limits) -> Iterator[FileReport]:
+    """One report per path, in the order given; extraction runs in sandboxed workers."""
+    ordered = list(paths)
+    done = dict(extract_many(((str(path), path) for path in ordered), limits))
+    for path in ordered:
+        yield inspect_text(str(path), done[str(path)])
+
+
+def inspect_text(name: str, text: ExtractedText) -> FileReport:
+    if text.status is not TextStatus.OK:
+        return FileReport(name, False, text.error or text.status.value, (), {})
+    pages = list(text.pages)
+    named = {v.framework for v in substring2019.detect(pages)}
+    return FileReport(
+        file=name,
+        ok=True,
+        error=None,
+        verdicts=tuple(evidence.detect(pages, text.sections or None)),
+        substring_2019={term: term in named for term in substring2019.TERMS},
+    )
+
+
+def report_json(report: FileReport) -> dict[str, Any]:
+    return {
+        "file": report.file,
+        "status": "ok" if report.ok else "failed",
+        "error": report.error,
+        "frameworks": [
+            {
+                "framework": verdict.framework,
+                "role": verdict.role.value,
+                "confidence": verdict.confidence,
+                "evidence": [
+                    {"page": e.page, "section": e.section, "text": e.snippet, "rule": e.rule}
+                    for e in verdict.evidence
+                ],
+            }
+            for verdict in report.verdicts
+        ],
+        "substring_2019": report.substring_2019,
+    }
+
+
+def report_table(report: FileReport) -> str:
+    """The readable form of ``fwcensus inspect``: one line per verdict with its first evidence."""
+    lines = [report.file + ("" if report.ok else f"  failed: {report.error}")]
+    for verdict in report.verdicts:
+        first = verdict.evidence[0]
+        lines.append(
+            f"  {verdict.framework:<13}{verdict.role.value:<10}{verdict.confidence:<6.2f}"
+            f"p{first.page} {first.section} {first.rule}: {first.snippet[:100]}"
+        )
+    if report.ok:
+        named = ", ".join(fw for fw, hit in report.substring_2019.items() if hit) or "-"
+        lines.append(f"  substring-2019: {named}")
+    return "\n".join(lines)
