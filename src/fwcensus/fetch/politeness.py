@@ -12,7 +12,12 @@ ARXIV_RATE = 1 / 3
 # OpenReview API v2 answers with "ratelimit-policy: 500;w=3600" (500 requests an hour).
 OPENREVIEW_V2_RATE = 500 / 3600
 
+# GitHub REST API: 5,000 requests an hour with a token (60 without; the repos reader waits
+# out X-RateLimit-Reset when the budget runs out).
+GITHUB_API_RATE = 5000 / 3600
+
 HOST_RATES: dict[str, float] = {
+    "api.github.com": GITHUB_API_RATE,
     "api2.openreview.net": OPENREVIEW_V2_RATE,
     "export.arxiv.org": ARXIV_RATE,
     "oaipmh.arxiv.org": ARXIV_RATE,

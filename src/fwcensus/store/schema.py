@@ -143,6 +143,67 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE texts ADD COLUMN code_links INTEGER;
     CREATE INDEX texts_text_sha256 ON texts (text_sha256);
     """,
+    # 3: code repositories. A repository is read once per (host, owner, name, commit) whichever
+    # papers link it; its verdicts and evidence hang off that snapshot. paper_repos keeps every
+    # code link found for a paper with its role (own | framework | third-party), score and the
+    # reasons, and which snapshot the paper's own link was read as.
+    """
+    CREATE TABLE repos (
+        id INTEGER PRIMARY KEY,
+        host TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        commit_sha TEXT NOT NULL DEFAULT '',
+        repo_key INTEGER,
+        default_branch TEXT,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+        error TEXT,
+        http_status INTEGER,
+        files_total INTEGER,
+        files_read INTEGER,
+        bytes_read INTEGER,
+        files_skipped INTEGER,
+        tree_truncated INTEGER,
+        read_at TEXT NOT NULL,
+        UNIQUE (host, owner, name, commit_sha)
+    );
+    CREATE TABLE repo_verdicts (
+        repo_id INTEGER NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+        framework TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('used', 'minor')),
+        score REAL NOT NULL,
+        PRIMARY KEY (repo_id, framework)
+    );
+    CREATE TABLE repo_evidence (
+        id INTEGER PRIMARY KEY,
+        repo_id INTEGER NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+        framework TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        weight REAL NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX repo_evidence_repo ON repo_evidence (repo_id);
+    CREATE TABLE paper_repos (
+        paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        host TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('own', 'framework', 'third-party')),
+        chosen INTEGER NOT NULL DEFAULT 0,
+        score REAL NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL,
+        page INTEGER,
+        section TEXT,
+        snippet TEXT,
+        repo_id INTEGER REFERENCES repos (id) ON DELETE SET NULL,
+        PRIMARY KEY (paper_id, host, owner, name)
+    );
+    CREATE INDEX paper_repos_repo ON paper_repos (repo_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

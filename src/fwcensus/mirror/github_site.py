@@ -1,0 +1,179 @@
+"""Write GitHub REST API answers and raw files into a mirror folder, in GitHub's real structures.
+
+The project writes its own repositories into the shapes of the responses recorded in
+shared/fixtures-real/github/ (PROVENANCE.md there): the repository object of
+``GET /repos/{owner}/{repo}`` (PyGithub replay, 2025: ``id``, ``node_id``, ``full_name``,
+``owner``, ``default_branch``, ``pushed_at``, ...), the recursive git tree of ``GET
+/repos/{owner}/{repo}/git/trees/{sha}?recursive=1`` (github3.py cassette, 2018: ``sha``, ``url``,
+``tree[]`` of ``{path, mode, type, sha, size, url}``, ``truncated``), the 403 primary rate-limit
+answer (``x-ratelimit-remaining: 0`` with ``x-ratelimit-reset``, the modern message) and the
+secondary limit (``Retry-After``). ``GET /repos/{owner}/{repo}/commits/{ref}`` follows the
+public documentation (``sha``, ``node_id``, ``commit``, ``url``, ``html_url``, ``parents``).
+Raw files are served from raw.githubusercontent.com/{owner}/{repo}/{sha}/{path}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from fwcensus.mirror.urls import meta_for, write_mirror_file
+
+API = "https://api.github.com"
+RAW = "https://raw.githubusercontent.com"
+_JSON = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _write_json(root: Path, url: str, body: object, status: int = 200,
+                headers: Mapping[str, str] | None = None) -> Path:  # fmt: skip
+    file = write_mirror_file(root, url, json.dumps(body, separators=(",", ":")))
+    meta = {"status": status, "headers": {**_JSON, **rate_headers(4999), **(headers or {})}}
+    meta_for(file).write_text(json.dumps(meta), encoding="utf-8")
+    return file
+
+
+def rate_headers(remaining: int, reset: int = 1736238735, limit: int = 5000) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset),
+        "X-RateLimit-Used": str(limit - remaining),
+        "X-RateLimit-Resource": "core",
+    }
+
+
+def repo_object(owner: str, name: str, repo_id: int, default_branch: str) -> dict[str, object]:
+    base = f"{API}/repos/{owner}/{name}"
+    return {
+        "id": repo_id,
+        "node_id": f"R_kgDO{repo_id:08d}",
+        "name": name,
+        "full_name": f"{owner}/{name}",
+        "private": False,
+        "owner": {
+            "login": owner,
+            "id": repo_id + 1,
+            "type": "User",
+            "url": f"{API}/users/{owner}",
+            "html_url": f"https://github.com/{owner}",
+        },
+        "html_url": f"https://github.com/{owner}/{name}",
+        "description": "Official implementation",
+        "fork": False,
+        "url": base,
+        "trees_url": base + "/git/trees{/sha}",
+        "contents_url": base + "/contents/{+path}",
+        "archive_url": base + "/{archive_format}{/ref}",
+        "created_at": "2021-03-01T10:00:00Z",
+        "updated_at": "2021-06-01T10:00:00Z",
+        "pushed_at": "2021-06-01T10:00:00Z",
+        "clone_url": f"https://github.com/{owner}/{name}.git",
+        "size": 1024,
+        "stargazers_count": 42,
+        "watchers_count": 42,
+        "language": "Python",
+        "forks_count": 7,
+        "archived": False,
+        "disabled": False,
+        "license": None,
+        "topics": [],
+        "visibility": "public",
+        "default_branch": default_branch,
+    }
+
+
+def write_repo(
+    root: Path,
+    owner: str,
+    name: str,
+    files: Mapping[str, bytes | str],
+    repo_id: int = 1000,
+    default_branch: str = "main",
+    extra_blobs: int = 0,
+    truncated: bool = False,
+    symlinks: Mapping[str, str] | None = None,
+) -> str:
+    """Write one repository (metadata, head commit, recursive tree, raw files); return its
+    commit sha. ``extra_blobs`` adds that many tree entries (``data/fNNNNNN.png``) with no
+    raw file behind them: a huge tree without writing huge folders."""
+    blobs = {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}
+    commit = hashlib.sha1(f"{owner}/{name}:{sorted(blobs)}".encode()).hexdigest()
+    tree_sha = hashlib.sha1(commit.encode()).hexdigest()
+    base = f"{API}/repos/{owner}/{name}"
+    # The repository URL is also the folder of its sub-resources: the mirror serves a folder's
+    # index.html for it.
+    _write_json(root, base + "/", repo_object(owner, name, repo_id, default_branch))
+    _write_json(root, f"{base}/commits/{default_branch}", {
+        "sha": commit,
+        "node_id": f"C_kwDO{repo_id:08d}",
+        "commit": {"message": "Release code",
+                   "tree": {"sha": tree_sha, "url": f"{base}/git/trees/{tree_sha}"},
+                   "author": {"name": owner, "date": "2021-06-01T10:00:00Z"}},
+        "url": f"{base}/commits/{commit}",
+        "html_url": f"https://github.com/{owner}/{name}/commit/{commit}",
+        "parents": [],
+    })  # fmt: skip
+    entries: list[dict[str, object]] = []
+    folders = sorted(
+        {"/".join(p.split("/")[:i]) for p in blobs for i in range(1, p.count("/") + 1)}
+    )
+    for folder in folders:
+        sha = hashlib.sha1(folder.encode()).hexdigest()
+        entries.append({"path": folder, "mode": "040000", "type": "tree", "sha": sha,
+                        "url": f"{base}/git/trees/{sha}"})  # fmt: skip
+    for path, data in sorted(blobs.items()):
+        sha = _sha(data)
+        entries.append({"path": path, "mode": "100644", "type": "blob", "sha": sha,
+                        "size": len(data), "url": f"{base}/git/blobs/{sha}"})  # fmt: skip
+        write_mirror_file(root, f"{RAW}/{owner}/{name}/{commit}/{path}", data)
+    for path, target in (symlinks or {}).items():
+        sha = _sha(target.encode())
+        entries.append({"path": path, "mode": "120000", "type": "blob", "sha": sha,
+                        "size": len(target), "url": f"{base}/git/blobs/{sha}"})  # fmt: skip
+    for index in range(extra_blobs):
+        sha = hashlib.sha1(b"%d" % index).hexdigest()
+        entries.append({"path": f"data/f{index:06d}.png", "mode": "100644", "type": "blob",
+                        "sha": sha, "size": 2048, "url": f"{base}/git/blobs/{sha}"})  # fmt: skip
+    _write_json(root, f"{base}/git/trees/{commit}?recursive=1",
+                {"sha": tree_sha, "url": f"{base}/git/trees/{tree_sha}", "tree": entries,
+                 "truncated": truncated})  # fmt: skip
+    return commit
+
+
+def write_not_found(root: Path, owner: str, name: str) -> Path:
+    """A deleted or private repository: GitHub answers 404 to both."""
+    body = {"message": "Not Found",
+            "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
+            "status": "404"}  # fmt: skip
+    return _write_json(root, f"{API}/repos/{owner}/{name}/", body, status=404)
+
+
+def write_unavailable_for_legal_reasons(root: Path, owner: str, name: str) -> Path:
+    body = {"message": "Repository access blocked", "block": {"reason": "dmca"}}
+    return _write_json(root, f"{API}/repos/{owner}/{name}/", body, status=451)
+
+
+def set_rate_limited(file: Path, reset: int) -> None:
+    """Make the answer of ``file`` the primary rate limit (403, remaining 0, reset given), as
+    GitHub sends it today; ``restore`` puts the normal answer back."""
+    meta = meta_for(file)
+    saved = meta.with_name(meta.name + ".saved")
+    if meta.exists() and not saved.exists():
+        saved.write_bytes(meta.read_bytes())
+    # The mirror replays status and headers from the sidecar; the body stays the file's.
+    limited = {"status": 403, "headers": {**_JSON, **rate_headers(0, reset, 60)}}
+    meta.write_text(json.dumps(limited), encoding="utf-8")
+
+
+def restore(file: Path) -> None:
+    meta = meta_for(file)
+    saved = meta.with_name(meta.name + ".saved")
+    if saved.exists():
+        meta.write_bytes(saved.read_bytes())
+        saved.unlink()

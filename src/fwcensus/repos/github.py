@@ -1,0 +1,263 @@
+"""Read a GitHub repository through the REST API, without cloning or executing anything.
+
+repo metadata (id, default branch) -> the default branch's commit -> the recursive git tree ->
+the files that can name a framework, by raw URL at that commit, within caps on files and bytes.
+Manifests are read first, so a tree of 200,000 files still gives a verdict. Every request goes
+through the project's HttpClient (robots.txt, per-host rate, retries, cache). GitHub's own
+limits are obeyed on top: an answer with ``X-RateLimit-Remaining: 0`` waits until
+``X-RateLimit-Reset`` and resumes; a secondary limit waits what ``Retry-After`` asks; 404 (deleted
+or private), 451 (unavailable for legal reasons) and other 403s fail the repository with their
+reason. ``GITHUB_TOKEN``, when set, is sent to api.github.com only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from fwcensus.fetch.client import FetchError, HttpClient
+from fwcensus.fetch.policy import FetchSettings
+from fwcensus.repos.links import RepoRef
+from fwcensus.repos.signals import MANIFEST_FILE_KINDS, file_kind
+
+API = "https://api.github.com"
+RAW = "https://raw.githubusercontent.com"
+API_HOST = "api.github.com"
+
+
+@dataclass(frozen=True)
+class Caps:
+    max_files: int = 200  # files read per repository
+    max_bytes: int = 5 * 1024 * 1024  # bytes read per repository
+    max_file_bytes: int = 512 * 1024  # a larger file is not read
+    max_rate_waits: int = 3  # rate-limit resets waited for one request before giving up
+    max_wait: float = 3700.0  # longest single wait for a reset (GitHub resets hourly)
+
+
+@dataclass
+class Snapshot:
+    """What was read of one repository at one commit."""
+
+    repo: RepoRef
+    commit: str
+    repo_id: int | None
+    default_branch: str
+    files_total: int  # blobs in the tree (as far as the API listed them)
+    tree_truncated: bool  # the API cut the tree itself
+    files: dict[str, bytes] = field(default_factory=dict)  # path -> content, as read
+    skipped: int = 0  # files that could speak but were left out by the caps
+
+    @property
+    def bytes_read(self) -> int:
+        return sum(len(v) for v in self.files.values())
+
+
+class RepoUnavailable(Exception):
+    """The repository cannot be read: deleted or private (404), blocked (451), forbidden."""
+
+    def __init__(self, repo: RepoRef, reason: str, status: int | None = None) -> None:
+        super().__init__(f"{repo.url}: {reason}")
+        self.repo = repo
+        self.reason = reason
+        self.status = status
+
+
+class RateLimited(Exception):
+    """The rate limit would need a longer wait than allowed: stop, resume in a later run."""
+
+
+class _GitHubTransport(httpx.BaseTransport):
+    """Adds the API's headers (and the token, to api.github.com only) and remembers the last
+    answer's status and headers, which the client's errors do not carry."""
+
+    def __init__(self, inner: httpx.BaseTransport, token: str | None) -> None:
+        self.inner = inner
+        self.token = token
+        self.last_status: int | None = None
+        self.last_headers: httpx.Headers = httpx.Headers()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        target = str(request.url)
+        if f"/{API_HOST}/" in target or request.url.host == API_HOST:
+            request.headers["Accept"] = "application/vnd.github+json"
+            request.headers["X-GitHub-Api-Version"] = "2022-11-28"
+            if self.token:
+                request.headers["Authorization"] = f"Bearer {self.token}"
+        response = self.inner.handle_request(request)
+        self.last_status = response.status_code
+        self.last_headers = response.headers
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def github_client(
+    settings: FetchSettings,
+    token: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[HttpClient, _GitHubTransport]:
+    """An HttpClient whose answers from GitHub can be read for their rate-limit headers."""
+    wrapped = _GitHubTransport(transport or httpx.HTTPTransport(), token)
+    return HttpClient(settings, transport=wrapped, sleep=sleep), wrapped
+
+
+class GitHubReader:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        caps: Caps | None = None,
+        token: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        token = token if token is not None else os.environ.get("GITHUB_TOKEN") or None
+        self.client, self._seen = github_client(settings, token, transport, sleep)
+        self.caps = caps or Caps()
+        self._sleep = sleep
+        self._clock = clock
+        self.rate_waits = 0  # how often a rate limit was waited out (for the summary)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> GitHubReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests ---------------------------------------------------------------------------------
+
+    def _get(self, repo: RepoRef, url: str) -> bytes:
+        for _ in range(self.caps.max_rate_waits + 1):
+            try:
+                return self.client.get(url).body
+            except FetchError as exc:
+                wait = self._rate_wait(exc.status)
+                if wait is None:
+                    raise self._unavailable(repo, url, exc) from None
+                if wait > self.caps.max_wait:
+                    raise RateLimited(f"{url}: rate limited for {wait:.0f}s more") from None
+                self.rate_waits += 1
+                self._sleep(wait)
+        raise RateLimited(f"{url}: still rate limited after {self.caps.max_rate_waits} waits")
+
+    def _rate_wait(self, status: int | None) -> float | None:
+        """Seconds to wait when the last answer was a rate limit; None when it was not."""
+        if status not in (403, 429) or self._seen.last_status != status:
+            return None
+        headers = self._seen.last_headers
+        retry_after = headers.get("retry-after")
+        if retry_after and retry_after.strip().isdigit():
+            return float(retry_after)  # secondary limit
+        if headers.get("x-ratelimit-remaining") == "0":
+            reset = headers.get("x-ratelimit-reset")
+            if reset and reset.strip().isdigit():
+                return max(0.0, float(reset) - self._clock()) + 1.0
+            return 60.0  # an old answer without a reset time: GitHub's documented minimum
+        if status == 429:
+            return 60.0
+        return None
+
+    def _unavailable(self, repo: RepoRef, url: str, exc: FetchError) -> RepoUnavailable:
+        status = exc.status
+        if status == 404:
+            reason = "not found (deleted, renamed away or private)"
+        elif status == 451:
+            reason = "unavailable for legal reasons (HTTP 451)"
+        elif status == 403:
+            reason = "forbidden (HTTP 403)"
+        elif status == 409:
+            reason = "empty repository (HTTP 409)"
+        else:
+            reason = exc.reason
+        return RepoUnavailable(repo, f"{reason} at {url}", status)
+
+    def _json(self, repo: RepoRef, url: str) -> Any:
+        data = self._get(repo, url)
+        try:
+            return json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise RepoUnavailable(repo, f"{url}: not JSON ({exc})") from None
+
+    # -- the repository ---------------------------------------------------------------------------
+
+    def head(self, repo: RepoRef) -> tuple[int | None, str, str]:
+        """``(repository id, default branch, commit sha of its head)``."""
+        meta = self._json(repo, f"{API}/repos/{repo.owner}/{repo.name}")
+        if not isinstance(meta, dict) or "default_branch" not in meta:
+            raise RepoUnavailable(repo, "repository answer without default_branch")
+        branch = str(meta["default_branch"])
+        commit = self._json(
+            repo, f"{API}/repos/{repo.owner}/{repo.name}/commits/{quote(branch, safe='')}"
+        )
+        if not isinstance(commit, dict) or "sha" not in commit:
+            raise RepoUnavailable(repo, f"no commit for branch {branch}")
+        repo_id = meta.get("id")
+        return (int(repo_id) if isinstance(repo_id, int) else None), branch, str(commit["sha"])
+
+    def tree(self, repo: RepoRef, commit: str) -> tuple[list[tuple[str, int]], bool]:
+        """``([(path, size)] of every blob, truncated)`` at ``commit``."""
+        data = self._json(
+            repo, f"{API}/repos/{repo.owner}/{repo.name}/git/trees/{commit}?recursive=1"
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("tree"), list):
+            raise RepoUnavailable(repo, "tree answer without a tree")
+        blobs = [
+            (str(entry["path"]), int(entry.get("size") or 0))
+            for entry in data["tree"]
+            if isinstance(entry, dict)
+            and entry.get("type") == "blob"
+            and "path" in entry
+            and str(entry.get("mode", "")) != "120000"  # symlinks are not followed
+        ]
+        return blobs, bool(data.get("truncated"))
+
+    def read(self, repo: RepoRef) -> Snapshot:
+        repo_id, branch, commit = self.head(repo)
+        blobs, truncated = self.tree(repo, commit)
+        snapshot = Snapshot(repo, commit, repo_id, branch, len(blobs), truncated)
+        wanted = choose_files(blobs)
+        budget = self.caps.max_bytes
+        for path, size in wanted:
+            if len(snapshot.files) >= self.caps.max_files or size > self.caps.max_file_bytes:
+                snapshot.skipped += 1
+                continue
+            if size > budget:
+                snapshot.skipped += 1
+                continue
+            url = f"{RAW}/{repo.owner}/{repo.name}/{commit}/{quote(path)}"
+            try:
+                data = self._get(repo, url)
+            except RepoUnavailable:
+                snapshot.skipped += 1  # one unreadable file does not sink the repository
+                continue
+            budget -= len(data)
+            snapshot.files[path] = data
+        return snapshot
+
+
+def choose_files(blobs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The files worth reading, manifests first, then shallow code before deep code."""
+    ranked = []
+    for path, size in blobs:
+        kind = file_kind(path)
+        if kind is None:
+            continue
+        parts = path.split("/")
+        if any(p in {"node_modules", "site-packages", ".git", "venv", ".venv"} for p in parts):
+            continue
+        rank = 0 if kind in MANIFEST_FILE_KINDS else 1 if kind in {"lua", "prototxt"} else 2
+        ranked.append((rank, len(parts), path, size))
+    ranked.sort()
+    return [(path, size) for _, _, path, size in ranked]

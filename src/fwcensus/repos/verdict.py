@@ -1,0 +1,92 @@
+"""A repository's verdict per framework, and the paper's verdict combining text and code.
+
+Repository: ``used`` when a manifest, a Dockerfile, Lua ``require`` or a Caffe prototxt names the
+framework, or when it is imported in at least two files, or it is the most imported framework;
+``minor`` when it only appears otherwise (one helper script importing it); absent without signal.
+Combined: ``used`` when either source says used; ``agreement`` says which source(s) decided:
+``both``, ``text-only``, ``code-only``, ``text-only-no-repo`` (no repository read), and
+``conflict`` is flagged when the two sources name different frameworks and share none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from fwcensus.repos.signals import MANIFEST_KINDS, Signal
+
+USED, MINOR = "used", "minor"
+
+
+@dataclass(frozen=True)
+class RepoVerdict:
+    framework: str
+    role: str  # "used" | "minor"
+    score: float
+    signals: tuple[Signal, ...]
+
+
+def repo_verdicts(signals: Iterable[Signal]) -> list[RepoVerdict]:
+    by_fw: dict[str, list[Signal]] = defaultdict(list)
+    for signal in signals:
+        by_fw[signal.framework].append(signal)
+    import_files = {
+        fw: len({s.file for s in items if s.kind == "import"}) for fw, items in by_fw.items()
+    }
+    top = max(import_files.values(), default=0)
+    verdicts = []
+    for fw, items in by_fw.items():
+        manifest = any(s.kind in MANIFEST_KINDS for s in items)
+        files = import_files[fw]
+        score = sum(s.weight for s in items if s.kind != "import") + min(files, 10)
+        used = manifest or files >= 2 or (files >= 1 and files == top)
+        if not manifest and top >= 10 and files < top / 5:
+            used = False  # a handful of imports beside a different main framework
+        ordered = sorted(items, key=lambda s: (-s.weight, s.file, s.line))
+        verdicts.append(RepoVerdict(fw, USED if used else MINOR, float(score), tuple(ordered)))
+    return sorted(verdicts, key=lambda v: (v.role != USED, -v.score, v.framework))
+
+
+@dataclass(frozen=True)
+class Combined:
+    framework: str
+    text_role: str | None  # the evidence method's role: used | mentioned | cited | None
+    code_role: str | None  # used | minor | None (None also when no repository was read)
+    role: str  # the combined role: used | mentioned | cited | minor
+    agreement: str  # both | text-only | code-only | text-only-no-repo | neither
+
+
+def combine(
+    text_roles: Mapping[str, str], code_roles: Mapping[str, str] | None
+) -> tuple[list[Combined], bool]:
+    """Per framework, both sources side by side; and whether they conflict (each names a used
+    framework the other does not, and they share none)."""
+    rows = []
+    for fw in sorted(set(text_roles) | set(code_roles or {})):
+        text_role = text_roles.get(fw)
+        code_role = (code_roles or {}).get(fw)
+        text_used, code_used = text_role == "used", code_role == USED
+        if text_used and code_used:
+            agreement = "both"
+        elif text_used:
+            agreement = "text-only" if code_roles is not None else "text-only-no-repo"
+        elif code_used:
+            agreement = "code-only"
+        else:
+            agreement = "neither"
+        role = "used" if text_used or code_used else (text_role or code_role or "")
+        rows.append(Combined(fw, text_role, code_role, role, agreement))
+    text_used = {r.framework for r in rows if r.text_role == "used"}
+    code_used = {r.framework for r in rows if r.code_role == USED}
+    conflict = bool(text_used and code_used and not text_used & code_used)
+    return rows, conflict
+
+
+def used_by(rows: Sequence[Combined], source: str) -> set[str]:
+    """Frameworks used by ``text``, ``code`` or ``combined``."""
+    if source == "text":
+        return {r.framework for r in rows if r.text_role == "used"}
+    if source == "code":
+        return {r.framework for r in rows if r.code_role == USED}
+    return {r.framework for r in rows if r.role == "used"}
