@@ -12,6 +12,7 @@ from fwcensus.demo.pdfgen import PaperStyle, render_paper_pdf
 from fwcensus.extract.pdf_text import EXTRACTOR, extract_pages
 from fwcensus.models import DocStatus, FetchResult, Paper, SectionKind, Selection
 from fwcensus.store import Store
+from fwcensus.store.schema import SCHEMA_VERSION
 from test_sections import paper
 
 runner = CliRunner()
@@ -36,7 +37,7 @@ def test_store_keeps_sections_and_links_and_re_extracts_only_for_a_new_extractor
 ) -> None:
     db, paper_id = stored_paper(tmp_path)
     with Store(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         text_sha, why_not = store.paper_text(paper_id)
         assert text_sha and why_not is None
         text = store.load_text(text_sha)

@@ -338,7 +338,7 @@ def run(
 @app.command("export")
 def export_cmd(
     table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
     ] = None,
@@ -346,15 +346,20 @@ def export_cmd(
     year: YearOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
-    """Export papers, verdicts or shares as CSV or JSON (columns in the README)."""
+    """Export a table (papers, verdicts, shares, frameworks, growth) as CSV, JSON or Parquet."""
     with _store(db, "export", {"table": table, "format": fmt}) as store:
         selection = _selection(venue, year)
         if output is None:
-            export(store, table, fmt, sys.stdout, selection)
+            stream = sys.stdout.buffer if fmt == "parquet" else sys.stdout
+            export(store, table, fmt, stream, selection)
+            return
+        if fmt == "parquet":
+            with output.open("wb") as binary:
+                count = export(store, table, fmt, binary, selection)
         else:
             with output.open("w", encoding="utf-8", newline="") as out:
                 count = export(store, table, fmt, out, selection)
-            _say(f"export: {count} {table} rows to {output}")
+        _say(f"export: {count} {table} rows to {output}")
 
 
 @app.command()

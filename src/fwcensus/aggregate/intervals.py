@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import math
+import random
 
 Z95 = 1.959963984540054  # two-sided 95% quantile of the standard normal
 
@@ -19,3 +21,57 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float] |
     centre = (p + z2 / (2 * trials)) / (1 + z2 / trials)
     half = (z / (1 + z2 / trials)) * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials**2))
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _binomial_cdf(n: int, p: float) -> list[float]:
+    """Cumulative probabilities of Binomial(n, p) at 0..n, from log-pmfs (stable for large n)."""
+    if p <= 0.0:
+        return [1.0] * (n + 1)
+    if p >= 1.0:
+        return [0.0] * n + [1.0]
+    log_p, log_q = math.log(p), math.log1p(-p)
+    logs = [
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * log_p
+        + (n - k) * log_q
+        for k in range(n + 1)
+    ]
+    top = max(logs)
+    weights = [math.exp(v - top) for v in logs]
+    total = sum(weights)
+    out, running = [], 0.0
+    for w in weights:
+        running += w / total
+        out.append(running)
+    out[-1] = 1.0
+    return out
+
+
+def bootstrap_ratio(
+    num: tuple[int, int],
+    den: tuple[int, int],
+    factor: float = 1.0,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float | None] | None:
+    """Percentile bootstrap 95% interval of ``factor * k1 / k2`` where ``num = (k1, n1)`` and
+    ``den = (k2, n2)`` are counts among two independent sets of papers (a framework's papers
+    this year and last year). Each resample draws each set's papers with replacement, i.e. its
+    count from Binomial(n, k / n), sampled exactly by inverting the CDF. Seeded: the same counts
+    always give the same interval. None when the ratio is undefined (k2 == 0)."""
+    (k1, n1), (k2, n2) = num, den
+    if k2 <= 0 or n1 <= 0 or n2 <= 0:
+        return None
+    rng = random.Random(seed)
+    cdf1, cdf2 = _binomial_cdf(n1, k1 / n1), _binomial_cdf(n2, k2 / n2)
+    ratios = []
+    for _ in range(resamples):
+        a = bisect.bisect_left(cdf1, rng.random())
+        b = bisect.bisect_left(cdf2, rng.random())
+        ratios.append(math.inf if b == 0 else factor * a / b)
+    ratios.sort()
+    low = ratios[int(0.025 * (resamples - 1))]
+    high = ratios[math.ceil(0.975 * (resamples - 1))]
+    return low, (None if math.isinf(high) else high)  # None: no upper bound (0 drawn below)

@@ -60,6 +60,54 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
     )
 
 
+def framework_multiples(rows: Sequence[Any], definition: str) -> alt.FacetChart:
+    """Small multiples: one panel per venue, one line per framework with any paper, the share
+    under ``definition`` with its 95% interval as a band."""
+    used = {r.framework for r in rows if r.papers and r.definition == definition}
+    data = alt.Data(
+        values=[
+            {
+                "venue": r.venue,
+                "year": r.year,
+                "framework": r.framework,
+                "share": r.share,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "papers": r.papers,
+                "base": r.base,
+            }
+            for r in rows
+            if r.definition == definition and r.framework in used and r.share is not None
+        ]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        color=alt.Color("framework:N", title="Framework"),
+    )
+    band = base.mark_errorbar(ticks=True, opacity=0.5).encode(
+        y=alt.Y("ci_low:Q", title=f"Share ({definition})"), y2="ci_high:Q"
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("share:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[
+            alt.Tooltip("venue:N"),
+            alt.Tooltip("year:O"),
+            alt.Tooltip("framework:N"),
+            alt.Tooltip("share:Q", format=".1%"),
+            alt.Tooltip("ci_low:Q", title="95% CI low", format=".1%"),
+            alt.Tooltip("ci_high:Q", title="95% CI high", format=".1%"),
+            alt.Tooltip("papers:Q", title="papers"),
+            alt.Tooltip("base:Q", title="of"),
+        ],
+    )
+    return (
+        (band + line)
+        .properties(width=220, height=160)
+        .facet(facet=alt.Facet("venue:N", title=None), columns=3)
+        .properties(title=f"Every framework per venue, share {definition}")
+    )
+
+
 def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return chart.to_dict()
 

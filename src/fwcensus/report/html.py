@@ -1,11 +1,19 @@
-"""The HTML report: one self-contained page that works offline."""
+"""The HTML report: one self-contained page that works offline.
+
+Every table and chart is in ``index.html``; so is the evidence browser's data, one
+``<script type="application/json">`` block per venue that the page parses only when that venue
+is first looked at (``file://`` works: nothing is fetched). Every string from outside is
+escaped: Jinja autoescapes the HTML, the JSON blocks escape ``<``, ``>`` and ``&``, and the
+page's script builds the browser with ``textContent`` only, linking only http(s) URLs.
+"""
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,12 +22,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from fwcensus import __version__
-from fwcensus.aggregate.shares import DEFINITION, DEFINITION_TEXT
-from fwcensus.models import Selection
+from fwcensus.aggregate import frameworks as fw
+from fwcensus.aggregate.shares import ALL_VENUES, DEFINITION, DEFINITION_TEXT
+from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.models import Selection, ShareRow
 from fwcensus.report import charts
 from fwcensus.store import Store
 
 FRAMEWORKS = ("pytorch", "tensorflow")
+EVIDENCE_PER_VERDICT = 8  # sentences kept per (paper, method, framework) in the browser
+PROBLEMS_LISTED = 200
+COMPARED = ("substring-2019", "evidence")
 
 
 @dataclass(frozen=True)
@@ -30,10 +43,21 @@ class ReportFiles:
 
 def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = [r for r in store.shares() if r.method == method]
+    all_shares = store.shares()
+    rows = [r for r in all_shares if r.method == method]
+    methods = sorted({r.method for r in all_shares} | {method}, key=_method_order)
+    facts = fw.paper_facts(store)
+    framework_rows = fw.framework_rows(facts, methods)
+    growth_rows = fw.growth_rows(facts, methods)
     chart = charts.share_chart(rows)
+    multiples = charts.framework_multiples(
+        [r for r in framework_rows if r.method == method], fw.OF_FRAMEWORK_PAPERS
+    )
     images = charts.write_images(chart, out_dir / "pytorch-share")
+    images += charts.write_images(multiples, out_dir / "frameworks")
     papers = store.paper_rows(Selection())
+    catalogue = load_catalogue()
+    names = {f.id: f.name for f in catalogue.frameworks}
     html = (
         _environment()
         .get_template("index.html.j2")
@@ -41,19 +65,41 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             version=__version__,
             method=method,
+            methods=methods,
             definition=DEFINITION,
             definition_text=DEFINITION_TEXT,
+            definitions=fw.DEFINITIONS,
+            growth_definition=fw.GROWTH_DEFINITION,
             rows=rows,
+            comparison=_comparison(all_shares, facts),
+            framework_table=_framework_table(framework_rows, method),
+            growth=[g for g in growth_rows if g.method == method],
+            names=names,
             spec_json=_script_json(charts.spec(chart)),
+            multiples_json=_script_json(charts.spec(multiples)),
             vega_bundle=Markup(charts.javascript_bundle()),
-            evidence=_evidence_by_venue_year(store, method),
-            problems=[p for p in papers if _problem(p)],
+            browser_js=Markup(_asset("browser.js")),
+            venue_blocks=_venue_blocks(papers, facts, store),
+            families=fw.families(),
+            coverage=store.status_counts(Selection()),
+            reasons=_reasons(papers),
+            problems=[p for p in papers if _problem(p)][:PROBLEMS_LISTED],
+            problems_total=sum(1 for p in papers if _problem(p)),
             image_names=[p.name for p in images],
+            all_venues=ALL_VENUES,
         )
     )
     index = out_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return ReportFiles(index=index, images=images)
+
+
+def _method_order(method: str) -> tuple[int, str]:
+    return (COMPARED.index(method) if method in COMPARED else len(COMPARED), method)
+
+
+def _asset(name: str) -> str:
+    return resources.files("fwcensus.report").joinpath("templates", name).read_text("utf-8")
 
 
 def _environment() -> Environment:
@@ -64,6 +110,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{100 * v:.1f}%"
+    env.filters["ratio"] = lambda v: "n/a" if v is None else f"{v:.2f}"
     env.filters["safe_href"] = safe_href
     env.globals["problem"] = _problem
     return env
@@ -77,35 +124,125 @@ def safe_href(url: str | None, page: int | None = None) -> str | None:
 
 
 def _script_json(value: Any) -> Markup:
-    # Inside <script>, "</" would end the element early; JSON allows "<\/" as the same string.
-    return Markup(json.dumps(value).replace("</", "<\\/"))
+    """JSON for inside a <script> element: "<", ">" and "&" as \\u escapes (valid JSON, same
+    strings), so no "</script>" or "<!--" in the data can end or change the element."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return Markup(text)
 
 
 def _problem(paper: dict[str, Any]) -> str | None:
     if paper["doc_status"] in ("failed", "skipped"):
         return f"fetch {paper['doc_status']}: {paper['doc_error']}"
-    if paper["text_status"] in ("failed", "no-text"):
+    if paper["doc_status"] == "fetched" and paper["text_status"] in ("failed", "no-text"):
         return f"text {paper['text_status']}: {paper['text_error']}"
     return None
 
 
-def _evidence_by_venue_year(store: Store, method: str) -> dict[tuple[str, int], list[dict]]:
-    """Papers naming a framework, grouped per venue (with its track) and year, each with its
-    first hit per framework."""
-    grouped: dict[tuple[str, int], dict[int, dict[str, Any]]] = defaultdict(dict)
-    for verdict in store.verdict_rows(Selection(), method):
-        if verdict["framework"] not in FRAMEWORKS:
-            continue
-        label = verdict["venue"]
-        if verdict["track"] != "main":
-            label = f"{label} {verdict['track']}"
-        papers = grouped[(label, verdict["year"])]
-        paper = papers.setdefault(
-            verdict["paper_id"],
-            {"title": verdict["title"], "pdf_url": verdict["pdf_url"], "hits": {}},
-        )
-        paper["hits"][verdict["framework"]] = {
-            "count": len(verdict["evidence"]),
-            "first": verdict["evidence"][0] if verdict["evidence"] else None,
+def _reasons(papers: list[dict[str, Any]]) -> list[tuple[str, int, str, int]]:
+    counts: Counter[tuple[str, int, str]] = Counter()
+    for paper in papers:
+        reason = _problem(paper)
+        if reason:
+            counts[(_label(paper), paper["year"], reason)] += 1
+    return [(v, y, r, n) for (v, y, r), n in sorted(counts.items())]
+
+
+def _label(paper: dict[str, Any]) -> str:
+    return paper["venue"] if paper["track"] == "main" else f"{paper['venue']} {paper['track']}"
+
+
+def _comparison(shares: list[ShareRow], facts: list[fw.PaperFacts]) -> list[dict[str, Any]]:
+    """Per venue-year, the substring-2019 and evidence rows side by side, with the papers
+    that name a framework without using it."""
+    named_not_used: dict[tuple[str, int], dict[str, int]] = {}
+    for key, members in fw.groups(facts).items():
+        named_not_used[key] = {
+            f: sum(p.uses(COMPARED[0], f) and not p.uses(COMPARED[1], f) for p in members)
+            for f in FRAMEWORKS
         }
-    return {key: list(papers.values()) for key, papers in sorted(grouped.items())}
+    by_key: dict[tuple[str, int], dict[str, ShareRow]] = defaultdict(dict)
+    for row in shares:
+        if row.method in COMPARED:
+            by_key[(row.label, row.year)][row.method] = row
+    return [
+        {
+            "venue": venue,
+            "year": year,
+            "named_not_used": named_not_used.get((venue, year), {}),
+            **methods,
+        }
+        for (venue, year), methods in sorted(by_key.items(), key=_all_last)
+        if len(methods) == len(COMPARED)
+    ]
+
+
+def _all_last(item: tuple[tuple[str, int], Any]) -> tuple[bool, tuple[str, int]]:
+    return (item[0][0] == ALL_VENUES, item[0])
+
+
+def _framework_table(rows: list[fw.FrameworkRow], method: str) -> dict[str, Any]:
+    """Venue x year rows, one column per framework with any paper, for ``method``."""
+    chosen = [r for r in rows if r.method == method]
+    used = [f for f in fw.families() if any(r.papers for r in chosen if r.framework == f)]
+    cells: dict[tuple[str, int], dict[str, dict[str, fw.FrameworkRow]]] = defaultdict(dict)
+    for r in chosen:
+        if r.framework in used:
+            cells[(r.venue, r.year)].setdefault(r.framework, {})[r.definition] = r
+    keys = sorted(cells, key=lambda k: (k[0] == ALL_VENUES, k))
+    return {"frameworks": used, "rows": [(k, cells[k]) for k in keys]}
+
+
+def _venue_blocks(
+    papers: list[dict[str, Any]], facts: list[fw.PaperFacts], store: Store
+) -> list[dict[str, Any]]:
+    """The evidence browser's data: one JSON block per venue label, papers with every
+    verdict (all methods) and their first sentences."""
+    catalogue = load_catalogue()
+    work_year = {w.work: w.year for w in fw.works(facts)}
+    has_text = {f.paper_id: f.has_text for f in facts}
+    records: dict[int, dict[str, Any]] = {}
+    by_venue: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for paper in papers:
+        work = paper["work_id"] or paper["paper_id"]
+        record = {
+            "id": paper["paper_id"],
+            "t": paper["title"],
+            "a": paper["authors"],
+            "v": _label(paper),
+            "y": paper["year"],
+            "w": work,
+            "wy": work_year.get(work, paper["year"]),
+            "arx": paper["source"] == "arxiv",
+            "u": safe_href(paper["pdf_url"]),
+            "pg": safe_href(paper["page_url"]),
+            "f": paper["doc_status"] == "fetched",
+            "x": has_text[paper["paper_id"]],
+            "p": _problem(paper),
+            "m": {},
+        }
+        records[paper["paper_id"]] = record
+        by_venue[record["v"]].append(record)
+    for verdict in store.verdict_rows(Selection()):
+        record = records.get(verdict["paper_id"])
+        if record is None or not record["x"]:
+            continue
+        evidence = verdict["evidence"]
+        record["m"].setdefault(verdict["method"], []).append(
+            [
+                verdict["framework"],
+                catalogue.family(verdict["framework"]),
+                verdict["role"],
+                round(verdict["confidence"], 3),
+                len(evidence),
+                [
+                    [e["page"], e["section"], e["snippet"], e["rule"]]
+                    for e in evidence[:EVIDENCE_PER_VERDICT]
+                ],
+            ]
+        )
+    return [
+        {"venue": venue, "count": len(items), "json": _script_json(items)}
+        for venue, items in sorted(by_venue.items())
+    ]

@@ -1,0 +1,302 @@
+"""Every catalogue framework per venue-year, under each named share definition, and its growth
+against the venue's paper count. Computed from the stored verdicts at aggregate/report time (no
+table of its own), so it can never disagree with the evidence it is built from.
+
+Definitions (each table and chart says which one it shows):
+
+- ``of-framework-papers``: papers using the framework / papers with text using any catalogue
+  framework (multi-label: a paper using two frameworks counts for both, so shares can sum to
+  more than 100%); 95% Wilson interval.
+- ``of-all-papers``: papers using the framework / all papers with text; 95% Wilson interval.
+- ``of-papers-with-code``: papers using the framework / papers with a code repository that was
+  read. Needs the repository data (``repos`` stage); until a store holds it, no row is written.
+  Hook: :func:`with_code_papers`.
+
+Families are merged as in ``fwcensus eval`` (keras -> tensorflow, flax/haiku -> jax, ...): a
+paper counts for a family when any member has the role. "Using" is the role ``used``; under
+``substring-2019`` that means "named anywhere in the text", the 2019 study's assumption.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from fwcensus.aggregate.intervals import bootstrap_ratio, wilson
+from fwcensus.aggregate.shares import ALL_VENUES
+from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.models import Selection
+from fwcensus.store import Store
+
+OF_FRAMEWORK_PAPERS = "of-framework-papers"
+OF_ALL_PAPERS = "of-all-papers"
+OF_PAPERS_WITH_CODE = "of-papers-with-code"
+DEFINITIONS = {
+    "pt-vs-tf": "PyTorch / (PyTorch + TensorFlow) among papers naming exactly one of the two "
+    "(the 2019 study's definition); 95% Wilson interval",
+    OF_FRAMEWORK_PAPERS: "papers using the framework / papers with text using any catalogue "
+    "framework (multi-label: shares may sum past 100%); 95% Wilson interval",
+    OF_ALL_PAPERS: "papers using the framework / all papers with text; 95% Wilson interval",
+    OF_PAPERS_WITH_CODE: "papers using the framework / papers whose code repository was read "
+    "(needs repository data; not yet available in this store)",
+}
+GROWTH_DEFINITION = (
+    "year on year: framework growth = papers using it this year / the venue's previous year "
+    "(95% bootstrap interval, 2000 resamples of each year's papers); paper growth = papers "
+    "with text this year / previous year; relative growth = framework growth / paper growth "
+    "(below 1: the framework did not keep up with the venue's growth)"
+)
+ROLE_RANK = {"used": 3, "mentioned": 2, "cited": 1}
+# Frameworks a method can find at all; other methods find every catalogue family.
+METHOD_FRAMEWORKS = {"substring-2019": ("pytorch", "tensorflow")}
+
+
+def frameworks_of(method: str, frameworks: Sequence[str] | None = None) -> list[str]:
+    known = METHOD_FRAMEWORKS.get(method)
+    candidates = list(frameworks or families())
+    return [f for f in candidates if known is None or f in known]
+
+
+@dataclass
+class PaperFacts:
+    """One paper as every count sees it."""
+
+    paper_id: int
+    work: int
+    source: str
+    venue: str
+    track: str
+    year: int
+    fetched: bool
+    has_text: bool
+    # method -> family -> best role among the family's members
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.venue if self.track == "main" else f"{self.venue} {self.track}"
+
+    def uses(self, method: str, family: str) -> bool:
+        return self.roles.get(method, {}).get(family) == "used"
+
+    def uses_any(self, method: str) -> bool:
+        return "used" in self.roles.get(method, {}).values()
+
+
+@dataclass(frozen=True)
+class FrameworkRow:
+    venue: str  # label: "ACL", "ACL findings", or "All venues"
+    year: int
+    method: str
+    framework: str  # family id
+    definition: str
+    papers: int  # numerator: papers using the framework
+    base: int  # denominator under the definition
+    with_text: int
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class GrowthRow:
+    venue: str
+    year: int
+    previous_year: int
+    method: str
+    framework: str
+    papers: int
+    previous_papers: int
+    with_text: int
+    previous_with_text: int
+    framework_growth: float | None
+    growth_low: float | None
+    growth_high: float | None
+    paper_growth: float | None
+    relative_growth: float | None
+    relative_low: float | None
+    relative_high: float | None
+
+
+def families() -> list[str]:
+    """Every family of the catalogue, in its order (pytorch, tensorflow, jax, ...)."""
+    out: list[str] = []
+    for framework in load_catalogue().frameworks:
+        if framework.family not in out:
+            out.append(framework.family)
+    return out
+
+
+def paper_facts(store: Store, selection: Selection | None = None) -> list[PaperFacts]:
+    selection = selection or Selection()
+    catalogue = load_catalogue()
+    facts = {
+        row["paper_id"]: PaperFacts(
+            paper_id=row["paper_id"],
+            work=row["work_id"] or row["paper_id"],
+            source=row["source"],
+            venue=row["venue"],
+            track=row["track"],
+            year=row["year"],
+            fetched=row["doc_status"] == "fetched",
+            has_text=row["doc_status"] == "fetched" and row["text_status"] == "ok",
+        )
+        for row in store.paper_rows(selection)
+    }
+    for verdict in store.verdict_rows(selection):
+        paper = facts.get(verdict["paper_id"])
+        if paper is None or not paper.has_text:
+            continue
+        roles = paper.roles.setdefault(verdict["method"], {})
+        family = catalogue.family(verdict["framework"])
+        if ROLE_RANK[verdict["role"]] > ROLE_RANK.get(roles.get(family, ""), 0):
+            roles[family] = verdict["role"]
+    return list(facts.values())
+
+
+def works(papers: Iterable[PaperFacts]) -> list[PaperFacts]:
+    """Each work once (a venue paper and its preprint are one): the year of its venue version,
+    roles merged over its versions, as the store's "All venues" counts do."""
+    grouped: dict[int, list[PaperFacts]] = defaultdict(list)
+    for paper in papers:
+        grouped[paper.work].append(paper)
+    out = []
+    for versions in grouped.values():
+        venue_years = [p.year for p in versions if p.source != "arxiv"]
+        merged = PaperFacts(
+            paper_id=min(p.paper_id for p in versions),
+            work=versions[0].work,
+            source="",
+            venue=ALL_VENUES,
+            track="main",
+            year=min(venue_years) if venue_years else min(p.year for p in versions),
+            fetched=any(p.fetched for p in versions),
+            has_text=any(p.has_text for p in versions),
+        )
+        for version in versions:
+            for method, roles in version.roles.items():
+                target = merged.roles.setdefault(method, {})
+                for family, role in roles.items():
+                    if ROLE_RANK[role] > ROLE_RANK.get(target.get(family, ""), 0):
+                        target[family] = role
+        out.append(merged)
+    return out
+
+
+def groups(papers: Sequence[PaperFacts]) -> dict[tuple[str, int], list[PaperFacts]]:
+    """Papers per (venue label, year), plus per year over all venues (each work once) when
+    there is more than one venue."""
+    out: dict[tuple[str, int], list[PaperFacts]] = defaultdict(list)
+    for paper in papers:
+        out[(paper.label, paper.year)].append(paper)
+    if len({p.label for p in papers}) > 1:
+        for work in works(papers):
+            out[(ALL_VENUES, work.year)].append(work)
+    return dict(sorted(out.items()))
+
+
+def with_code_papers(papers: Sequence[PaperFacts]) -> int | None:
+    """Hook for ``of-papers-with-code``: the number of these papers whose code repository was
+    read. None until the repository stage stores its data; then this counts those papers and
+    :func:`framework_rows` writes the definition's rows."""
+    return None
+
+
+def framework_rows(
+    papers: Sequence[PaperFacts], methods: Sequence[str], frameworks: Sequence[str] | None = None
+) -> list[FrameworkRow]:
+    rows = []
+    for (venue, year), members in groups(papers).items():
+        texts = [p for p in members if p.has_text]
+        for method in methods:
+            any_fw = sum(p.uses_any(method) for p in texts)
+            with_code = with_code_papers(members)
+            for family in frameworks_of(method, frameworks):
+                k = sum(p.uses(method, family) for p in texts)
+                bases = {OF_FRAMEWORK_PAPERS: any_fw, OF_ALL_PAPERS: len(texts)}
+                if with_code is not None:
+                    bases[OF_PAPERS_WITH_CODE] = with_code
+                for definition, base in bases.items():
+                    interval = wilson(k, base)
+                    rows.append(
+                        FrameworkRow(
+                            venue=venue,
+                            year=year,
+                            method=method,
+                            framework=family,
+                            definition=definition,
+                            papers=k,
+                            base=base,
+                            with_text=len(texts),
+                            share=k / base if base else None,
+                            ci_low=interval[0] if interval else None,
+                            ci_high=interval[1] if interval else None,
+                        )
+                    )
+    return rows
+
+
+def growth_rows(
+    papers: Sequence[PaperFacts], methods: Sequence[str], frameworks: Sequence[str] | None = None
+) -> list[GrowthRow]:
+    """Each framework's year-on-year growth beside the venue's, from one year the venue was
+    held to the next (ICCV: odd years)."""
+    grouped = groups(papers)
+    by_venue: dict[str, list[int]] = defaultdict(list)
+    for venue, year in grouped:
+        by_venue[venue].append(year)
+    rows = []
+    for venue, years in by_venue.items():
+        years.sort()
+        for previous, year in itertools.pairwise(years):
+            now = [p for p in grouped[(venue, year)] if p.has_text]
+            before = [p for p in grouped[(venue, previous)] if p.has_text]
+            if not now or not before:
+                continue
+            paper_growth = len(now) / len(before)
+            for method in methods:
+                for family in frameworks_of(method, frameworks):
+                    k1 = sum(p.uses(method, family) for p in now)
+                    k0 = sum(p.uses(method, family) for p in before)
+                    if not k1 and not k0:
+                        continue
+                    seed = zlib.crc32(f"{venue}|{year}|{method}|{family}".encode())
+                    growth = bootstrap_ratio((k1, len(now)), (k0, len(before)), seed=seed)
+                    relative = bootstrap_ratio(
+                        (k1, len(now)), (k0, len(before)), factor=1 / paper_growth, seed=seed
+                    )
+                    rows.append(
+                        GrowthRow(
+                            venue=venue,
+                            year=year,
+                            previous_year=previous,
+                            method=method,
+                            framework=family,
+                            papers=k1,
+                            previous_papers=k0,
+                            with_text=len(now),
+                            previous_with_text=len(before),
+                            framework_growth=k1 / k0 if k0 else None,
+                            growth_low=growth[0] if growth else None,
+                            growth_high=growth[1] if growth else None,
+                            paper_growth=paper_growth,
+                            relative_growth=k1 / k0 / paper_growth if k0 else None,
+                            relative_low=relative[0] if relative else None,
+                            relative_high=relative[1] if relative else None,
+                        )
+                    )
+    return rows
+
+
+def methods_in(papers: Sequence[PaperFacts]) -> list[str]:
+    found = {m for p in papers for m in p.roles}
+    order = ["substring-2019", "evidence"]
+    return [m for m in order if m in found] + sorted(found - set(order))
+
+
+def as_records(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in rows]

@@ -1,0 +1,198 @@
+// The evidence browser. Data comes from the JSON script blocks of class "venue-data",
+// parsed only when a venue is first needed. Every string from the data goes into the
+// page through textContent or an attribute set by the DOM API, never through innerHTML; a URL
+// is a link only when it is http(s).
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("report-config").textContent);
+  var ALL = config.allVenues;
+  var PAGE = 50;
+  var cache = {};
+  var state = { measure: null, page: 0, list: [] };
+  var $ = function (id) { return document.getElementById(id); };
+
+  function blocks() { return Array.prototype.slice.call(document.querySelectorAll("script.venue-data")); }
+  function venuePapers(venue) {
+    if (!(venue in cache)) {
+      var block = blocks().filter(function (b) { return b.dataset.venue === venue; })[0];
+      cache[venue] = block ? JSON.parse(block.textContent) : [];
+    }
+    return cache[venue];
+  }
+  function papersOf(venue) {
+    if (venue && venue !== ALL) { return venuePapers(venue); }
+    var out = [];
+    blocks().forEach(function (b) { out = out.concat(venuePapers(b.dataset.venue)); });
+    return out;
+  }
+  function role(paper, method, family) {
+    var best = "", rank = { used: 3, mentioned: 2, cited: 1 };
+    (paper.m[method] || []).forEach(function (v) {
+      if (v[1] === family && (rank[v[2]] || 0) > (rank[best] || 0)) { best = v[2]; }
+    });
+    return best;
+  }
+  function uses(p, method, family) { return p.x && role(p, method, family) === "used"; }
+  function usesAny(p, method) {
+    return p.x && (p.m[method] || []).some(function (v) { return v[2] === "used"; });
+  }
+  // One predicate per count of the tables: exactly the papers that count counted.
+  var MEASURES = {
+    listed: function () { return true; },
+    fetched: function (p) { return p.f; },
+    with_text: function (p) { return p.x; },
+    pytorch: function (p, m) { return uses(p, m, "pytorch"); },
+    tensorflow: function (p, m) { return uses(p, m, "tensorflow"); },
+    both: function (p, m) { return uses(p, m, "pytorch") && uses(p, m, "tensorflow"); },
+    neither: function (p, m) { return p.x && !uses(p, m, "pytorch") && !uses(p, m, "tensorflow"); },
+    pytorch_only: function (p, m) { return uses(p, m, "pytorch") && !uses(p, m, "tensorflow"); },
+    tensorflow_only: function (p, m) { return uses(p, m, "tensorflow") && !uses(p, m, "pytorch"); },
+    framework: function (p, m, f) { return uses(p, m, f); },
+    any_framework: function (p, m) { return usesAny(p, m); },
+    named_not_used: function (p, m, f) { return uses(p, "substring-2019", f) && !uses(p, m, f); },
+    problem: function (p) { return !!p.p; }
+  };
+
+  // Over all venues a work counts once (a venue paper and its preprint), in its venue's year.
+  function onePerWork(list) {
+    var seen = {}, out = [];
+    list.forEach(function (p) { if (!seen[p.w]) { seen[p.w] = true; out.push(p); } });
+    return out;
+  }
+  function select() {
+    var venue = $("f-venue").value, year = $("f-year").value, method = $("f-method").value;
+    var framework = $("f-framework").value, wanted = $("f-role").value;
+    var text = $("f-title").value.trim().toLowerCase();
+    var q = state.measure;
+    if (q) { venue = q.venue; year = q.year; method = q.method; }
+    var overAll = !venue || venue === ALL;
+    var list = papersOf(venue).filter(function (p) {
+      if (year && String(overAll ? p.wy : p.y) !== String(year)) { return false; }
+      if (q && !MEASURES[q.measure](p, q.method, q.framework)) { return false; }
+      if (framework) {
+        var r = role(p, method, framework);
+        if (!p.x || !r || (wanted && r !== wanted)) { return false; }
+      } else if (wanted && !(p.m[method] || []).some(function (v) { return v[2] === wanted; })) {
+        return false;
+      }
+      if (text && p.t.toLowerCase().indexOf(text) < 0) { return false; }
+      return true;
+    });
+    if (overAll) {
+      list.sort(function (a, b) { return (a.arx - b.arx) || (a.id - b.id); });
+      list = onePerWork(list).sort(function (a, b) { return a.id - b.id; });
+    }
+    return list;
+  }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function link(url, text) {
+    if (typeof url === "string" && /^https?:\/\//i.test(url)) {
+      var a = el("a", text);
+      a.setAttribute("href", url);
+      a.setAttribute("rel", "noopener noreferrer");
+      return a;
+    }
+    return el("span", text);
+  }
+  function render() {
+    state.list = select();
+    var q = state.measure, results = $("results"), total = state.list.length;
+    $("measure").textContent = q ? ("Count: " + q.measure.replace(/_/g, " ") +
+      (q.framework ? " " + q.framework : "") + ", " + q.venue + " " + q.year +
+      ", method " + q.method + " (click Clear to drop it)") : "";
+    $("summary").textContent = total + " paper" + (total === 1 ? "" : "s");
+    results.replaceChildren();
+    var pages = Math.max(1, Math.ceil(total / PAGE));
+    state.page = Math.min(state.page, pages - 1);
+    state.list.slice(state.page * PAGE, (state.page + 1) * PAGE).forEach(function (p) {
+      var li = el("li");
+      li.dataset.paperId = p.id;
+      var b = el("button", p.t, "paper");
+      b.type = "button";
+      b.addEventListener("click", function () { showPaper(p); });
+      li.appendChild(b);
+      li.appendChild(el("span", " " + p.v + " " + p.y, "snippet"));
+      results.appendChild(li);
+    });
+    $("page").textContent = "page " + (state.page + 1) + " of " + pages;
+    $("prev").disabled = state.page === 0;
+    $("next").disabled = state.page >= pages - 1;
+  }
+  function showPaper(p) {
+    var d = $("detail");
+    d.replaceChildren();
+    d.dataset.paperId = p.id;
+    d.appendChild(el("h3", p.t, "paper-title"));
+    d.appendChild(el("div", (p.a || []).join(", "), "meta"));
+    var where = el("div", p.v + " " + p.y + " ");
+    if (p.u) { where.appendChild(link(p.u, "PDF")); where.appendChild(document.createTextNode(" ")); }
+    if (p.pg) { where.appendChild(link(p.pg, "paper page")); }
+    d.appendChild(where);
+    if (p.p) { d.appendChild(el("div", "Not counted: " + p.p, "snippet")); }
+    Object.keys(p.m).sort().forEach(function (method) {
+      d.appendChild(el("h4", "Method " + method));
+      var ul = el("ul");
+      p.m[method].forEach(function (v) {
+        var li = el("li");
+        li.appendChild(el("span", v[0], "tag " + v[1]));
+        li.appendChild(el("span", v[2], "role-" + v[2]));
+        li.appendChild(document.createTextNode(" (confidence " + v[3] + ", " + v[4] +
+          " hit" + (v[4] === 1 ? "" : "s") + (v[4] > v[5].length ? ", first " + v[5].length + " shown" : "") + ")"));
+        var hits = el("ul");
+        v[5].forEach(function (e) {
+          var h = el("li", null, "evidence");
+          var pageText = "page " + e[0];
+          h.appendChild(p.u ? link(p.u + "#page=" + e[0], pageText) : el("span", pageText));
+          h.appendChild(document.createTextNode(" \u00b7 " + (e[1] || "?") + " \u00b7 " + e[3] + ": "));
+          h.appendChild(el("q", e[2], "sentence"));
+          hits.appendChild(h);
+        });
+        li.appendChild(hits);
+        ul.appendChild(li);
+      });
+      d.appendChild(ul);
+    });
+    if (!Object.keys(p.m).length) { d.appendChild(el("p", "No framework named in this paper's text.")); }
+  }
+  function fillYears() {
+    var years = {};
+    papersOf($("f-venue").value).forEach(function (p) { years[p.y] = true; });
+    var sel = $("f-year"), keep = sel.value;
+    sel.replaceChildren(el("option", "all"));
+    sel.firstChild.value = "";
+    Object.keys(years).sort().forEach(function (y) { var o = el("option", y); o.value = y; sel.appendChild(o); });
+    sel.value = keep in years ? keep : "";
+  }
+  function changed() { state.measure = null; state.page = 0; render(); }
+  $("f-venue").addEventListener("change", function () { fillYears(); changed(); });
+  ["f-year", "f-method", "f-framework", "f-role"].forEach(function (id) { $(id).addEventListener("change", changed); });
+  $("f-title").addEventListener("input", changed);
+  $("f-clear").addEventListener("click", function () {
+    ["f-venue", "f-year", "f-framework", "f-role", "f-title"].forEach(function (id) { $(id).value = ""; });
+    $("f-method").value = config.defaultMethod;
+    fillYears(); changed();
+  });
+  $("prev").addEventListener("click", function () { state.page -= 1; render(); });
+  $("next").addEventListener("click", function () { state.page += 1; render(); });
+  document.addEventListener("click", function (event) {
+    var b = event.target.closest ? event.target.closest("button.count") : null;
+    if (!b) { return; }
+    state.measure = { venue: b.dataset.venue, year: b.dataset.year, method: b.dataset.method,
+                      measure: b.dataset.measure, framework: b.dataset.framework };
+    state.page = 0;
+    $("f-venue").value = b.dataset.venue === ALL ? "" : b.dataset.venue;
+    fillYears();
+    $("f-year").value = b.dataset.year;
+    $("f-method").value = b.dataset.method;
+    ["f-framework", "f-role", "f-title"].forEach(function (id) { $(id).value = ""; });
+    render();
+    $("evidence").scrollIntoView();
+  });
+  fillYears();
+  render();
+}());

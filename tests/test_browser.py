@@ -1,0 +1,199 @@
+"""The demo report in a real browser: headless Debian Chromium driven by Playwright, the page
+served by a plain local HTTP server, as a reader would open it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.demo.run import run_demo
+from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.substring2019 import METHOD as SUBSTRING
+from fwcensus.models import (
+    DocStatus,
+    Evidence,
+    ExtractedText,
+    FetchResult,
+    Paper,
+    Role,
+    Selection,
+    TextStatus,
+    Verdict,
+)
+from fwcensus.report.html import write_report
+from fwcensus.store import Store
+
+CHROMIUM = os.environ.get("FWCENSUS_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+HOSTILE = "<script>alert(1)</script> Hostile title"
+SENTENCE = "We implement our model in PyTorch 1.7 on one GPU."
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+# The README's test command installs Debian's Chromium; a missing browser is a failure.
+assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install -y chromium"
+
+
+def add_hostile_paper(store: Store) -> int:
+    store.upsert_papers(
+        [Paper("cvf", "hostile", "CVPR", 2019, HOSTILE, ("Mallory <m@x>",),
+               "https://openaccess.thecvf.com/hostile.pdf")],
+        "test",
+    )  # fmt: skip
+    [doc] = [d for d in store.documents(Selection()) if d.url.endswith("hostile.pdf")]
+    sha = store.blobs.put_bytes(b"%PDF-1.4 hostile")
+    store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=16), DocStatus.FETCHED)
+    store.save_text(sha, ExtractedText(TextStatus.OK, pages=(SENTENCE,)), "test")
+    for method in (SUBSTRING, EVIDENCE):
+        [job] = [j for j in store.detect_jobs(Selection(), method) if j.paper_id == doc.paper_id]
+        evidence = (Evidence(2, 26, 33, SENTENCE, f"{method}:test", "body"),)
+        verdict = Verdict("pytorch", Role.USED, 0.9, evidence)
+        store.save_verdicts(job.paper_id, method, job.text_sha256, [verdict])
+    return doc.paper_id
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("browser")
+    result = run_demo(out / "demo", lambda _: None)
+    with Store(result.db) as store:
+        hostile_id = add_hostile_paper(store)
+        for method in (SUBSTRING, EVIDENCE):
+            aggregate_shares(store, method)
+        files = write_report(store, out / "report", SUBSTRING)
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(files.index.parent)
+    )
+    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}/index.html", "db": result.db,
+           "hostile_id": hostile_id, "shots": out / "screenshots"}  # fmt: skip
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(report: dict[str, Any], browser: Any) -> Iterator[tuple[Page, list[str], list[str]]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(report["url"])
+    page.wait_for_selector("#chart svg .mark-line path")
+    yield page, errors, dialogs
+    context.close()
+
+
+def shot(page: Page, report: dict[str, Any], name: str, **kw: Any) -> None:
+    report["shots"].mkdir(exist_ok=True)
+    page.screenshot(path=str(report["shots"] / f"{name}.png"), **kw)
+    keep = os.environ.get("FWCENSUS_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(report["shots"] / f"{name}.png", Path(keep) / f"{name}.png")
+
+
+def test_page_loads_without_errors_and_draws_its_charts(page: Any, report: dict) -> None:
+    p, errors, dialogs = page
+    assert p.locator("#chart svg .mark-line path").count() >= 1  # one line per venue
+    assert p.locator("#chart svg .mark-symbol path").count() >= 2  # its points
+    p.wait_for_selector("#multiples svg .mark-line path")
+    assert p.locator("#multiples svg .mark-line path").count() >= 2
+    shot(p, report, "01-headline", full_page=False)
+    shot(p, report, "02-full", full_page=True)
+    assert errors == [] and dialogs == []
+
+
+def _listed_ids(p: Page) -> list[int]:
+    ids: list[int] = []
+    while True:
+        ids += [int(x) for x in p.locator("#results li").evaluate_all(
+            "els => els.map(e => e.dataset.paperId)")]  # fmt: skip
+        if p.locator("#next").is_disabled():
+            return ids
+        p.click("#next")
+
+
+def test_clicking_a_count_lists_exactly_the_papers_counted(page: Any, report: dict) -> None:
+    p, errors, _ = page
+    with Store(report["db"]) as store:
+        verdicts = store.verdict_rows(Selection(("CVPR",), (2019,)), SUBSTRING)
+        papers = store.paper_rows(Selection(("CVPR",), (2019,)))
+        [row] = [r for r in store.shares() if (r.venue, r.year, r.method) == ("CVPR", 2019,
+                                                                            SUBSTRING)]  # fmt: skip
+    pt = {v["paper_id"] for v in verdicts if v["framework"] == "pytorch" and v["role"] == "used"}
+    tf = {v["paper_id"] for v in verdicts if v["framework"] == "tensorflow"}
+    cases = {
+        "pytorch": pt,
+        "tensorflow_only": tf - pt,
+        "listed": {r["paper_id"] for r in papers},
+        "fetched": {r["paper_id"] for r in papers if r["doc_status"] == "fetched"},
+    }
+    for measure, expected in cases.items():
+        button = p.locator(
+            f'#shares button[data-venue="CVPR"][data-year="2019"][data-measure="{measure}"]'
+        )
+        shown = int(button.inner_text())
+        button.click()
+        got = _listed_ids(p)
+        assert sorted(got) == sorted(expected), measure
+        assert shown == len(expected) == getattr(row, measure)
+        if measure == "pytorch":
+            shot(p, report, "03-count-clicked")
+    assert errors == []
+
+
+def test_a_papers_evidence_shows_its_sentence_and_page_link(page: Any, report: dict) -> None:
+    p, errors, _ = page
+    p.fill("#f-title", "Hostile")
+    p.locator("#results button.paper").first.click()
+    detail = p.locator("#detail")
+    assert SENTENCE in detail.inner_text()
+    link = detail.locator("li.evidence a").first
+    assert link.get_attribute("href") == "https://openaccess.thecvf.com/hostile.pdf#page=2"
+    shot(p, report, "04-evidence")
+    assert errors == []
+
+
+def test_a_script_in_a_title_is_text_and_runs_nothing(page: Any, report: dict) -> None:
+    p, errors, dialogs = page
+    p.fill("#f-title", "alert(1)")
+    [title] = p.locator("#results button.paper").all_inner_texts()
+    assert title == HOSTILE
+    p.locator("#results button.paper").first.click()
+    assert p.locator("#detail h3").inner_text() == HOSTILE
+    assert p.locator("#detail script, #results script").count() == 0
+    p.wait_for_timeout(300)
+    assert dialogs == [] and errors == []
+    # Filtering by venue, year, framework and role narrows the list and keeps it consistent.
+    p.click("#f-clear")
+    p.select_option("#f-venue", "CVPR")
+    p.select_option("#f-year", "2019")
+    p.select_option("#f-method", EVIDENCE)
+    p.select_option("#f-framework", "pytorch")
+    p.select_option("#f-role", "used")
+    assert report["hostile_id"] in _listed_ids(p)
+    shot(p, report, "05-filters")
