@@ -231,6 +231,24 @@ def text(
 
 
 @app.command()
+def repos(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
+    timeout: TimeoutOpt = 30.0,
+    attempts: AttemptsOpt = 5,
+) -> None:
+    """Find each paper's own code repository, read it (never run it) and store what it uses.
+    GITHUB_TOKEN, when set, raises GitHub's rate limit."""
+    with _store(db, "repos", locals()) as store:
+        pipeline.repos_selection(
+            store, _settings(mirror, rate, timeout, attempts), _selection(venue, year), _say
+        )
+
+
+@app.command()
 def detect(
     venue: VenueOpt = None,
     year: YearOpt = None,
@@ -322,14 +340,18 @@ def run(
     pdf_memory_mb: PdfMemoryOpt = 2048,
     method: MethodOpt = SUBSTRING_2019,
     out: ReportDirOpt = Path("report"),
+    no_repos: Annotated[
+        bool, typer.Option("--no-repos", help="Skip reading the papers' code repositories.")
+    ] = False,
 ) -> None:
-    """collect, fetch, extract, detect, aggregate and report in one go."""
+    """collect, fetch, extract, repos, detect, aggregate and report in one go."""
     options = pipeline.RunOptions(
         selection=_network_selection(venue, year),
         fetch=_settings(mirror, rate, timeout, attempts, connections, per_host),
         limits=_limits(workers, pdf_seconds, pdf_memory_mb),
         method=method,
         report_dir=out,
+        repos=not no_repos,
     )
     with _store(db, "run", locals()) as store:
         pipeline.run(store, options, _say)

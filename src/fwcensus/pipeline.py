@@ -17,6 +17,7 @@ from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.fetch.documents import fetch_documents
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles, write_report
+from fwcensus.repos.stage import read_repos
 from fwcensus.sources.collect import CollectSummary, collect
 from fwcensus.sources.identity import link_works
 from fwcensus.sources.registry import venue_years
@@ -34,6 +35,7 @@ class RunOptions:
     method: str = SUBSTRING_2019  # the one the report shows
     report_dir: Path = Path("report")
     retry_failed: bool = False
+    repos: bool = True  # read the papers' own code repositories
 
 
 def collect_selection(
@@ -86,6 +88,17 @@ def extract_selection(store: Store, selection: Selection, limits: Limits, say: S
     )
 
 
+def repos_selection(store: Store, settings: FetchSettings, selection: Selection, say: Say) -> None:
+    summary = read_repos(store, settings, selection)
+    say(
+        f"repos: {summary.papers} papers looked at, {summary.with_own_repo} with their own code;"
+        f" {summary.read} repositories read, {summary.reused} reused, {summary.failed} unreadable,"
+        f" {summary.unsupported} on hosts not read yet"
+    )
+    if summary.postponed:
+        say(f"repos: rate limit: {summary.postponed} papers left for the next run")
+
+
 def detect_selection(store: Store, selection: Selection, method: str, say: Say) -> None:
     summary = detect_papers(store, selection, method)
     say(
@@ -106,11 +119,13 @@ def report(store: Store, out_dir: Path, method: str, say: Say) -> ReportFiles:
 
 
 def run(store: Store, options: RunOptions, say: Say) -> ReportFiles:
-    """collect -> fetch -> extract -> detect -> aggregate -> report for one selection; every
-    detection method runs and is aggregated, side by side."""
+    """collect -> fetch -> extract -> repos -> detect -> aggregate -> report for one
+    selection; every detection method runs and is aggregated, side by side."""
     collect_selection(store, options.fetch, options.selection, say)
     fetch_selection(store, options.fetch, options.selection, say, options.retry_failed)
     extract_selection(store, options.selection, options.limits, say)
+    if options.repos:
+        repos_selection(store, options.fetch, options.selection, say)
     for method in options.methods:
         detect_selection(store, options.selection, method, say)
         aggregate(store, method, say)

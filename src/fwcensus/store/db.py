@@ -94,6 +94,68 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
+class RepoJob:
+    paper_id: int
+    title: str
+    authors: tuple[str, ...]
+    code_urls: tuple[str, ...]
+    text_sha256: str | None
+
+
+@dataclass(frozen=True)
+class RepoEvidenceRecord:
+    kind: str
+    file: str
+    line: int
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True)
+class RepoVerdictRecord:
+    framework: str
+    role: str  # used | minor
+    score: float
+    signals: Sequence[RepoEvidenceRecord]
+
+
+@dataclass(frozen=True)
+class RepoSnapshotRecord:
+    host: str
+    owner: str
+    name: str
+    commit: str  # "" when the repository could not be read
+    status: str  # ok | failed
+    repo_key: int | None = None
+    default_branch: str | None = None
+    error: str | None = None
+    http_status: int | None = None
+    files_total: int = 0
+    files_read: int = 0
+    bytes_read: int = 0
+    files_skipped: int = 0
+    tree_truncated: bool = False
+    verdicts: Sequence[RepoVerdictRecord] = ()
+
+
+@dataclass(frozen=True)
+class PaperRepoLink:
+    url: str
+    host: str
+    owner: str
+    name: str
+    role: str  # own | framework | third-party
+    chosen: bool
+    score: float
+    reasons: Sequence[str]
+    source: str
+    page: int | None
+    section: str | None
+    snippet: str | None
+    repo_id: int | None
+
+
+@dataclass(frozen=True)
 class HostCount:
     host: str
     pending: int
@@ -424,6 +486,91 @@ class Store:
                 " text_sha256 = excluded.text_sha256, detected_at = excluded.detected_at",
                 (paper_id, method, text_sha256, now()),
             )
+
+    # -- repos --------------------------------------------------------------------------------
+
+    def repo_jobs(self, selection: Selection) -> list[RepoJob]:
+        """Papers whose code links have not been looked at yet, with their text if any."""
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.id, p.title, p.authors, p.code_urls, t.text_sha256 FROM papers p"
+            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+            "   AND d.status = 'fetched'"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND t.status = 'ok'"
+            " LEFT JOIN paper_repos r ON r.paper_id = p.id"
+            f" WHERE r.paper_id IS NULL AND {where} ORDER BY p.id",
+            params,
+        ).fetchall()
+        return [
+            RepoJob(row[0], row[1], tuple(json.loads(row[2])), tuple(json.loads(row[3])), row[4])
+            for row in rows
+        ]
+
+    def find_repo(self, host: str, owner: str, name: str) -> int | None:
+        """The newest snapshot already read of a repository: one read serves every paper."""
+        row = self.conn.execute(
+            "SELECT id FROM repos WHERE host = ? AND owner = ? AND name = ? AND status = 'ok'"
+            " ORDER BY id DESC LIMIT 1",
+            (host, owner, name),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def save_repo(self, snapshot: RepoSnapshotRecord) -> int:
+        """Store a repository snapshot (or the failure to read one) with its verdicts."""
+        with self.transaction() as tx:
+            cur = tx.execute(
+                "INSERT INTO repos (host, owner, name, commit_sha, repo_key, default_branch,"
+                " status, error, http_status, files_total, files_read, bytes_read, files_skipped,"
+                " tree_truncated, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (host, owner, name, commit_sha) DO UPDATE SET"
+                " status = excluded.status, error = excluded.error, read_at = excluded.read_at"
+                " RETURNING id",
+                (snapshot.host, snapshot.owner, snapshot.name, snapshot.commit, snapshot.repo_key,
+                 snapshot.default_branch, snapshot.status, snapshot.error, snapshot.http_status,
+                 snapshot.files_total, snapshot.files_read, snapshot.bytes_read,
+                 snapshot.files_skipped, int(snapshot.tree_truncated), now()),
+            )  # fmt: skip
+            repo_id = int(cur.fetchone()[0])
+            tx.execute("DELETE FROM repo_verdicts WHERE repo_id = ?", (repo_id,))
+            tx.execute("DELETE FROM repo_evidence WHERE repo_id = ?", (repo_id,))
+            for verdict in snapshot.verdicts:
+                tx.execute(
+                    "INSERT INTO repo_verdicts (repo_id, framework, role, score)"
+                    " VALUES (?, ?, ?, ?)",
+                    (repo_id, verdict.framework, verdict.role, verdict.score),
+                )
+                tx.executemany(
+                    "INSERT INTO repo_evidence (repo_id, framework, kind, file, line, weight, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(repo_id, verdict.framework, e.kind, e.file, e.line, e.weight, e.text)
+                     for e in verdict.signals],
+                )  # fmt: skip
+        return repo_id
+
+    def save_paper_repos(self, paper_id: int, links: Sequence[PaperRepoLink]) -> None:
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM paper_repos WHERE paper_id = ?", (paper_id,))
+            tx.executemany(
+                "INSERT INTO paper_repos (paper_id, url, host, owner, name, role, chosen, score,"
+                " reasons, source, page, section, snippet, repo_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(paper_id, k.url, k.host, k.owner, k.name, k.role, int(k.chosen), k.score,
+                  json.dumps(list(k.reasons)), k.source, k.page, k.section, k.snippet, k.repo_id)
+                 for k in links],
+            )  # fmt: skip
+
+    def repo_verdict_rows(self, paper_id: int) -> list[dict[str, Any]]:
+        """The verdicts of the repository chosen as the paper's own, with their evidence."""
+        rows = self.conn.execute(
+            "SELECT r.host, r.owner, r.name, r.commit_sha, v.framework, v.role, v.score,"
+            " e.kind, e.file, e.line, e.text FROM paper_repos pr"
+            " JOIN repos r ON r.id = pr.repo_id"
+            " JOIN repo_verdicts v ON v.repo_id = r.id"
+            " LEFT JOIN repo_evidence e ON e.repo_id = r.id AND e.framework = v.framework"
+            " WHERE pr.paper_id = ? AND pr.chosen = 1 ORDER BY v.framework, e.id",
+            (paper_id,),
+        ).fetchall()
+        return [dict(row) for row in rows]
 
     # -- aggregate ------------------------------------------------------------------------------
 
