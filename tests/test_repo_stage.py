@@ -15,7 +15,6 @@ from conftest import Serve
 REPO = {
     "requirements.txt": "numpy\ntorch==1.8.0\n",
     "train.py": "import torch\nimport torch.nn as nn\n",
-
 }
 
 
