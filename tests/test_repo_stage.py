@@ -38,7 +38,7 @@ def test_each_repository_is_read_once_and_its_verdicts_kept(
     settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
     summary = read_repos(store, settings, Selection())
     assert (summary.papers, summary.with_own_repo, summary.read, summary.reused) == (4, 3, 1, 1)
-    assert summary.failed == 1
+    assert summary.failed == 1  # the one paper linking the deleted repository
     metadata = [r for r in server.requests if r == "api.github.com/repos/ada/shared-code"]
     assert len(metadata) == 1  # two papers, one read
     rows = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}

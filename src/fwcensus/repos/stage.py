@@ -37,7 +37,7 @@ class RepoSummary:
     with_own_repo: int
     read: int  # repositories read in this run
     reused: int  # papers whose repository was already read (in this run or before)
-    failed: int
+    failed: int  # papers whose own repository could not be read
     postponed: int  # papers left for a later run (rate limit)
     unsupported: int  # own repositories on hosts not read yet (GitLab, Hugging Face, ...)
 
@@ -50,7 +50,8 @@ def read_repos(
     transport: httpx.BaseTransport | None = None,
 ) -> RepoSummary:
     jobs = store.repo_jobs(selection)
-    known: dict[RepoRef, int | None] = {}
+    known: dict[RepoRef, int] = {}
+    unreadable: set[RepoRef] = set()
     counts = dict.fromkeys(("own", "read", "reused", "failed", "unsupported"), 0)
     postponed = 0
     with (
@@ -64,7 +65,7 @@ def read_repos(
             if own is not None:
                 counts["own"] += 1
                 try:
-                    repo_id = _repo_id(store, reader, own.repo, known, counts)
+                    repo_id = _repo_id(store, reader, own.repo, known, unreadable, counts)
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
@@ -90,7 +91,8 @@ def _repo_id(
     store: Store,
     reader: GitHubReader,
     repo: RepoRef,
-    known: dict[RepoRef, int | None],
+    known: dict[RepoRef, int],
+    unreadable: set[RepoRef],
     counts: dict[str, int],
 ) -> int | None:
     if repo.host not in READABLE_HOSTS:
@@ -98,12 +100,16 @@ def _repo_id(
         return None
     if repo not in known:
         stored = store.find_repo(repo.host, repo.owner, repo.name)
-        if stored is not None:
-            known[repo] = stored
-        else:
-            known[repo] = store.save_repo(_read(reader, repo, counts))
+        if stored is None:
+            record = _read(reader, repo, counts)
+            # A repository that could not be read is not asked for again in this run; the
+            # paper still points at the record that says why.
+            known[repo] = store.save_repo(record)
+            if record.status != "ok":
+                unreadable.add(repo)
             return known[repo]
-    counts["reused"] += 1
+        known[repo] = stored
+    counts["failed" if repo in unreadable else "reused"] += 1
     return known[repo]
 
 
