@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -26,6 +27,7 @@ from fwcensus.demo.papertext import (
 )
 from fwcensus.demo.pdfgen import PaperDoc, render_paper_pdf, render_scanned_pdf
 from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.mirror.github_site import write_repo
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.cvf_years import BASE_URL, listing_urls
 
@@ -260,6 +262,7 @@ def _write_listings(mirror_dir: Path, planned: Sequence[_Planned]) -> list[str]:
 def _write_paper(mirror_dir: Path, plan: _Planned, pdf_url: str, broken: str | None) -> TruthPaper:
     if broken != "missing":
         write_mirror_file(mirror_dir, pdf_url, _pdf_bytes(plan.doc, broken))
+    _write_code(mirror_dir, plan)
     named = frameworks_named(paper_text(plan.doc)) if broken is None else set()
     if broken in FAILS_AT_FETCH:
         fetch, text = "failed", None
@@ -280,6 +283,33 @@ def _write_paper(mirror_dir: Path, plan: _Planned, pdf_url: str, broken: str | N
         mentioned=plan.usage.mentioned,
         cited=plan.usage.cited,
     )
+
+
+# What a released repository of each framework says about it: a manifest line and an import.
+REPO_FILES: dict[str, dict[str, str]] = {
+    "pytorch": {"requirements.txt": "numpy\ntorch==1.8.0\n", "train.py": "import torch\n"},
+    "tensorflow": {"requirements.txt": "tensorflow==2.4.0\n", "train.py": "import tensorflow\n"},
+    "keras": {"requirements.txt": "keras==2.3.1\n", "train.py": "import keras\n"},
+    "jax": {"requirements.txt": "jax==0.2.9\nflax\n", "train.py": "import jax\n"},
+    "mxnet": {"requirements.txt": "mxnet==1.6.0\n", "train.py": "import mxnet\n"},
+}
+CODE_LINK = re.compile(r"https://github\.com/([\w-]+)/([\w-]+)")
+
+
+def _write_code(mirror_dir: Path, plan: _Planned) -> None:
+    """The repository a paper's footnote links, as GitHub's API serves it, so the demo reads
+    real code; a repository some earlier paper already released is left as it is."""
+    for note in plan.doc.footnotes:
+        link = CODE_LINK.search(note)
+        if link is None:
+            continue
+        owner, name = link.groups()
+        if (mirror_dir / "api.github.com" / "repos" / owner / name).exists():
+            return
+        used = plan.usage.used[0] if plan.usage.used else None
+        files = {"README.md": f"# {plan.entry.title}\n", **REPO_FILES.get(used or "", {})}
+        write_repo(mirror_dir, owner, name, files)
+        return
 
 
 def _pdf_bytes(doc: PaperDoc, broken: str | None) -> bytes:
