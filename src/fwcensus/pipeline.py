@@ -48,9 +48,7 @@ def collect_selection(
             f" and years {list(selection.years) or 'all'}"
         )
     summaries = []
-    if settings.cache_dir is None:  # listings are revalidated, not downloaded again, on re-runs
-        settings = replace(settings, cache_dir=str(store.cache_dir))
-    with HttpClient(settings) as client:
+    with HttpClient(_cached(store, settings)) as client:
         for target in targets:
             summary = collect(store, client, target.venue, target.year)
             say(
@@ -63,6 +61,14 @@ def collect_selection(
         f"link: {linked.papers} papers are {linked.works} works ({linked.links} cross-source links)"
     )
     return summaries
+
+
+def _cached(store: Store, settings: FetchSettings) -> FetchSettings:
+    """Listings and API pages go through the HTTP cache beside the store: a re-run revalidates
+    them instead of downloading them again."""
+    if settings.cache_dir is not None:
+        return settings
+    return replace(settings, cache_dir=str(store.cache_dir))
 
 
 def fetch_selection(
@@ -89,7 +95,7 @@ def extract_selection(store: Store, selection: Selection, limits: Limits, say: S
 
 
 def repos_selection(store: Store, settings: FetchSettings, selection: Selection, say: Say) -> None:
-    summary = read_repos(store, settings, selection)
+    summary = read_repos(store, _cached(store, settings), selection)
     say(
         f"repos: {summary.papers} papers looked at, {summary.with_own_repo} with their own code;"
         f" {summary.read} repositories read, {summary.reused} reused, {summary.failed} unreadable,"
