@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -197,3 +199,24 @@ def test_a_script_in_a_title_is_text_and_runs_nothing(page: Any, report: dict) -
     p.select_option("#f-role", "used")
     assert report["hostile_id"] in _listed_ids(p)
     shot(p, report, "05-filters")
+
+
+def test_a_papers_code_repository_lists_the_files_that_decided(page: Any, report: dict) -> None:
+    p, errors, _ = page
+    html = p.content()
+    blocks = re.findall(r'<script type="application/json" class="venue-data"[^>]*>(.*?)</script>',
+                        html, re.S)  # fmt: skip
+    papers = [paper for block in blocks for paper in json.loads(block) if paper.get("r")]
+    assert papers, "the demo reads the repositories its papers link"
+    paper = papers[0]
+    p.select_option("#f-venue", paper["v"])
+    p.fill("#f-title", paper["t"])
+    p.locator("#results button.paper").first.click()
+    detail = p.locator("#detail")
+    assert detail.locator("h4 a").last.get_attribute("href") == paper["r"]["u"]
+    [verdict, *_] = paper["r"]["v"]
+    first_file = verdict[4][0]
+    assert f"{first_file[0]}:{first_file[1]}" in detail.locator("ul.repo-evidence").inner_text()
+    assert p.locator("#source-table").count() == 1
+    shot(p, report, "06-repo-evidence")
+    assert errors == []

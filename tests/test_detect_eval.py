@@ -34,7 +34,7 @@ def test_inspect_json_is_one_object_per_file_as_documented(tmp_path: Path) -> No
     result = runner.invoke(app, ["inspect", str(good), str(bad), "--json", "--workers", "1"])
     assert result.exit_code == 0, result.output
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert set(first) == {"file", "status", "error", "frameworks", "substring_2019"}
+    assert set(first) == {"file", "status", "error", "frameworks", "substring_2019", "code_links"}
     assert (first["file"], first["status"], first["error"]) == (str(good), "ok", None)
     roles = {f["framework"]: f["role"] for f in first["frameworks"]}
     assert roles == {"pytorch": "used", "tensorflow": "cited"}
@@ -42,6 +42,30 @@ def test_inspect_json_is_one_object_per_file_as_documented(tmp_path: Path) -> No
     assert set(evidence) == {"page", "section", "text", "rule"}
     assert first["substring_2019"] == {"pytorch": True, "tensorflow": True}
     assert second["status"] == "failed" and second["error"] and second["frameworks"] == []
+
+
+def test_inspect_lists_the_code_links_of_the_text_without_network(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    topic = make_topic(rng, 2021)
+    doc = make_paper(rng, Usage(used=("pytorch",)), 2021, topic, make_title(rng, topic),
+                     ["Wei Wang", "Anna Smith"])  # fmt: skip
+    doc.footnotes = [
+        "Our code is available at https://github.com/wwang/deep-things.",
+        "We build on https://github.com/pytorch/fairseq.",
+    ]
+    pdf = tmp_path / "code.pdf"
+    pdf.write_bytes(render_paper_pdf(doc))
+    result = runner.invoke(app, ["inspect", str(pdf), "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    links = {link["url"]: link for link in json.loads(result.stdout)["code_links"]}
+    own = links["https://github.com/wwang/deep-things"]
+    assert (own["role"], own["own"], own["page"]) == ("own", True, 1)
+    assert own["score"] > 0 and any("available" in reason for reason in own["reasons"])
+    assert set(own) == {"url", "repo", "role", "own", "score", "reasons", "page", "section"}
+    framework = links["https://github.com/pytorch/fairseq"]
+    assert (framework["role"], framework["own"]) == ("framework", False)
+    table = runner.invoke(app, ["inspect", str(pdf), "--workers", "1"]).stdout
+    assert "code: https://github.com/wwang/deep-things (own" in table
 
 
 def test_inspect_table_names_role_rule_and_substring(tmp_path: Path) -> None:

@@ -8,9 +8,19 @@ Definitions (each table and chart says which one it shows):
   framework (multi-label: a paper using two frameworks counts for both, so shares can sum to
   more than 100%); 95% Wilson interval.
 - ``of-all-papers``: papers using the framework / all papers with text; 95% Wilson interval.
-- ``of-papers-with-code``: papers using the framework / papers with a code repository that was
-  read. Needs the repository data (``repos`` stage); until a store holds it, no row is written.
-  Hook: :func:`with_code_papers`.
+- ``of-papers-with-code``: papers with code using the framework / papers whose own code
+  repository was read. Needs the repository data (``repos`` stage); until a store holds it, no
+  row is written (:func:`with_code_papers` is None).
+
+Sources (the ``source`` column; ``text`` is the default and what earlier versions wrote):
+
+- ``text``: the paper's text, under the row's method.
+- ``code``: the repository verdict (``used``), among papers with code only:
+  ``of-papers-with-code`` and ``of-framework-papers`` (base: papers with code whose repository
+  uses any catalogue framework).
+- ``combined``: used when the text or the code says used (``repos.verdict.combine``), under
+  every definition; its ``of-all-papers`` and ``of-framework-papers`` bases count papers with
+  text or code.
 
 Families are merged as in ``fwcensus eval`` (keras -> tensorflow, flax/haiku -> jax, ...): a
 paper counts for a family when any member has the role. "Using" is the role ``used``; under
@@ -30,6 +40,7 @@ from fwcensus.aggregate.intervals import bootstrap_ratio, wilson
 from fwcensus.aggregate.shares import ALL_VENUES
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.models import Selection
+from fwcensus.repos.verdict import combine, used_by
 from fwcensus.store import Store
 
 OF_FRAMEWORK_PAPERS = "of-framework-papers"
@@ -42,7 +53,20 @@ DEFINITIONS = {
     "framework (multi-label: shares may sum past 100%); 95% Wilson interval",
     OF_ALL_PAPERS: "papers using the framework / all papers with text; 95% Wilson interval",
     OF_PAPERS_WITH_CODE: "papers using the framework / papers whose code repository was read "
-    "(needs repository data; not yet available in this store)",
+    "(needs repository data from the repos stage; no rows until a store holds it)",
+}
+TEXT, CODE, COMBINED = "text", "code", "combined"
+SOURCES = {
+    TEXT: "the paper's text (under the method)",
+    CODE: "the paper's own code repository: the framework is used per the repository verdict "
+    "(manifests, Dockerfiles, imports); among papers whose repository was read",
+    COMBINED: "used when the text or the code says used; a paper counts when it has text or code",
+}
+# Definitions each source is written under (text: of-papers-with-code among papers with code).
+SOURCE_DEFINITIONS = {
+    TEXT: (OF_FRAMEWORK_PAPERS, OF_ALL_PAPERS, OF_PAPERS_WITH_CODE),
+    CODE: (OF_FRAMEWORK_PAPERS, OF_PAPERS_WITH_CODE),
+    COMBINED: (OF_FRAMEWORK_PAPERS, OF_ALL_PAPERS, OF_PAPERS_WITH_CODE),
 }
 GROWTH_DEFINITION = (
     "year on year: framework growth = papers using it this year / the venue's previous year "
@@ -75,6 +99,10 @@ class PaperFacts:
     has_text: bool
     # method -> family -> best role among the family's members
     roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    # None: the store holds no repository data; else whether the paper's own repository was read
+    has_code: bool | None = None
+    # family -> best repository role (used | minor) of the paper's own repository
+    code_roles: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -85,6 +113,16 @@ class PaperFacts:
 
     def uses_any(self, method: str) -> bool:
         return "used" in self.roles.get(method, {}).values()
+
+    def used(self, method: str, source: str = TEXT) -> set[str]:
+        """Families used according to ``source`` (text under ``method``, code, or both as
+        :func:`fwcensus.repos.verdict.combine` decides)."""
+        text = self.roles.get(method, {}) if self.has_text else {}
+        code = self.code_roles if self.has_code else None
+        if source == TEXT:
+            return {f for f, role in text.items() if role == "used"}
+        rows, _conflict = combine(text, code)
+        return used_by(rows, source)
 
 
 @dataclass(frozen=True)
@@ -100,6 +138,7 @@ class FrameworkRow:
     share: float | None
     ci_low: float | None
     ci_high: float | None
+    source: str = TEXT  # text | code | combined
 
 
 @dataclass(frozen=True)
@@ -155,6 +194,19 @@ def paper_facts(store: Store, selection: Selection | None = None) -> list[PaperF
         family = catalogue.family(verdict["framework"])
         if ROLE_RANK[verdict["role"]] > ROLE_RANK.get(roles.get(family, ""), 0):
             roles[family] = verdict["role"]
+    known, code_rows = store.paper_code_rows(selection)
+    if known:
+        for paper in facts.values():
+            paper.has_code = False
+    for row in code_rows:
+        paper = facts.get(row["paper_id"])
+        if paper is None:
+            continue
+        paper.has_code = True
+        if row["framework"] is not None:
+            family = catalogue.family(row["framework"])
+            if row["role"] == "used" or family not in paper.code_roles:
+                paper.code_roles[family] = row["role"]
     return list(facts.values())
 
 
@@ -177,6 +229,14 @@ def works(papers: Iterable[PaperFacts]) -> list[PaperFacts]:
             fetched=any(p.fetched for p in versions),
             has_text=any(p.has_text for p in versions),
         )
+        if any(p.has_code is not None for p in versions):
+            merged.has_code = any(p.has_code for p in versions)
+        for version in versions:
+            if not version.has_code:
+                continue
+            for family, role in version.code_roles.items():
+                if role == "used" or family not in merged.code_roles:
+                    merged.code_roles[family] = role
         for version in versions:
             for method, roles in version.roles.items():
                 target = merged.roles.setdefault(method, {})
@@ -200,43 +260,64 @@ def groups(papers: Sequence[PaperFacts]) -> dict[tuple[str, int], list[PaperFact
 
 
 def with_code_papers(papers: Sequence[PaperFacts]) -> int | None:
-    """Hook for ``of-papers-with-code``: the number of these papers whose code repository was
-    read. None until the repository stage stores its data; then this counts those papers and
-    :func:`framework_rows` writes the definition's rows."""
-    return None
+    """For ``of-papers-with-code``: the number of these papers whose own code repository was
+    read; None when the store holds no repository data (the repos stage never ran), and then
+    :func:`framework_rows` writes no row of that definition nor of the code/combined sources."""
+    if all(p.has_code is None for p in papers):
+        return None
+    return sum(bool(p.has_code) for p in papers)
 
 
 def framework_rows(
     papers: Sequence[PaperFacts], methods: Sequence[str], frameworks: Sequence[str] | None = None
 ) -> list[FrameworkRow]:
+    """Rows per venue-year, method, family, source and definition: ``text`` rows under
+    ``of-framework-papers`` and ``of-all-papers`` always (as before); once the store holds
+    repository data, ``of-papers-with-code`` rows and the ``code`` and ``combined`` sources."""
     rows = []
     for (venue, year), members in groups(papers).items():
         texts = [p for p in members if p.has_text]
+        with_code = with_code_papers(members)
+        sources = [TEXT] if with_code is None else [TEXT, CODE, COMBINED]
         for method in methods:
-            any_fw = sum(p.uses_any(method) for p in texts)
-            with_code = with_code_papers(members)
-            for family in frameworks_of(method, frameworks):
-                k = sum(p.uses(method, family) for p in texts)
-                bases = {OF_FRAMEWORK_PAPERS: any_fw, OF_ALL_PAPERS: len(texts)}
-                if with_code is not None:
-                    bases[OF_PAPERS_WITH_CODE] = with_code
-                for definition, base in bases.items():
-                    interval = wilson(k, base)
-                    rows.append(
-                        FrameworkRow(
-                            venue=venue,
-                            year=year,
-                            method=method,
-                            framework=family,
-                            definition=definition,
-                            papers=k,
-                            base=base,
-                            with_text=len(texts),
-                            share=k / base if base else None,
-                            ci_low=interval[0] if interval else None,
-                            ci_high=interval[1] if interval else None,
+            for source in sources:
+                # The papers each source can see, and the families each of them uses.
+                if source == TEXT:
+                    seen = texts
+                elif source == CODE:
+                    seen = [p for p in members if p.has_code]
+                else:
+                    seen = [p for p in members if p.has_text or p.has_code]
+                used = {p.paper_id: p.used(method, source) for p in seen}
+                coded = [p for p in seen if p.has_code]
+                bases = {
+                    OF_FRAMEWORK_PAPERS: (seen, sum(bool(used[p.paper_id]) for p in seen)),
+                    OF_ALL_PAPERS: (seen, len(seen)),
+                    OF_PAPERS_WITH_CODE: (coded, with_code or 0),
+                }
+                for family in frameworks_of(method, frameworks):
+                    for definition in SOURCE_DEFINITIONS[source]:
+                        if definition == OF_PAPERS_WITH_CODE and with_code is None:
+                            continue
+                        among, base = bases[definition]
+                        k = sum(family in used[p.paper_id] for p in among)
+                        interval = wilson(k, base)
+                        rows.append(
+                            FrameworkRow(
+                                venue=venue,
+                                year=year,
+                                method=method,
+                                framework=family,
+                                definition=definition,
+                                papers=k,
+                                base=base,
+                                with_text=len(texts),
+                                share=k / base if base else None,
+                                ci_low=interval[0] if interval else None,
+                                ci_high=interval[1] if interval else None,
+                                source=source,
+                            )
                         )
-                    )
     return rows
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from fwcensus.detect import evidence, substring2019
 from fwcensus.extract.pool import Limits, extract_many
 from fwcensus.models import ExtractedText, TextStatus, Verdict
+from fwcensus.repos.links import CodeLink, find_code_links, own_repository
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class FileReport:
     error: str | None
     verdicts: tuple[Verdict, ...]  # the evidence method's
     substring_2019: dict[str, bool]
+    # the code links found in the text (no network: repositories are read by the repos stage)
+    code_links: tuple[CodeLink, ...] = ()
 
 
 def inspect_files(paths: Iterable[Path], limits: Limits) -> Iterator[FileReport]:
@@ -44,6 +47,7 @@ def inspect_text(name: str, text: ExtractedText) -> FileReport:
         error=None,
         verdicts=tuple(evidence.detect(pages, text.sections or None)),
         substring_2019={term: term in named for term in substring2019.TERMS},
+        code_links=tuple(find_code_links((), text)),
     )
 
 
@@ -65,7 +69,28 @@ def report_json(report: FileReport) -> dict[str, Any]:
             for verdict in report.verdicts
         ],
         "substring_2019": report.substring_2019,
+        "code_links": code_links_json(report.code_links),
     }
+
+
+def code_links_json(links: Iterable[CodeLink]) -> list[dict[str, Any]]:
+    """The paper's code links, best first: ``own`` marks the one taken as the authors' own
+    repository (the one the repos stage would read)."""
+    links = list(links)
+    own = own_repository(links)
+    return [
+        {
+            "url": link.url,
+            "repo": link.repo.url,
+            "role": link.role,
+            "own": own is not None and link.repo == own.repo,
+            "score": link.score,
+            "reasons": list(link.reasons),
+            "page": link.page,
+            "section": link.section,
+        }
+        for link in links
+    ]
 
 
 def report_table(report: FileReport) -> str:
@@ -80,4 +105,6 @@ def report_table(report: FileReport) -> str:
     if report.ok:
         named = ", ".join(fw for fw, hit in report.substring_2019.items() if hit) or "-"
         lines.append(f"  substring-2019: {named}")
+        for link in report.code_links:
+            lines.append(f"  code: {link.url} ({link.role}, score {link.score:.1f})")
     return "\n".join(lines)

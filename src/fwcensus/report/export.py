@@ -71,7 +71,7 @@ def share_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
 
 FRAMEWORK_COLUMNS = (
     "venue", "year", "method", "framework", "definition", "papers", "base", "with_text",
-    "share", "ci_low", "ci_high",
+    "share", "ci_low", "ci_high", "source",
 )  # fmt: skip
 GROWTH_COLUMNS = (
     "venue", "year", "previous_year", "method", "framework", "papers", "previous_papers",

@@ -31,6 +31,7 @@ from fwcensus.store import Store
 
 FRAMEWORKS = ("pytorch", "tensorflow")
 EVIDENCE_PER_VERDICT = 8  # sentences kept per (paper, method, framework) in the browser
+REPO_EVIDENCE_PER_VERDICT = 8  # repository files kept per (paper, framework) in the browser
 PROBLEMS_LISTED = 200
 COMPARED = ("substring-2019", "evidence")
 
@@ -51,7 +52,8 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     growth_rows = fw.growth_rows(facts, methods)
     chart = charts.share_chart(rows)
     multiples = charts.framework_multiples(
-        [r for r in framework_rows if r.method == method], fw.OF_FRAMEWORK_PAPERS
+        [r for r in framework_rows if r.method == method and r.source == fw.TEXT],
+        fw.OF_FRAMEWORK_PAPERS,
     )
     images = charts.write_images(chart, out_dir / "pytorch-share")
     images += charts.write_images(multiples, out_dir / "frameworks")
@@ -73,6 +75,8 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             rows=rows,
             comparison=_comparison(all_shares, facts),
             framework_table=_framework_table(framework_rows, method),
+            source_table=_source_table(framework_rows, method),
+            sources=fw.SOURCES,
             growth=[g for g in growth_rows if g.method == method],
             names=names,
             spec_json=_script_json(charts.spec(chart)),
@@ -184,7 +188,7 @@ def _all_last(item: tuple[tuple[str, int], Any]) -> tuple[bool, tuple[str, int]]
 
 def _framework_table(rows: list[fw.FrameworkRow], method: str) -> dict[str, Any]:
     """Venue x year rows, one column per framework with any paper, for ``method``."""
-    chosen = [r for r in rows if r.method == method]
+    chosen = [r for r in rows if r.method == method and r.source == fw.TEXT]
     used = [f for f in fw.families() if any(r.papers for r in chosen if r.framework == f)]
     cells: dict[tuple[str, int], dict[str, dict[str, fw.FrameworkRow]]] = defaultdict(dict)
     for r in chosen:
@@ -192,6 +196,45 @@ def _framework_table(rows: list[fw.FrameworkRow], method: str) -> dict[str, Any]
             cells[(r.venue, r.year)].setdefault(r.framework, {})[r.definition] = r
     keys = sorted(cells, key=lambda k: (k[0] == ALL_VENUES, k))
     return {"frameworks": used, "rows": [(k, cells[k]) for k in keys]}
+
+
+def _source_table(rows: list[fw.FrameworkRow], method: str) -> dict[str, Any]:
+    """Venue x year rows of the papers with code: per framework its share by text, by code and
+    combined (``of-papers-with-code``), for ``method``. Empty without repository data."""
+    chosen = [r for r in rows if r.method == method and r.definition == fw.OF_PAPERS_WITH_CODE]
+    used = [f for f in fw.families() if any(r.papers for r in chosen if r.framework == f)]
+    cells: dict[tuple[str, int], dict[str, dict[str, fw.FrameworkRow]]] = defaultdict(dict)
+    bases: dict[tuple[str, int], int] = {}
+    for r in chosen:
+        bases[(r.venue, r.year)] = r.base
+        if r.framework in used:
+            cells[(r.venue, r.year)].setdefault(r.framework, {})[r.source] = r
+    keys = sorted(bases, key=lambda k: (k[0] == ALL_VENUES, k))
+    return {
+        "frameworks": used,
+        "sources": list(fw.SOURCES),
+        "rows": [(k, bases[k], cells.get(k, {})) for k in keys],
+    }
+
+
+def _repo_record(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The browser's view of a paper's own repository: its URL and commit, and per framework
+    the repository verdict with the files that decided it (file, line, text)."""
+    if not rows:
+        return None
+    first = rows[0]
+    verdicts: dict[str, list[Any]] = {}
+    for row in rows:
+        verdict = verdicts.setdefault(
+            row["framework"], [row["framework"], row["role"], round(row["score"], 3), 0, []]
+        )
+        if row["file"] is None:
+            continue
+        verdict[3] += 1
+        if len(verdict[4]) < REPO_EVIDENCE_PER_VERDICT:
+            verdict[4].append([row["file"], row["line"], row["text"], row["kind"]])
+    url = f"https://{first['host']}/{first['owner']}/{first['name']}"
+    return {"u": safe_href(url), "n": url, "c": first["commit_sha"], "v": list(verdicts.values())}
 
 
 def _venue_blocks(
@@ -202,6 +245,7 @@ def _venue_blocks(
     catalogue = load_catalogue()
     work_year = {w.work: w.year for w in fw.works(facts)}
     has_text = {f.paper_id: f.has_text for f in facts}
+    has_code = {f.paper_id for f in facts if f.has_code}
     records: dict[int, dict[str, Any]] = {}
     by_venue: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for paper in papers:
@@ -222,6 +266,10 @@ def _venue_blocks(
             "p": _problem(paper),
             "m": {},
         }
+        if paper["paper_id"] in has_code:
+            repo = _repo_record(store.repo_verdict_rows(paper["paper_id"]))
+            if repo is not None:
+                record["r"] = repo
         records[paper["paper_id"]] = record
         by_venue[record["v"]].append(record)
     for verdict in store.verdict_rows(Selection()):

@@ -572,6 +572,22 @@ class Store:
         ).fetchall()
         return [dict(row) for row in rows]
 
+    def paper_code_rows(self, selection: Selection) -> tuple[bool, list[dict[str, Any]]]:
+        """Whether the store holds any repository data at all, and per paper whose chosen own
+        repository was read (status ok) one row per repository verdict (framework and role
+        None for a repository read without any framework signal)."""
+        known = self.conn.execute("SELECT EXISTS (SELECT 1 FROM paper_repos)").fetchone()[0]
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.id AS paper_id, r.id AS repo_id, v.framework, v.role FROM papers p"
+            " JOIN paper_repos pr ON pr.paper_id = p.id AND pr.chosen = 1"
+            " JOIN repos r ON r.id = pr.repo_id AND r.status = 'ok'"
+            " LEFT JOIN repo_verdicts v ON v.repo_id = r.id"
+            f" WHERE {where} ORDER BY p.id, v.framework",
+            params,
+        ).fetchall()
+        return bool(known), [dict(row) for row in rows]
+
     # -- aggregate ------------------------------------------------------------------------------
 
     def venue_year_counts(self, selection: Selection, method: str) -> list[dict[str, Any]]:

@@ -158,6 +158,31 @@
       d.appendChild(ul);
     });
     if (!Object.keys(p.m).length) { d.appendChild(el("p", "No framework named in this paper's text.")); }
+    if (p.r) {
+      var head = el("h4", "Code repository ");
+      head.appendChild(p.r.u ? link(p.r.u, p.r.n) : el("span", p.r.n));
+      head.appendChild(document.createTextNode(" @ " + String(p.r.c || "").slice(0, 12)));
+      d.appendChild(head);
+      var repoList = el("ul", null, "repo-evidence");
+      p.r.v.forEach(function (v) {
+        var li = el("li");
+        li.appendChild(el("span", v[0], "tag"));
+        li.appendChild(el("span", v[1], "role-" + v[1]));
+        li.appendChild(document.createTextNode(" (score " + v[2] + ", " + v[3] + " file signal" +
+          (v[3] === 1 ? "" : "s") + (v[3] > v[4].length ? ", first " + v[4].length + " shown" : "") + ")"));
+        var files = el("ul");
+        v[4].forEach(function (e) {
+          var h = el("li", null, "evidence");
+          h.appendChild(el("code", e[0] + ":" + e[1]));
+          h.appendChild(document.createTextNode(" \u00b7 " + e[3] + ": "));
+          h.appendChild(el("q", e[2], "sentence"));
+          files.appendChild(h);
+        });
+        li.appendChild(files);
+        repoList.appendChild(li);
+      });
+      d.appendChild(repoList);
+    }
   }
   function fillYears() {
     var years = {};
