@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying
@@ -186,7 +187,11 @@ class Downloader:
                     self._connections,
                     self._slot(hop_state),
                     asyncio.timeout(self.settings.total_timeout),
-                    self._http.stream("GET", to_mirror(hop, self.settings.mirror)) as resp,
+                    self._http.stream(
+                        "GET",
+                        to_mirror(hop, self.settings.mirror),
+                        extensions={"trace": self._pacer(hop_state)},
+                    ) as resp,
                 ):
                     if resp.status_code in REDIRECT_STATUSES:
                         hop = next_hop(hop, resp.status_code, resp.headers, seen, attempt)
@@ -231,10 +236,21 @@ class Downloader:
         delay = self._schedule.reserve(state.host)
         if delay > 0:
             await asyncio.sleep(delay)
-        while (late := self._schedule.until_free(state.host)) > 0:
-            await asyncio.sleep(late)
-        self._schedule.mark_sent(state.host)
         yield
+
+    def _pacer(self, state: HostState) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+        """httpcore's trace hook, called just before the request's bytes are written: the last
+        word on spacing. A request held up after its slot (a busy loop, a slow connection) waits
+        here until a whole interval has passed since the host's last request really went out."""
+
+        async def trace(event: str, info: dict[str, Any]) -> None:
+            if not event.endswith("send_request_headers.started"):
+                return
+            while (late := self._schedule.until_free(state.host)) > 0:
+                await asyncio.sleep(late)
+            self._schedule.mark_sent(state.host)
+
+        return trace
 
     async def _obey_robots(self, url: str, state: HostState, attempt: int) -> None:
         async with state.robots_lock:  # one robots.txt request per host, whoever asks first
@@ -252,7 +268,8 @@ class Downloader:
         target = to_mirror(robots_url(url), self.settings.mirror)
         try:
             async with self._connections, self._slot(state):
-                resp = await self._http.get(target, follow_redirects=True)
+                pacer = {"trace": self._pacer(state)}
+                resp = await self._http.get(target, follow_redirects=True, extensions=pacer)
         except httpx.HTTPError:
             return rules_from(None, b"")
         finally:
