@@ -271,18 +271,33 @@ def inspect(
     workers: WorkersOpt = None,
     pdf_seconds: PdfSecondsOpt = 120.0,
     pdf_memory_mb: PdfMemoryOpt = 2048,
+    repos: Annotated[
+        bool, typer.Option("--repos", help="Also read each paper's own repository (network).")
+    ] = False,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
 ) -> None:
-    """Which frameworks each PDF uses, names or cites, with the sentences that decided it."""
+    """Which frameworks each PDF uses, names or cites, with the sentences that decided it;
+    with --repos, also what its own code repository uses, and where the two agree."""
     import json
+    from contextlib import nullcontext
 
-    from fwcensus.detect.inspection import inspect_files, report_json, report_table
+    from fwcensus.detect.inspection import inspect_files, report_json, report_table, text_roles
+    from fwcensus.repos.github import GitHubReader
+    from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
 
     limits = _limits(workers, pdf_seconds, pdf_memory_mb)
-    for report in inspect_files(files, limits):
-        if json_lines:
-            sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(report_table(report) + "\n")
+    settings = _settings(mirror, rate, 30.0, 5)
+    with GitHubReader(settings) if repos else nullcontext() as reader:
+        for report in inspect_files(files, limits):
+            code = None
+            if reader is not None and report.ok:
+                code = code_json(read_own_code(reader, report.code_links), text_roles(report))
+            if json_lines:
+                line = json.dumps(report_json(report, code), ensure_ascii=False)
+            else:
+                line = report_table(report) + ("" if code is None else code_table(code))
+            sys.stdout.write(line + "\n")
 
 
 @app.command("eval")

@@ -51,7 +51,12 @@ def inspect_text(name: str, text: ExtractedText) -> FileReport:
     )
 
 
-def report_json(report: FileReport) -> dict[str, Any]:
+def text_roles(report: FileReport) -> dict[str, str]:
+    return {verdict.framework: verdict.role.value for verdict in report.verdicts}
+
+
+def report_json(report: FileReport, code: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON contract; ``code`` (from ``inspect --repos``) is added only when given."""
     return {
         "file": report.file,
         "status": "ok" if report.ok else "failed",
@@ -70,7 +75,7 @@ def report_json(report: FileReport) -> dict[str, Any]:
         ],
         "substring_2019": report.substring_2019,
         "code_links": code_links_json(report.code_links),
-    }
+    } | ({"code": code} if code is not None else {})
 
 
 def code_links_json(links: Iterable[CodeLink]) -> list[dict[str, Any]]:

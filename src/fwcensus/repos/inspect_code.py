@@ -1,0 +1,88 @@
+"""Code evidence for ``fwcensus inspect --repos``: read a paper's own repository now (no store)
+and set what it uses beside what the paper's text says."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fwcensus.repos.github import GitHubReader, RateLimited, RepoUnavailable
+from fwcensus.repos.links import CodeLink, own_repository
+from fwcensus.repos.signals import signals_from_file
+from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts
+
+EVIDENCE_SHOWN = 8  # files and lines shown per framework
+
+
+@dataclass(frozen=True)
+class CodeView:
+    repo: str | None  # the authors' own repository, if the paper links one
+    commit: str | None
+    error: str | None
+    verdicts: tuple[RepoVerdict, ...]
+
+
+def read_own_code(reader: GitHubReader, links: tuple[CodeLink, ...]) -> CodeView:
+    own = own_repository(links)
+    if own is None:
+        return CodeView(None, None, None, ())
+    if own.repo.host != "github.com":
+        return CodeView(own.repo.url, None, f"{own.repo.host} is not read yet", ())
+    try:
+        snapshot = reader.read(own.repo)
+    except (RepoUnavailable, RateLimited) as exc:
+        return CodeView(own.repo.url, None, str(exc), ())
+    signals = [s for path, data in snapshot.files.items() for s in signals_from_file(path, data)]
+    return CodeView(own.repo.url, snapshot.commit, None, tuple(repo_verdicts(signals)))
+
+
+def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
+    """The additive ``code`` field of ``inspect --json --repos``."""
+    read = view.commit is not None
+    rows, conflict = combine(
+        text_roles, {v.framework: v.role for v in view.verdicts} if read else None
+    )
+    return {
+        "repo": view.repo,
+        "commit": view.commit,
+        "error": view.error,
+        "frameworks": [
+            {
+                "framework": v.framework,
+                "role": v.role,
+                "score": v.score,
+                "evidence": [
+                    {"file": s.file, "line": s.line, "kind": s.kind, "text": s.text}
+                    for s in v.signals[:EVIDENCE_SHOWN]
+                ],
+            }
+            for v in view.verdicts
+        ],
+        "combined": [
+            {
+                "framework": r.framework,
+                "text_role": r.text_role,
+                "code_role": r.code_role,
+                "role": r.role,
+                "agreement": r.agreement,
+            }
+            for r in rows
+        ],
+        "conflict": conflict,
+    }
+
+
+def code_table(code: Mapping[str, Any]) -> str:
+    """The readable lines ``inspect --repos`` adds under a file: text and code side by side."""
+    if code["repo"] is None:
+        return "\n  code: no own repository linked"
+    lines = [f"\n  code: {code['repo']} @ {code['commit'] or code['error']}"]
+    for row in code["combined"]:
+        lines.append(
+            f"\n    {row['framework']:<13} text {row['text_role'] or '-':<10}"
+            f" code {row['code_role'] or '-':<6} {row['agreement']}"
+        )
+    if code["conflict"]:
+        lines.append("\n    text and code disagree")
+    return "".join(lines)
