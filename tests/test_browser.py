@@ -217,6 +217,14 @@ def test_a_papers_code_repository_lists_the_files_that_decided(page: Any, report
     [verdict, *_] = paper["r"]["v"]
     first_file = verdict[4][0]
     assert f"{first_file[0]}:{first_file[1]}" in detail.locator("ul.repo-evidence").inner_text()
+    text_used = {v[0] for v in paper["m"].get(EVIDENCE, []) if v[2] == "used"}
+    code_used = {v[0] for v in paper["r"]["v"] if v[1] == "used"}
+    said = detail.locator("p.agreement, p.conflict").inner_text()
+    for framework in text_used & code_used:
+        assert f"{framework} both" in said
+    for framework in code_used - text_used:
+        assert f"{framework} code only" in said
+    assert ("they disagree" in said) == bool(text_used and code_used and not text_used & code_used)
     assert p.locator("#source-table").count() == 1
     shot(p, report, "06-repo-evidence")
     assert errors == []

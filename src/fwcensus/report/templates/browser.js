@@ -182,7 +182,22 @@
         repoList.appendChild(li);
       });
       d.appendChild(repoList);
+      d.appendChild(agreement(p));
     }
+  }
+  // The paper's text (evidence method) and its code side by side, as `inspect --repos` says it.
+  function agreement(p) {
+    var text = {}, code = {};
+    (p.m.evidence || []).forEach(function (v) { if (v[2] === "used") { text[v[0]] = true; } });
+    p.r.v.forEach(function (v) { if (v[1] === "used") { code[v[0]] = true; } });
+    var names = Object.keys(Object.assign({}, text, code)).sort();
+    var parts = names.map(function (fw) {
+      return fw + " " + (text[fw] && code[fw] ? "both" : text[fw] ? "text only" : "code only");
+    });
+    var shared = names.some(function (fw) { return text[fw] && code[fw]; });
+    var conflict = Object.keys(text).length && Object.keys(code).length && !shared;
+    return el("p", "Text and code: " + (parts.join("; ") || "neither says used") +
+      (conflict ? " \u2014 they disagree" : ""), conflict ? "conflict" : "agreement");
   }
   function fillYears() {
     var years = {};
