@@ -16,7 +16,12 @@ OPENREVIEW_V2_RATE = 500 / 3600
 # out X-RateLimit-Reset when the budget runs out).
 GITHUB_API_RATE = 5000 / 3600
 
+# GitLab.com: the repository archive endpoint allows 5 requests a minute (unauthenticated API
+# traffic 500 a minute); one rate per host, so the tighter one paces every gitlab.com request.
+GITLAB_RATE = 5 / 60
+
 HOST_RATES: dict[str, float] = {
+    "gitlab.com": GITLAB_RATE,
     "api.github.com": GITHUB_API_RATE,
     "api2.openreview.net": OPENREVIEW_V2_RATE,
     "export.arxiv.org": ARXIV_RATE,

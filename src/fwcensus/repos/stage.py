@@ -9,6 +9,7 @@ the papers not reached are taken by the next run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
@@ -16,6 +17,7 @@ from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import progress_bar
 from fwcensus.repos.github import Caps, GitHubReader, RateLimited, RepoUnavailable, Snapshot
+from fwcensus.repos.gitlab import GitLabReader
 from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
 from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import repo_verdicts
@@ -28,7 +30,11 @@ from fwcensus.store.db import (
     RepoVerdictRecord,
 )
 
-READABLE_HOSTS = frozenset({"github.com"})
+READABLE_HOSTS = frozenset({"github.com", "gitlab.com"})
+
+
+class RepoReader(Protocol):
+    def read(self, repo: RepoRef) -> Snapshot: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class RepoSummary:
     reused: int  # papers whose repository was already read (in this run or before)
     failed: int  # papers whose own repository could not be read
     postponed: int  # papers left for a later run (rate limit)
-    unsupported: int  # own repositories on hosts not read yet (GitLab, Hugging Face, ...)
+    unsupported: int  # own repositories on hosts not read yet (Hugging Face, Bitbucket, ...)
 
 
 def read_repos(
@@ -55,9 +61,11 @@ def read_repos(
     counts = dict.fromkeys(("own", "read", "reused", "failed", "unsupported"), 0)
     postponed = 0
     with (
-        GitHubReader(settings, caps, transport=transport) as reader,
+        GitHubReader(settings, caps, transport=transport) as github,
+        GitLabReader(settings, caps, transport=transport) as gitlab,
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
+        readers: dict[str, RepoReader] = {"github.com": github, "gitlab.com": gitlab}
         for index, job in enumerate(jobs):
             links = _links(store, job)
             own = own_repository(links)
@@ -65,7 +73,7 @@ def read_repos(
             if own is not None:
                 counts["own"] += 1
                 try:
-                    repo_id = _repo_id(store, reader, own.repo, known, unreadable, counts)
+                    repo_id = _repo_id(store, readers, own.repo, known, unreadable, counts)
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
@@ -89,7 +97,7 @@ def _links(store: Store, job: RepoJob) -> list[CodeLink]:
 
 def _repo_id(
     store: Store,
-    reader: GitHubReader,
+    readers: dict[str, RepoReader],
     repo: RepoRef,
     known: dict[RepoRef, int],
     unreadable: set[RepoRef],
@@ -101,7 +109,7 @@ def _repo_id(
     if repo not in known:
         stored = store.find_repo(repo.host, repo.owner, repo.name)
         if stored is None:
-            record = _read(reader, repo, counts)
+            record = _read(readers[repo.host], repo, counts)
             # A repository that could not be read is not asked for again in this run; the
             # paper still points at the record that says why.
             known[repo] = store.save_repo(record)
@@ -113,7 +121,7 @@ def _repo_id(
     return known[repo]
 
 
-def _read(reader: GitHubReader, repo: RepoRef, counts: dict[str, int]) -> RepoSnapshotRecord:
+def _read(reader: RepoReader, repo: RepoRef, counts: dict[str, int]) -> RepoSnapshotRecord:
     try:
         snapshot = reader.read(repo)
     except RepoUnavailable as exc:
