@@ -42,7 +42,15 @@ from fwcensus.fetch.robots import RobotsRules, robots_url, rules_from
 from fwcensus.fetch.schedule import HostSchedule
 from fwcensus.mirror.urls import to_mirror
 
-__all__ = ["USER_AGENT", "Body", "FetchError", "FetchSettings", "HttpClient", "TooLarge"]
+__all__ = [
+    "USER_AGENT",
+    "Body",
+    "FetchError",
+    "FetchSettings",
+    "HttpClient",
+    "TooLarge",
+    "read_all",
+]
 
 T = TypeVar("T")
 CACHE_FILE = "http-cache.sqlite"
@@ -88,7 +96,7 @@ def _from_cache(resp: httpx.Response) -> bool:
     return bool(status and status.get("from_cache"))
 
 
-def _read_all(body: Body) -> bytes:
+def read_all(body: Body) -> bytes:
     return b"".join(body.iter_bytes())
 
 
@@ -126,7 +134,7 @@ class HttpClient:
 
     def get(self, url: str) -> Response:
         """GET ``url`` into memory (listings, API pages). Raises FetchError for good failures."""
-        return self.request(url, _read_all)
+        return self.request(url, read_all)
 
     def request(self, url: str, consume: Callable[[Body], T]) -> Result[T]:
         """GET ``url`` and hand the successful response to ``consume``, retrying as needed.

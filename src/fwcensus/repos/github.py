@@ -17,15 +17,17 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from fwcensus.fetch.client import FetchError, HttpClient
+from fwcensus.fetch.client import Body, FetchError, HttpClient, read_all
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.repos.links import RepoRef
 from fwcensus.repos.signals import MANIFEST_FILE_KINDS, file_kind
+
+T = TypeVar("T")
 
 API = "https://api.github.com"
 RAW = "https://raw.githubusercontent.com"
@@ -139,9 +141,14 @@ class GitHubReader:
     # -- requests ---------------------------------------------------------------------------------
 
     def _get(self, repo: RepoRef, url: str) -> bytes:
+        return self._request(repo, url, read_all)
+
+    def _request(self, repo: RepoRef, url: str, consume: Callable[[Body], T]) -> T:
+        """GET ``url`` (its body handed to ``consume``), waiting out rate limits; a repository
+        that cannot be read raises RepoUnavailable, one rate-limited too long RateLimited."""
         for _ in range(self.caps.max_rate_waits + 1):
             try:
-                return self.client.get(url).body
+                return self.client.request(url, consume).body
             except FetchError as exc:
                 wait = self._rate_wait(exc.status)
                 if wait is None:

@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 import httpx
 
-from fwcensus.fetch.client import Body, FetchError
+from fwcensus.fetch.client import Body
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.repos.archive import ArchiveContents, ArchiveError, read_tar_gz
-from fwcensus.repos.github import Caps, GitHubReader, RateLimited, RepoUnavailable, Snapshot
+from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable, Snapshot
 from fwcensus.repos.links import RepoRef
 
 API = "https://gitlab.com/api/v4"
@@ -66,20 +66,10 @@ class GitLabReader(GitHubReader):
         def consume(body: Body) -> ArchiveContents:
             return read_tar_gz(body.iter_bytes(), self.caps)
 
-        for _ in range(self.caps.max_rate_waits + 1):
-            try:
-                return self.client.request(url, consume).body
-            except ArchiveError as exc:
-                raise RepoUnavailable(repo, f"{exc} at {url}") from None
-            except FetchError as exc:
-                wait = self._rate_wait(exc.status)
-                if wait is None:
-                    raise self._unavailable(repo, url, exc) from None
-                if wait > self.caps.max_wait:
-                    raise RateLimited(f"{url}: rate limited for {wait:.0f}s more") from None
-                self.rate_waits += 1
-                self._sleep(wait)
-        raise RateLimited(f"{url}: still rate limited after {self.caps.max_rate_waits} waits")
+        try:
+            return self._request(repo, url, consume)
+        except ArchiveError as exc:
+            raise RepoUnavailable(repo, f"{exc} at {url}") from None
 
     def read(self, repo: RepoRef) -> Snapshot:
         repo_id, branch, commit = self.head(repo)
