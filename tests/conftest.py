@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fwcensus.fetch.api import ApiClient
+from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.faults import parse_faults
 from fwcensus.mirror.server import MirrorServer
+from fwcensus.signals.base import SignalContext
+from fwcensus.signals.headers import signal_headers
+from fwcensus.signals.targets import Target, load_targets
 from fwcensus.store import Store
 
 Serve = Callable[..., MirrorServer]
@@ -33,3 +39,30 @@ def serve() -> Iterator[Serve]:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "fwcensus.db") as opened:
         yield opened
+
+
+MakeSignalContext = Callable[..., SignalContext]
+
+
+@pytest.fixture
+def signal_context() -> Iterator[MakeSignalContext]:
+    """A SignalContext talking to a mirror at ``url`` with no pacing and quick retries; the
+    clients are closed after the test. Keyword options go to SignalContext (since, today,
+    last_complete, targets) or to FetchSettings (read_timeout, attempts, ...)."""
+    clients: list[ApiClient] = []
+
+    def make(url: str, *, since: str = "2015-01", today: date = date(2026, 11, 25),
+             targets: tuple[Target, ...] | None = None, env: dict[str, str] | None = None,
+             sleep: Callable[[float], None] | None = None,
+             last_complete: Any = None, **fetch: Any) -> SignalContext:  # fmt: skip
+        settings = FetchSettings(mirror=url, rate=0.0, attempts=2, backoff=0.01, **fetch)
+        api = ApiClient(settings, signal_headers(env or {}), sleep=sleep or (lambda s: None))
+        clients.append(api)
+        ctx = SignalContext(api, targets or load_targets(), since, today)
+        if last_complete is not None:
+            ctx.last_complete = last_complete
+        return ctx
+
+    yield make
+    for api in clients:
+        api.close()

@@ -12,8 +12,8 @@ real host so a run behaves the same against the mirror and the real site.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -65,6 +65,7 @@ class Result(Generic[T]):
     body: T
     attempts: int
     from_cache: bool = False  # served by the HTTP cache, at most after a 304 revalidation
+    headers: Mapping[str, str] = field(default_factory=dict)  # the final answer's headers
 
 
 Response = Result[bytes]
@@ -136,26 +137,31 @@ class HttpClient:
         """GET ``url`` into memory (listings, API pages). Raises FetchError for good failures."""
         return self.request(url, read_all)
 
-    def request(self, url: str, consume: Callable[[Body], T]) -> Result[T]:
+    def request(
+        self, url: str, consume: Callable[[Body], T], accept: frozenset[int] = frozenset()
+    ) -> Result[T]:
         """GET ``url`` and hand the successful response to ``consume``, retrying as needed.
 
         ``consume`` runs once per attempt on a fresh response, so a body streamed into a file
         is restarted from its first byte after a broken transfer. It may raise FetchError to
-        reject a body for good (not a PDF, too large).
+        reject a body for good (not a PDF, too large). Statuses in ``accept`` (an API's error
+        answer whose body explains it) are handed to ``consume`` instead of raising.
         """
         attempts = 0
 
         def once() -> Result[T]:
             nonlocal attempts
             attempts += 1
-            return self._once(url, consume, attempts)
+            return self._once(url, consume, attempts, accept)
 
         try:
             return Retrying(**retry_options(self.settings, self._sleep))(once)
         except Retryable as exc:
             raise FetchError(url, exc.reason, exc.status, attempts) from None
 
-    def _once(self, url: str, consume: Callable[[Body], T], attempt: int) -> Result[T]:
+    def _once(
+        self, url: str, consume: Callable[[Body], T], attempt: int, accept: frozenset[int]
+    ) -> Result[T]:
         hop, seen = url, [url]
         while True:
             self._obey_robots(hop, attempt)
@@ -166,7 +172,8 @@ class HttpClient:
                         hop = next_hop(hop, resp.status_code, resp.headers, seen, attempt)
                         seen.append(hop)
                         continue
-                    check_status(url, resp.status_code, resp.headers, self.settings, attempt)
+                    if resp.status_code not in accept:
+                        check_status(url, resp.status_code, resp.headers, self.settings, attempt)
                     body = consume(Body(resp, self.settings.max_bytes, url, attempt))
                     return Result(
                         url=url,
@@ -176,6 +183,7 @@ class HttpClient:
                         body=body,
                         attempts=attempt,
                         from_cache=_from_cache(resp),
+                        headers=dict(resp.headers),
                     )
             except httpx.HTTPError as exc:
                 raise transport_failure(exc) from exc

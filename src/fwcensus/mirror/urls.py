@@ -19,6 +19,9 @@ File rule (``file_for`` / ``file_for_url``)::
   last segment as ``@Q`` (wget's Windows-safe ``?`` -> ``@``); any ``/`` inside Q
   becomes ``%2F``.
 * If the resulting path is an existing directory, ``index.html`` inside it is used.
+* A last segment longer than 240 bytes (API queries such as ClickHouse's SQL in ``?query=``)
+  keeps its first 120 bytes and ends in ``#`` and the sha256 of the whole name, as file
+  systems refuse names over 255 bytes.
 
 Example: ``https://openaccess.thecvf.com/CVPR2019?day=2019-06-18`` lives at
 ``root/openaccess.thecvf.com/CVPR2019@day=2019-06-18``.
@@ -29,11 +32,16 @@ A response recorded from a real server may carry a sidecar ``FILE.meta.json``
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
 INDEX = "index.html"
 META_SUFFIX = ".meta.json"
+MAX_NAME = 240  # bytes; leaves room for the sidecar's suffix under the usual 255
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def _split_http(url: str) -> tuple[SplitResult, str]:
@@ -101,10 +109,19 @@ def file_for(root: Path, host: str, path: str, query: str) -> Path:
     names = _segments(path)
     if query:
         names[-1] += "@" + query.replace("/", "%2F")
+    names[-1] = _short(names[-1])
     file = Path(root, _check_host(host), *names)
     if file.is_dir():
         file = file / INDEX
     return file
+
+
+def _short(name: str) -> str:
+    raw = name.encode("utf-8")
+    if len(raw) <= MAX_NAME:
+        return name
+    head = raw[:120].decode("utf-8", errors="ignore")
+    return f"{head}#{hashlib.sha256(raw).hexdigest()}"
 
 
 def file_for_url(root: Path, url: str) -> Path:
@@ -131,4 +148,15 @@ def write_mirror_file(root: Path, url: str, data: bytes | str) -> Path:
     file = file_for_url(root, url)
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return file
+
+
+def write_json_answer(
+    root: Path, url: str, body: object, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Path:
+    """Put an API's JSON answer where the mirror serves ``url``, with its status and headers in
+    the sidecar (Content-Type JSON unless ``headers`` says otherwise); return the file."""
+    file = write_mirror_file(root, url, json.dumps(body, separators=(",", ":")))
+    meta = {"status": status, "headers": {**JSON_HEADERS, **(headers or {})}}
+    meta_for(file).write_text(json.dumps(meta), encoding="utf-8")
     return file

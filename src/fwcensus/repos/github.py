@@ -22,7 +22,8 @@ from urllib.parse import quote
 
 import httpx
 
-from fwcensus.fetch.client import Body, FetchError, HttpClient, read_all
+from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
+from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.repos.links import RepoRef
 from fwcensus.repos.signals import MANIFEST_FILE_KINDS, file_kind
@@ -71,45 +72,18 @@ class RepoUnavailable(Exception):
         self.status = status
 
 
-class RateLimited(Exception):
-    """The rate limit would need a longer wait than allowed: stop, resume in a later run."""
+def github_headers(token: str | None) -> HeadersFor:
+    """The REST API's headers, and the token for api.github.com only."""
 
+    def headers_for(host: str) -> dict[str, str]:
+        if host != API_HOST:
+            return {}
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
 
-class _GitHubTransport(httpx.BaseTransport):
-    """Adds the API's headers (and the token, to api.github.com only) and remembers the last
-    answer's status and headers, which the client's errors do not carry."""
-
-    def __init__(self, inner: httpx.BaseTransport, token: str | None) -> None:
-        self.inner = inner
-        self.token = token
-        self.last_status: int | None = None
-        self.last_headers: httpx.Headers = httpx.Headers()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        target = str(request.url)
-        if f"/{API_HOST}/" in target or request.url.host == API_HOST:
-            request.headers["Accept"] = "application/vnd.github+json"
-            request.headers["X-GitHub-Api-Version"] = "2022-11-28"
-            if self.token:
-                request.headers["Authorization"] = f"Bearer {self.token}"
-        response = self.inner.handle_request(request)
-        self.last_status = response.status_code
-        self.last_headers = response.headers
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def github_client(
-    settings: FetchSettings,
-    token: str | None = None,
-    transport: httpx.BaseTransport | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> tuple[HttpClient, _GitHubTransport]:
-    """An HttpClient whose answers from GitHub can be read for their rate-limit headers."""
-    wrapped = _GitHubTransport(transport or httpx.HTTPTransport(), token)
-    return HttpClient(settings, transport=wrapped, sleep=sleep), wrapped
+    return headers_for
 
 
 class GitHubReader:
@@ -123,14 +97,17 @@ class GitHubReader:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         token = token if token is not None else os.environ.get("GITHUB_TOKEN") or None
-        self.client, self._seen = github_client(settings, token, transport, sleep)
-        self.caps = caps or Caps()
-        self._sleep = sleep
-        self._clock = clock
-        self.rate_waits = 0  # how often a rate limit was waited out (for the summary)
+        self.caps = caps = caps or Caps()
+        limits = RateLimits(caps.max_rate_waits, caps.max_wait)
+        self.api = ApiClient(settings, github_headers(token), limits, sleep, clock, transport)
+
+    @property
+    def rate_waits(self) -> int:
+        """How often a rate limit was waited out (for the summary)."""
+        return self.api.rate_waits
 
     def close(self) -> None:
-        self.client.close()
+        self.api.close()
 
     def __enter__(self) -> GitHubReader:
         return self
@@ -146,35 +123,10 @@ class GitHubReader:
     def _request(self, repo: RepoRef, url: str, consume: Callable[[Body], T]) -> T:
         """GET ``url`` (its body handed to ``consume``), waiting out rate limits; a repository
         that cannot be read raises RepoUnavailable, one rate-limited too long RateLimited."""
-        for _ in range(self.caps.max_rate_waits + 1):
-            try:
-                return self.client.request(url, consume).body
-            except FetchError as exc:
-                wait = self._rate_wait(exc.status)
-                if wait is None:
-                    raise self._unavailable(repo, url, exc) from None
-                if wait > self.caps.max_wait:
-                    raise RateLimited(f"{url}: rate limited for {wait:.0f}s more") from None
-                self.rate_waits += 1
-                self._sleep(wait)
-        raise RateLimited(f"{url}: still rate limited after {self.caps.max_rate_waits} waits")
-
-    def _rate_wait(self, status: int | None) -> float | None:
-        """Seconds to wait when the last answer was a rate limit; None when it was not."""
-        if status not in (403, 429) or self._seen.last_status != status:
-            return None
-        headers = self._seen.last_headers
-        retry_after = headers.get("retry-after")
-        if retry_after and retry_after.strip().isdigit():
-            return float(retry_after)  # secondary limit
-        if headers.get("x-ratelimit-remaining") == "0":
-            reset = headers.get("x-ratelimit-reset")
-            if reset and reset.strip().isdigit():
-                return max(0.0, float(reset) - self._clock()) + 1.0
-            return 60.0  # an old answer without a reset time: GitHub's documented minimum
-        if status == 429:
-            return 60.0
-        return None
+        try:
+            return self.api.request(url, consume).body
+        except FetchError as exc:
+            raise self._unavailable(repo, url, exc) from None
 
     def _unavailable(self, repo: RepoRef, url: str, exc: FetchError) -> RepoUnavailable:
         status = exc.status

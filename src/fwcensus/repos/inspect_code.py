@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fwcensus.repos.github import GitHubReader, RateLimited, RepoUnavailable
+from fwcensus.fetch.api import RateLimited
+from fwcensus.repos.github import GitHubReader, RepoUnavailable
 from fwcensus.repos.links import CodeLink, own_repository
 from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts

@@ -13,10 +13,11 @@ from typing import Protocol
 
 import httpx
 
+from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import progress_bar
-from fwcensus.repos.github import Caps, GitHubReader, RateLimited, RepoUnavailable, Snapshot
+from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable, Snapshot
 from fwcensus.repos.gitlab import GitLabReader
 from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
 from fwcensus.repos.signals import signals_from_file

@@ -1,0 +1,1 @@
+"""Industry signals: one module per public API, each giving monthly series per framework."""

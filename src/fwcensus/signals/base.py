@@ -1,0 +1,184 @@
+"""What an industry signal is, what it gives, and what it may ask of the run.
+
+A signal (one module per source under signals/) only turns API answers into values, as a source
+turns listings into papers: it asks the context for URLs (``ctx.fetch``), reads the answers and
+yields Batches. A Batch pairs the requests it made with the values read from them, so every value
+stored is traceable to the answers that produced it (the bodies are kept as blobs). The stage
+stores each batch as it comes, so a run stopped by a spent quota keeps every month it had.
+
+Months are ``YYYY-MM`` strings; a value of the month not over yet is ``complete=False`` and is
+fetched again by the next run, while complete months are never asked for again (``ctx.start``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from fwcensus.fetch.api import ApiClient, RateLimited
+from fwcensus.fetch.client import FetchError
+from fwcensus.fetch.policy import one_line
+from fwcensus.signals.targets import Target
+
+__all__ = [
+    "Batch",
+    "Fetched",
+    "Measure",
+    "QuotaExhausted",
+    "RateLimited",
+    "Signal",
+    "SignalContext",
+    "SignalError",
+    "Value",
+    "month_of",
+    "months_between",
+    "next_month",
+    "parse_json",
+]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One answer behind some values: what was asked, when, and what came back."""
+
+    url: str
+    status: int
+    retrieved_at: str  # ISO 8601, UTC
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+
+
+@dataclass(frozen=True)
+class Value:
+    framework: str  # catalogue id
+    series: str  # what was measured: a repository id, a package, a tag, "all posts"...
+    measure: str  # a name from the signal's ``measures``
+    period: str  # YYYY-MM for a monthly value, YYYY-MM-DD for a snapshot
+    value: float
+    complete: bool = True  # False: the period is not over; the next run asks again
+    counted: bool = True  # False: kept, but not added into the framework's total
+
+
+@dataclass(frozen=True)
+class Batch:
+    requests: tuple[Fetched, ...]
+    values: tuple[Value, ...] = ()
+    problem: str | None = None  # one series that could not be read, with its reason
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str  # "stars", "downloads", "questions", "share of posts", ...
+    kind: str  # "monthly" or "snapshot"
+    query: str  # the request behind it, as a template a reader can repeat
+    description: str  # one sentence for the report
+
+
+class SignalError(Exception):
+    """An answer that cannot be used (an error body with status 200, a malformed payload)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class QuotaExhausted(Exception):
+    """The API's quota is spent: stop this signal now, resume in a later run."""
+
+    def __init__(self, url: str, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def month_of(day: date | datetime) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last``, both included."""
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+LastComplete = Callable[[str, str, str], "str | None"]  # (framework, series, measure) -> month
+
+
+@dataclass
+class SignalContext:
+    """What a signal may use: the API client, the targets, and what the store already holds."""
+
+    api: ApiClient
+    targets: tuple[Target, ...]
+    since: str  # the first month wanted, YYYY-MM
+    today: date
+    last_complete: LastComplete = lambda framework, series, measure: None
+    clock: Callable[[], datetime] = _now
+
+    @property
+    def this_month(self) -> str:
+        return month_of(self.today)
+
+    def start(self, framework: str, series: str, measure: str) -> str:
+        """The first month to ask for: after the last complete one stored, never before since."""
+        last = self.last_complete(framework, series, measure)
+        return max(self.since, next_month(last)) if last else self.since
+
+    def complete(self, month: str) -> bool:
+        return month < self.this_month
+
+    def fetch(self, url: str, accept: frozenset[int] = frozenset()) -> Fetched:
+        """GET ``url`` through the polite, rate-limit aware client; statuses in ``accept`` are
+        returned instead of raised."""
+        result = self.api.get(url, accept)
+        return Fetched(
+            url=url,
+            status=result.status,
+            retrieved_at=self.clock().isoformat(timespec="seconds"),
+            body=result.body,
+            headers={k.lower(): v for k, v in result.headers.items()},
+        )
+
+    def guarded(self, series: str, work: Callable[[], Iterator[Batch]]) -> Iterator[Batch]:
+        """Run one series' work; a failure of that series becomes a Batch with its problem
+        (and the next series goes on), while a spent quota or rate limit stops the signal."""
+        try:
+            yield from work()
+        except (QuotaExhausted, RateLimited):
+            raise
+        except (SignalError, FetchError) as exc:
+            yield Batch((), (), f"{series}: {one_line(exc)}")
+
+
+def parse_json(fetched: Fetched) -> Any:
+    try:
+        return json.loads(fetched.body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SignalError(fetched.url, f"not JSON ({one_line(exc)})") from None
+
+
+class Signal(Protocol):
+    name: str  # the command-line name: github-stars, pypi-downloads, ...
+    title: str  # for the report
+    measures: tuple[Measure, ...]
+    caveats: tuple[str, ...]  # what a reader must know before comparing the numbers
+
+    def collect(self, ctx: SignalContext) -> Iterator[Batch]: ...
