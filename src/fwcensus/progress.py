@@ -15,6 +15,7 @@ from rich.progress import (
     Task,
     TaskID,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.text import Text
@@ -54,6 +55,27 @@ def progress_bar(description: str, total: int, unit: str) -> Iterator[Callable[[
 
         def advance(note: str = "") -> None:
             progress.update(task, advance=1, note=note[:60])
+
+        yield advance
+
+
+@contextmanager
+def progress_counter(description: str, unit: str) -> Iterator[Callable[[int, str], None]]:
+    """For work whose size is not known ahead (paged APIs): yield ``advance(n, note)``; the
+    line shows the count so far, its rate and the time spent."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} " + unit),
+        RateColumn(unit),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[note]}", style="dim"),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(description, total=None, note="")
+
+        def advance(n: int, note: str = "") -> None:
+            progress.update(task, advance=n, note=note[:60])
 
         yield advance
 

@@ -10,6 +10,7 @@ import altair as alt
 import vl_convert as vlc
 
 from fwcensus.aggregate.shares import ALL_VENUES
+from fwcensus.aggregate.signal_series import SignalPoint
 from fwcensus.models import ShareRow
 
 
@@ -125,3 +126,68 @@ def write_images(chart: alt.TopLevelMixin, stem: Path) -> list[Path]:
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and vega-embed in one script, so the report needs no CDN."""
     return vlc.javascript_bundle()
+
+
+def signal_chart(points: Sequence[SignalPoint], title: str, unit: str) -> alt.VConcatChart:
+    """One industry signal, every framework: its share of the frameworks' total per month
+    above, the raw monthly values below (log scale: frameworks differ by orders of magnitude).
+    Months not over yet are left out: a partial month would look like a fall."""
+    data = alt.Data(
+        values=[
+            {
+                "framework": p.framework,
+                "month": f"{p.period}-01",
+                "value": p.value,
+                "share": p.share,
+            }
+            for p in points
+            if p.complete and p.kind == "monthly"
+        ]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("month:T", title="Month"), color=alt.Color("framework:N", title="Framework")
+    )
+    tooltip = [
+        alt.Tooltip("framework:N"),
+        alt.Tooltip("month:T", format="%Y-%m"),
+        alt.Tooltip("value:Q", title=unit, format=","),
+        alt.Tooltip("share:Q", format=".1%"),
+    ]
+    share = base.mark_line().encode(
+        y=alt.Y("share:Q", title="Share of the frameworks' total", axis=alt.Axis(format="%")),
+        tooltip=tooltip,
+    )
+    raw = base.mark_line().encode(
+        y=alt.Y("value:Q", title=f"{unit} per month", scale=alt.Scale(type="symlog")),
+        tooltip=tooltip,
+    )
+    return alt.vconcat(
+        share.properties(width=640, height=200), raw.properties(width=640, height=200)
+    ).properties(title=title)
+
+
+def industry_comparison(rows: Sequence[dict[str, Any]]) -> alt.Chart:
+    """PyTorch's share of PyTorch + TensorFlow per year: in papers (all venues) and in each
+    industry signal, on one axis. ``rows``: ``{"source", "year", "share"}``."""
+    data = alt.Data(values=list(rows))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "share:Q",
+                title="PyTorch share of PyTorch + TensorFlow",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("source:N", title="Source"),
+            strokeDash=alt.StrokeDash("papers:N", legend=None),
+            tooltip=[
+                alt.Tooltip("source:N"),
+                alt.Tooltip("year:O"),
+                alt.Tooltip("share:Q", format=".1%"),
+            ],
+        )
+        .properties(width=640, height=320, title="Papers against industry: PyTorch share")
+    )

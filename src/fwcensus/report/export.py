@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import DEFINITION
+from fwcensus.aggregate.signal_series import signal_points
 from fwcensus.models import Selection
 from fwcensus.store import Store
 
@@ -94,12 +95,41 @@ def growth_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
     return fw.as_records(fw.growth_rows(papers, _methods(store)))
 
 
+SIGNAL_COLUMNS = (
+    "signal", "measure", "unit", "framework", "series", "period", "value", "complete", "counted",
+    "retrieved_at", "requests", "query", "caveats",
+)  # fmt: skip
+SIGNAL_SHARE_COLUMNS = (
+    "signal", "measure", "unit", "kind", "framework", "period", "value", "share", "complete",
+    "series", "as_of",
+)  # fmt: skip
+
+
+def signal_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    """Every stored signal value with the requests that produced it and the caveats to read it
+    with (signals are not per venue: the selection does not apply)."""
+    meta = {m["name"]: m for m in store.signals.meta()}
+    out = []
+    for row in store.signals.value_rows():
+        about = meta.get(row["signal"], {})
+        measure = next((m for m in about.get("measures", []) if m["name"] == row["measure"]), {})
+        out.append({**row, "unit": measure.get("unit", ""), "query": measure.get("query", ""),
+                    "caveats": list(about.get("caveats", []))})  # fmt: skip
+    return out
+
+
+def signal_share_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    return [asdict(point) for point in signal_points(store)]
+
+
 TABLES: dict[str, tuple[Callable[[Store, Selection], list[dict[str, Any]]], tuple[str, ...]]] = {
     "papers": (paper_records, PAPER_COLUMNS),
     "verdicts": (verdict_records, VERDICT_COLUMNS),
     "shares": (share_records, SHARE_COLUMNS),
     "frameworks": (framework_records, FRAMEWORK_COLUMNS),
     "growth": (growth_records, GROWTH_COLUMNS),
+    "signals": (signal_records, SIGNAL_COLUMNS),
+    "signal-shares": (signal_share_records, SIGNAL_SHARE_COLUMNS),
 }
 FORMATS = ("csv", "json", "parquet")
 

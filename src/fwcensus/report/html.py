@@ -27,6 +27,12 @@ from fwcensus.aggregate.shares import ALL_VENUES, DEFINITION, DEFINITION_TEXT
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.models import Selection, ShareRow
 from fwcensus.report import charts
+from fwcensus.report.signal_view import (
+    MIN_MONTHS,
+    SignalSection,
+    signal_section,
+    write_signal_images,
+)
 from fwcensus.store import Store
 
 FRAMEWORKS = ("pytorch", "tensorflow")
@@ -57,6 +63,8 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     )
     images = charts.write_images(chart, out_dir / "pytorch-share")
     images += charts.write_images(multiples, out_dir / "frameworks")
+    signals = signal_section(store, [r for r in all_shares if r.method == method])
+    images += write_signal_images(signals, out_dir)
     papers = store.paper_rows(Selection())
     catalogue = load_catalogue()
     names = {f.id: f.name for f in catalogue.frameworks}
@@ -81,6 +89,9 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             names=names,
             spec_json=_script_json(charts.spec(chart)),
             multiples_json=_script_json(charts.spec(multiples)),
+            signal_section=signals,
+            signal_specs=_script_json(_signal_specs(signals)),
+            min_months=MIN_MONTHS,
             vega_bundle=Markup(charts.javascript_bundle()),
             browser_js=Markup(_asset("browser.js")),
             venue_blocks=_venue_blocks(papers, facts, store),
@@ -96,6 +107,14 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     index = out_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return ReportFiles(index=index, images=images)
+
+
+def _signal_specs(section: SignalSection) -> dict[str, Any]:
+    """Chart specs by the id of the element each is drawn in."""
+    specs = {f"signal-chart-{b.name}": charts.spec(b.chart) for b in section.blocks if b.chart}
+    if section.comparison is not None:
+        specs["signal-comparison"] = charts.spec(section.comparison)
+    return specs
 
 
 def _method_order(method: str) -> tuple[int, str]:

@@ -36,6 +36,7 @@ from fwcensus.models import (
 )
 from fwcensus.store.blobs import BlobStore
 from fwcensus.store.schema import MIGRATIONS, SCHEMA_VERSION
+from fwcensus.store.signal_tables import SignalTables
 
 DEFAULT_DB = Path("fwcensus.db")
 
@@ -182,6 +183,7 @@ class Store:
         self._migrate()
         self.blobs = BlobStore(blob_dir_for(self.path))
         self.cache_dir = cache_dir_for(self.path)
+        self.signals = SignalTables(self)
 
     def close(self) -> None:
         self.conn.close()

@@ -204,6 +204,55 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX paper_repos_repo ON paper_repos (repo_id);
     """,
+    # 4: industry signals. Every value names the requests whose answers produced it (bodies kept
+    # as blobs); a signal's caveats and measures are stored with it, as of its last run.
+    """
+    CREATE TABLE signals (
+        name TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        measures TEXT NOT NULL,
+        caveats TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE signal_requests (
+        id INTEGER PRIMARY KEY,
+        signal TEXT NOT NULL,
+        url TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        retrieved_at TEXT NOT NULL,
+        body_sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL
+    );
+    CREATE TABLE signal_series (
+        id INTEGER PRIMARY KEY,
+        signal TEXT NOT NULL,
+        framework TEXT NOT NULL,
+        series TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        counted INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (signal, framework, series, measure)
+    );
+    CREATE TABLE signal_values (
+        series_id INTEGER NOT NULL REFERENCES signal_series (id) ON DELETE CASCADE,
+        period TEXT NOT NULL,
+        value REAL NOT NULL,
+        complete INTEGER NOT NULL,
+        request_ids TEXT NOT NULL,
+        retrieved_at TEXT NOT NULL,
+        PRIMARY KEY (series_id, period)
+    );
+    CREATE TABLE signal_runs (
+        id INTEGER PRIMARY KEY,
+        signal TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT CHECK (outcome IN ('complete', 'stopped', 'failed')),
+        reason TEXT,
+        requests INTEGER NOT NULL DEFAULT 0,
+        stored INTEGER NOT NULL DEFAULT 0,
+        problems TEXT NOT NULL DEFAULT '[]'
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

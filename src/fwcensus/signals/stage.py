@@ -1,0 +1,96 @@
+"""The signals stage: run each signal against its API and store every batch as it comes.
+
+A batch is stored in one transaction with the answers behind it, so a run stopped by a spent
+quota, a rate limit or a kill keeps every value read before; the next run asks only for the
+months after the last complete one stored (``SignalContext.start``), and re-asks the month not
+over yet. A signal that fails or stops does not stop the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
+
+from fwcensus.fetch.api import ApiClient, RateLimited
+from fwcensus.fetch.client import FetchError
+from fwcensus.fetch.policy import one_line
+from fwcensus.progress import progress_counter
+from fwcensus.signals.base import Batch, QuotaExhausted, Signal, SignalContext, SignalError
+from fwcensus.signals.targets import load_targets
+from fwcensus.store import Store
+from fwcensus.store.signal_tables import RequestRow, ValueRow
+
+DEFAULT_SINCE = "2015-01"  # TensorFlow appeared in November 2015, PyTorch in 2016
+
+
+@dataclass
+class SignalSummary:
+    name: str
+    outcome: str = "complete"  # complete | stopped (resume later) | failed
+    reason: str | None = None
+    requests: int = 0
+    stored: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = f"signals {self.name}: {self.outcome}, {self.requests} requests,"
+        text += f" {self.stored} values"
+        if self.problems:
+            text += f", {len(self.problems)} series with problems"
+        return text + (f" ({self.reason})" if self.reason else "")
+
+
+def collect_signals(
+    store: Store,
+    api: ApiClient,
+    signals: Sequence[Signal],
+    since: str = DEFAULT_SINCE,
+    today: date | None = None,
+    say: Callable[[str], None] = print,
+) -> list[SignalSummary]:
+    today = today or datetime.now(UTC).date()
+    summaries = []
+    for signal in signals:
+        measures = [asdict(m) for m in signal.measures]
+        store.signals.save_meta(signal.name, signal.title, measures, signal.caveats)
+        ctx = SignalContext(api, load_targets(), since, today,
+                            partial(store.signals.last_complete, signal.name))  # fmt: skip
+        summary = _collect_one(store, signal, ctx)
+        for problem in summary.problems:
+            say(f"signals {signal.name}: {problem}")
+        say(summary.line())
+        summaries.append(summary)
+    return summaries
+
+
+def _collect_one(store: Store, signal: Signal, ctx: SignalContext) -> SignalSummary:
+    summary = SignalSummary(signal.name)
+    run_id = store.signals.start_run(signal.name)
+    try:
+        with progress_counter(f"signals {signal.name}", "requests") as advance:
+            for batch in signal.collect(ctx):
+                _store_batch(store, signal.name, batch, summary)
+                advance(len(batch.requests), batch.problem or "")
+    except (QuotaExhausted, RateLimited) as exc:
+        summary.outcome = "stopped"
+        summary.reason = f"{one_line(exc)}; the next run resumes from the first month missing"
+    except (SignalError, FetchError) as exc:
+        summary.outcome, summary.reason = "failed", one_line(exc)
+    finally:
+        store.signals.finish_run(run_id, summary.outcome, summary.reason, summary.requests,
+                                 summary.stored, summary.problems)  # fmt: skip
+    return summary
+
+
+def _store_batch(store: Store, name: str, batch: Batch, summary: SignalSummary) -> None:
+    requests = [RequestRow(r.url, r.status, r.retrieved_at, r.body) for r in batch.requests]
+    values = [
+        ValueRow(v.framework, v.series, v.measure, v.period, v.value, v.complete, v.counted)
+        for v in batch.values
+    ]
+    summary.stored += store.signals.save_batch(name, requests, values)
+    summary.requests += len(requests)
+    if batch.problem:
+        summary.problems.append(batch.problem)
