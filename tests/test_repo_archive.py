@@ -5,14 +5,14 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import tarfile
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.gitlab_site import tar_gz, write_gitlab_not_found, write_gitlab_repo
+from fwcensus.mirror.archive_site import HOSTILE_REFUSED, HOSTILE_SAFE_FILES, hostile_tar_gz, tar_gz
+from fwcensus.mirror.gitlab_site import write_gitlab_not_found, write_gitlab_repo
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.archive import ArchiveError, read_tar_gz, safe_path
 from fwcensus.repos.github import Caps, RepoUnavailable
@@ -28,32 +28,6 @@ from conftest import Serve
 TOP = "code-main"
 
 
-def _add(tar: tarfile.TarFile, name: str, data: bytes = b"", **attrs: object) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    for key, value in attrs.items():
-        setattr(info, key, value)
-    tar.addfile(info, io.BytesIO(data) if data else None)
-
-
-def hostile_archive(huge: int = 4096) -> bytes:
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT,
-                      pax_headers={"comment": "c0ffee"}) as tar:  # fmt: skip
-        _add(tar, TOP, type=tarfile.DIRTYPE, mode=0o755)
-        _add(tar, f"{TOP}/passwd.py", type=tarfile.SYMTYPE, linkname="/etc/passwd")
-        _add(tar, f"{TOP}/requirements-link.txt", type=tarfile.LNKTYPE, linkname="/etc/passwd")
-        _add(tar, f"{TOP}/dev.py", type=tarfile.CHRTYPE, devmajor=1, devminor=3)
-        _add(tar, f"{TOP}/../../evil.py", b"import tensorflow\n")
-        _add(tar, "../../evil.py", b"import tensorflow\n")
-        _add(tar, "/tmp/x.py", b"import tensorflow\n")
-        _add(tar, f"{TOP}/big.py", b"import jax\n" + b"#" * huge)
-        _add(tar, f"{TOP}/README.md", b"# code\n")
-        _add(tar, f"{TOP}/requirements.txt", b"numpy\ntorch==1.8.0\n")
-        _add(tar, f"{TOP}/src/train.py", b"import torch\nfrom torch import nn\n")
-    return gzip.compress(raw.getvalue())
-
-
 def test_hostile_archive_only_safe_files_read_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -63,12 +37,11 @@ def test_hostile_archive_only_safe_files_read_in_memory(
     monkeypatch.chdir(work)
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     before_tmp = set(os.listdir("/tmp"))
-    data = hostile_archive()
+    data = hostile_tar_gz(TOP, "c0ffee")
     chunks = [data[i : i + 97] for i in range(0, len(data), 97)]  # as an HTTP body arrives
     got = read_tar_gz(chunks, Caps(max_file_bytes=1024))
-    assert sorted(got.files) == ["requirements.txt", "src/train.py"]
-    assert got.files["requirements.txt"] == b"numpy\ntorch==1.8.0\n"
-    assert got.refused == 6  # symlink, hard link, device, three unsafe paths
+    assert got.files == HOSTILE_SAFE_FILES
+    assert got.refused == HOSTILE_REFUSED  # symlink, hard link, device, three unsafe paths
     assert got.skipped == 1  # big.py, over the per-file cap
     assert got.files_total == 4  # big.py, README.md, requirements.txt, src/train.py
     assert not got.truncated and got.commit == "c0ffee"
@@ -107,7 +80,7 @@ def test_a_gzip_bomb_stops_at_the_unpacked_cap() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"this is not an archive", hostile_archive()[:200], gzip.compress(b"not a tar" * 100)],
+    [b"this is not an archive", hostile_tar_gz(TOP)[:200], gzip.compress(b"not a tar" * 100)],
 )
 def test_corrupt_archive_gives_one_line_error(data: bytes) -> None:
     with pytest.raises(ArchiveError) as info:

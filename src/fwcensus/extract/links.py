@@ -16,15 +16,15 @@ import pypdfium2.raw as pdfium_c
 from fwcensus.extract.sections import section_at
 from fwcensus.models import Section, TextLink
 
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co")
+CODE_HOSTS_PATTERN = "|".join(re.escape(h) for h in CODE_HOSTS)
 # Scheme-less code-host links are as common as full ones in papers ("github.com/x/y").
 _URL = re.compile(
-    r"\b(?:https?://|www\.|(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/)"
-    r"[^\s<>\"'{}|\\^`\[\]]+",
+    rf"\b(?:https?://|www\.|(?:{CODE_HOSTS_PATTERN})/)" r"[^\s<>\"'{}|\\^`\[\]]+",
     re.I,
 )
 # Cheap tests that let a page without any URL skip the scan.
-_URL_HINTS = ("http", "www.", "HTTP", "WWW.", "github", "gitlab", "bitbucket", "huggingface")
+_URL_HINTS = ("http", "www.", "HTTP", "WWW.", *(h.split(".")[0] for h in CODE_HOSTS))
 # Punctuation that ends the sentence around a URL rather than the URL itself.
 _TRAILING = ".,;:!?'\""
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#]+)", re.I)

@@ -20,7 +20,11 @@ GITHUB_API_RATE = 5000 / 3600
 # traffic 500 a minute); one rate per host, so the tighter one paces every gitlab.com request.
 GITLAB_RATE = 5 / 60
 
+# Bitbucket Cloud: 60 API requests an hour without authentication.
+BITBUCKET_API_RATE = 60 / 3600
+
 HOST_RATES: dict[str, float] = {
+    "api.bitbucket.org": BITBUCKET_API_RATE,
     "gitlab.com": GITLAB_RATE,
     "api.github.com": GITHUB_API_RATE,
     "api2.openreview.net": OPENREVIEW_V2_RATE,

@@ -11,6 +11,10 @@ archive still counts. The walk stops (``truncated``) after ``max_members`` membe
 ``max_unpacked`` uncompressed bytes would be passed: a gzip bomb costs bounded time and memory.
 The gzip layer is inflated here (``tarfile`` reads the plain tar, stream mode ``r|``), so a
 stream cut short or with a bad CRC is an error, not a silently shorter archive.
+
+``ArchiveReader`` is a repository reader for hosts read this way (GitLab, Bitbucket, Gitea): each
+says how to find the head commit and where the archive at that commit is; the archive is asked
+for at the commit, not the branch, so the files read are exactly the stored commit's.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from __future__ import annotations
 import io
 import tarfile
 import zlib
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, Any
 
-from fwcensus.repos.github import Caps, choose_files
+from fwcensus.fetch.client import Body
+from fwcensus.repos.github import ApiReader, Caps, RepoUnavailable, Snapshot, choose_files
+from fwcensus.repos.links import RepoRef
 
 MAX_MEMBERS = 250_000  # archive members walked before giving up (tree entries, in effect)
 MAX_UNPACKED = 2 * 1024**3  # uncompressed bytes walked before giving up
@@ -196,3 +203,62 @@ def _consider(
         else:
             out.skipped += 1
     out.files = kept
+
+
+class ArchiveReader(ApiReader):
+    """A host whose repositories are read through their .tar.gz archive at the head commit:
+    the repository's metadata names the default branch, the branch names its head commit."""
+
+    @abstractmethod
+    def meta_url(self, repo: RepoRef) -> str:
+        """The repository's metadata."""
+
+    @abstractmethod
+    def branch_url(self, repo: RepoRef, branch: str) -> str:
+        """One branch, with its head commit."""
+
+    @abstractmethod
+    def archive_url(self, repo: RepoRef, commit: str) -> str:
+        """Where the host serves the archive of ``repo`` at ``commit``."""
+
+    def branch_of(self, meta: dict[str, Any]) -> str | None:
+        """The default branch the metadata names; None for an empty repository."""
+        branch = meta.get("default_branch")
+        return str(branch) if branch else None
+
+    def commit_of(self, branch: dict[str, Any]) -> str | None:
+        """The head commit the branch answer names."""
+        commit = branch.get("commit")
+        return str(commit["id"]) if isinstance(commit, dict) and commit.get("id") else None
+
+    def head(self, repo: RepoRef) -> tuple[int | None, str, str]:
+        """``(the host's numeric id or None, default branch, head commit sha)``."""
+        meta = self._json(repo, self.meta_url(repo))
+        if not isinstance(meta, dict):
+            raise RepoUnavailable(repo, "repository answer is not an object")
+        branch = self.branch_of(meta)
+        if branch is None:
+            raise RepoUnavailable(repo, "empty repository (no default branch)")
+        answer = self._json(repo, self.branch_url(repo, branch))
+        commit = self.commit_of(answer) if isinstance(answer, dict) else None
+        if commit is None:
+            raise RepoUnavailable(repo, f"no commit for branch {branch}")
+        repo_id = meta.get("id")
+        return (repo_id if type(repo_id) is int else None), branch, commit
+
+    def archive(self, repo: RepoRef, commit: str) -> ArchiveContents:
+        url = self.archive_url(repo, commit)
+
+        def consume(body: Body) -> ArchiveContents:
+            return read_tar_gz(body.iter_bytes(), self.caps)
+
+        try:
+            return self._request(repo, url, consume)
+        except ArchiveError as exc:
+            raise RepoUnavailable(repo, f"{exc} at {url}") from None
+
+    def snapshot(self, repo: RepoRef) -> Snapshot:
+        repo_id, branch, commit = self.head(repo)
+        contents = self.archive(repo, commit)
+        return Snapshot(repo, commit, repo_id, branch, contents.files_total,
+                        contents.truncated, dict(contents.files), contents.skipped)  # fmt: skip

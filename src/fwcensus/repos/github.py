@@ -1,13 +1,14 @@
-"""Read a GitHub repository through the REST API, without cloning or executing anything.
+"""Read a GitHub repository through the REST API, without cloning or executing anything; and
+what every repository reader shares (``ApiReader``, ``Snapshot``, ``Caps``, ``RepoUnavailable``).
 
 repo metadata (id, default branch) -> the default branch's commit -> the recursive git tree ->
 the files that can name a framework, by raw URL at that commit, within caps on files and bytes.
 Manifests are read first, so a tree of 200,000 files still gives a verdict. Every request goes
-through the project's HttpClient (robots.txt, per-host rate, retries, cache). GitHub's own
-limits are obeyed on top: an answer with ``X-RateLimit-Remaining: 0`` waits until
-``X-RateLimit-Reset`` and resumes; a secondary limit waits what ``Retry-After`` asks; 404 (deleted
-or private), 451 (unavailable for legal reasons) and other 403s fail the repository with their
-reason. ``GITHUB_TOKEN``, when set, is sent to api.github.com only.
+through the project's ApiClient (robots.txt, per-host rate, retries, cache, the APIs' rate
+limits): an answer with ``X-RateLimit-Remaining: 0`` waits until ``X-RateLimit-Reset`` and
+resumes; a secondary limit waits what ``Retry-After`` asks; 404 (deleted or private), 451
+(unavailable for legal reasons) and other 403s fail the repository with their reason.
+``GITHUB_TOKEN``, when set, is sent to api.github.com only.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -26,7 +28,7 @@ from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import MANIFEST_FILE_KINDS, file_kind
+from fwcensus.repos.signals import MANIFEST_FILE_KINDS, Signal, file_kind, signals_from_file
 
 T = TypeVar("T")
 
@@ -56,10 +58,17 @@ class Snapshot:
     tree_truncated: bool  # the API cut the tree itself
     files: dict[str, bytes] = field(default_factory=dict)  # path -> content, as read
     skipped: int = 0  # files that could speak but were left out by the caps
+    # Signals that are no file's content: weights files by name, the host's own metadata.
+    metadata_signals: tuple[Signal, ...] = ()
 
     @property
     def bytes_read(self) -> int:
         return sum(len(v) for v in self.files.values())
+
+    def signals(self) -> list[Signal]:
+        """Every framework signal of the snapshot: each file read, then the metadata ones."""
+        read = [s for path, data in self.files.items() for s in signals_from_file(path, data)]
+        return read + list(self.metadata_signals)
 
 
 class RepoUnavailable(Exception):
@@ -70,6 +79,10 @@ class RepoUnavailable(Exception):
         self.repo = repo
         self.reason = reason
         self.status = status
+
+
+class HostNotRead(RepoUnavailable):
+    """No reader for the repository's host (an unlisted self-hosted forge, say)."""
 
 
 def github_headers(token: str | None) -> HeadersFor:
@@ -86,20 +99,45 @@ def github_headers(token: str | None) -> HeadersFor:
     return headers_for
 
 
-class GitHubReader:
+def _no_headers(host: str) -> Mapping[str, str]:
+    return {}
+
+
+class ApiReader(ABC):
+    """``read(RepoRef) -> Snapshot`` for one host, through the project's ApiClient: the
+    requests, their rate limits and the failures every reader shares."""
+
+    # Why an HTTP status makes a repository unreadable, worded for the user.
+    REASONS: ClassVar[Mapping[int, str]] = {
+        404: "not found (deleted, renamed away or private)",
+        451: "unavailable for legal reasons (HTTP 451)",
+        403: "forbidden (HTTP 403)",
+    }
+
+    DEFAULT_HOST: ClassVar[str]
+    TOKEN_ENV: ClassVar[str | None] = None  # the environment variable holding the host's token
+
     def __init__(
         self,
         settings: FetchSettings,
         caps: Caps | None = None,
+        *,
+        host: str | None = None,
         token: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        token = token if token is not None else os.environ.get("GITHUB_TOKEN") or None
+        self.host = host or self.DEFAULT_HOST
+        if token is None and self.TOKEN_ENV:
+            token = os.environ.get(self.TOKEN_ENV)
         self.caps = caps = caps or Caps()
         limits = RateLimits(caps.max_rate_waits, caps.max_wait)
-        self.api = ApiClient(settings, github_headers(token), limits, sleep, clock, transport)
+        self.api = ApiClient(settings, self.headers(token or None), limits, sleep, clock, transport)
+
+    def headers(self, token: str | None) -> HeadersFor:
+        """The request headers per host (a token goes to its own API host only)."""
+        return _no_headers
 
     @property
     def rate_waits(self) -> int:
@@ -109,11 +147,20 @@ class GitHubReader:
     def close(self) -> None:
         self.api.close()
 
-    def __enter__(self) -> GitHubReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def read(self, repo: RepoRef) -> Snapshot:
+        if repo.host != self.host:
+            raise HostNotRead(repo, f"{repo.host} is not read by the {self.host} reader")
+        return self.snapshot(repo)
+
+    @abstractmethod
+    def snapshot(self, repo: RepoRef) -> Snapshot:
+        """What the host holds of ``repo`` at its head commit."""
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -129,18 +176,8 @@ class GitHubReader:
             raise self._unavailable(repo, url, exc) from None
 
     def _unavailable(self, repo: RepoRef, url: str, exc: FetchError) -> RepoUnavailable:
-        status = exc.status
-        if status == 404:
-            reason = "not found (deleted, renamed away or private)"
-        elif status == 451:
-            reason = "unavailable for legal reasons (HTTP 451)"
-        elif status == 403:
-            reason = "forbidden (HTTP 403)"
-        elif status == 409:
-            reason = "empty repository (HTTP 409)"
-        else:
-            reason = exc.reason
-        return RepoUnavailable(repo, f"{reason} at {url}", status)
+        reason = self.REASONS.get(exc.status or 0, exc.reason)
+        return RepoUnavailable(repo, f"{reason} at {url}", exc.status)
 
     def _json(self, repo: RepoRef, url: str) -> Any:
         data = self._get(repo, url)
@@ -149,7 +186,40 @@ class GitHubReader:
         except json.JSONDecodeError as exc:
             raise RepoUnavailable(repo, f"{url}: not JSON ({exc})") from None
 
-    # -- the repository ---------------------------------------------------------------------------
+    def _read_files(
+        self, snapshot: Snapshot, wanted: list[tuple[str, int]], url_of: Callable[[str], str]
+    ) -> None:
+        """Read the ``wanted`` files (ranked by ``choose_files``) into ``snapshot`` within the
+        caps; a file that cannot be read is skipped, it does not sink the repository."""
+        budget = self.caps.max_bytes
+        for path, size in wanted:
+            too_big = size > self.caps.max_file_bytes or size > budget
+            if len(snapshot.files) >= self.caps.max_files or too_big:
+                snapshot.skipped += 1
+                continue
+            try:
+                data = self._get(snapshot.repo, url_of(path))
+            except RepoUnavailable:
+                snapshot.skipped += 1
+                continue
+            if len(data) > self.caps.max_file_bytes or len(data) > budget:
+                snapshot.skipped += 1  # bigger than listed (or listed without a size)
+                continue
+            budget -= len(data)
+            snapshot.files[path] = data
+
+
+class GitHubReader(ApiReader):
+    REASONS: ClassVar[Mapping[int, str]] = {
+        **ApiReader.REASONS,
+        409: "empty repository (HTTP 409)",
+    }
+
+    DEFAULT_HOST = "github.com"
+    TOKEN_ENV = "GITHUB_TOKEN"
+
+    def headers(self, token: str | None) -> HeadersFor:
+        return github_headers(token)
 
     def head(self, repo: RepoRef) -> tuple[int | None, str, str]:
         """``(repository id, default branch, commit sha of its head)``."""
@@ -182,27 +252,12 @@ class GitHubReader:
         ]
         return blobs, bool(data.get("truncated"))
 
-    def read(self, repo: RepoRef) -> Snapshot:
+    def snapshot(self, repo: RepoRef) -> Snapshot:
         repo_id, branch, commit = self.head(repo)
         blobs, truncated = self.tree(repo, commit)
         snapshot = Snapshot(repo, commit, repo_id, branch, len(blobs), truncated)
-        wanted = choose_files(blobs)
-        budget = self.caps.max_bytes
-        for path, size in wanted:
-            if len(snapshot.files) >= self.caps.max_files or size > self.caps.max_file_bytes:
-                snapshot.skipped += 1
-                continue
-            if size > budget:
-                snapshot.skipped += 1
-                continue
-            url = f"{RAW}/{repo.owner}/{repo.name}/{commit}/{quote(path)}"
-            try:
-                data = self._get(repo, url)
-            except RepoUnavailable:
-                snapshot.skipped += 1  # one unreadable file does not sink the repository
-                continue
-            budget -= len(data)
-            snapshot.files[path] = data
+        base = f"{RAW}/{repo.owner}/{repo.name}/{commit}/"
+        self._read_files(snapshot, choose_files(blobs), lambda path: base + quote(path))
         return snapshot
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwcensus.fetch.api import RateLimited
-from fwcensus.repos.github import GitHubReader, RepoUnavailable
+from fwcensus.repos.github import RepoUnavailable
+from fwcensus.repos.hosts import RepoReader
 from fwcensus.repos.links import CodeLink, own_repository
-from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts
 
 EVIDENCE_SHOWN = 8  # files and lines shown per framework
@@ -24,18 +24,17 @@ class CodeView:
     verdicts: tuple[RepoVerdict, ...]
 
 
-def read_own_code(reader: GitHubReader, links: tuple[CodeLink, ...]) -> CodeView:
+def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
+    """The paper's own repository read by ``reader`` (the host registry, ``RepoReaders``, so
+    every host the stage reads is read here too; a host it has no reader for says so)."""
     own = own_repository(links)
     if own is None:
         return CodeView(None, None, None, ())
-    if own.repo.host != "github.com":
-        return CodeView(own.repo.url, None, f"{own.repo.host} is not read yet", ())
     try:
         snapshot = reader.read(own.repo)
     except (RepoUnavailable, RateLimited) as exc:
         return CodeView(own.repo.url, None, str(exc), ())
-    signals = [s for path, data in snapshot.files.items() for s in signals_from_file(path, data)]
-    return CodeView(own.repo.url, snapshot.commit, None, tuple(repo_verdicts(signals)))
+    return CodeView(own.repo.url, snapshot.commit, None, tuple(repo_verdicts(snapshot.signals())))
 
 
 def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:

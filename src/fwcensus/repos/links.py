@@ -6,26 +6,54 @@ footnote, references), the words around it ("our code is available at" vs "we bu
 official implementation of"), and ownership (the owner or name matching an author or the title).
 Links to frameworks and libraries (``github.com/pytorch/pytorch``, any URL in the catalogue) are
 never the paper's own. Every reason is kept as evidence.
+
+Which hosts are code forges, and of what kind, is decided here (``forges``): the public ones
+(GitHub, GitLab.com, Bitbucket, Codeberg, Hugging Face) and the self-hosted GitLab and Gitea
+instances the user lists in ``FWCENSUS_GITLAB_HOSTS`` / ``FWCENSUS_GITEA_HOSTS`` (comma
+separated). A link to a host that only looks like a forge (``gitlab.inria.fr``, ``git.rwth-
+aachen.de``) is still recognised as a repository link, so the paper's own code is known even when
+it cannot be read; nothing guesses such a host's software. GitLab paths keep their subgroups
+(``group/sub/project``, ``/-/tree/...`` cut off); a Hugging Face Space or dataset keeps its kind
+in the owner (``spaces/owner``), so its URL and its store key stay distinct from a model's.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.models import ExtractedText, SectionKind
 
-HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
-_REPO_URL = re.compile(
-    r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/"
-    r"([A-Za-z0-9][\w.-]*)/([\w.-]+)",
+# host -> kind of forge; the kind picks the reader (repos/hosts.py) and how a path is parsed.
+PUBLIC_FORGES: dict[str, str] = {
+    "github.com": "github",
+    "gitlab.com": "gitlab",
+    "bitbucket.org": "bitbucket",
+    "codeberg.org": "gitea",
+    "huggingface.co": "huggingface",
+}
+LISTED_FORGES = {"gitlab": "FWCENSUS_GITLAB_HOSTS", "gitea": "FWCENSUS_GITEA_HOSTS"}
+HF_KINDS = ("spaces", "datasets")  # a model's URL has no kind segment
+_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
+    r"(?::\d+)?((?:/[\w.~-]+)+)",
     re.I,
 )
+# Self-hosted forges are mostly GitLab; such a host is recognised, never read unless listed.
+_LOOKS_SELF_HOSTED = re.compile(r"^(?:gitlab|git)\.", re.I)
+_SEGMENT = re.compile(r"[A-Za-z0-9][\w.-]*")
 _NOT_OWNERS = {"orgs", "topics", "features", "about", "sponsors", "marketplace", "settings",
-               "datasets", "spaces", "docs", "papers", "blog", "models"}  # fmt: skip
+               "datasets", "spaces", "docs", "papers", "blog", "models", "users", "groups",
+               "explore", "help", "search", "organizations", "collections", "posts", "learn",
+               "tasks", "login", "join", "pricing", "dashboard", "account", "site"}  # fmt: skip
+# GitLab's old routes without ``/-/`` (``group/project/tree/master``) end the project path.
+_GITLAB_ROUTES = {"tree", "blob", "raw", "commits", "commit", "issues", "merge_requests",
+                  "wikis", "archive", "tags", "branches", "releases", "pipelines",
+                  "jobs"}  # fmt: skip
 _OWN = re.compile(
     r"\b(?:our|the)\s+(?:source\s+)?(?:code|implementation|models?|project|repository|data"
     r"(?:set)?s?)\b[^.]{0,60}\b(?:is|are|will be|has been|have been)\s+(?:publicly\s+|made\s+)?"
@@ -67,17 +95,54 @@ class CodeLink:
     snippet: str | None = None
 
 
-def parse_repo(url: str) -> RepoRef | None:
-    match = _REPO_URL.match(url.strip())
+def forges(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """host -> forge kind: the public forges, then the self-hosted ones the user listed."""
+    env = os.environ if env is None else env
+    found = dict(PUBLIC_FORGES)
+    for kind, variable in LISTED_FORGES.items():
+        for host in env.get(variable, "").split(","):
+            if host.strip():
+                found[host.strip().casefold()] = kind
+    return found
+
+
+def parse_repo(url: str, known: Mapping[str, str] | None = None) -> RepoRef | None:
+    """The repository a URL points into, on a forge of ``known`` (``forges()`` by default) or
+    on a host that looks like a self-hosted forge; None for any other URL."""
+    match = _URL.match(url.strip())
     if not match:
         return None
-    host, owner, name = match.group(1).casefold(), match.group(2), match.group(3)
+    host = match.group(1).casefold()
+    kind = (forges() if known is None else known).get(host)
+    if kind is None and not _LOOKS_SELF_HOSTED.match(host):
+        return None
+    parts = [p for p in match.group(2).split("/") if p]
+    hub_kind = kind == "huggingface" and parts[0] in HF_KINDS
+    if hub_kind:
+        owner_parts, name = parts[:2], (parts[2] if len(parts) > 2 else "")
+    elif kind in (None, "gitlab"):
+        owner_parts, name = _gitlab_path(parts)
+    else:
+        owner_parts, name = parts[:1], (parts[1] if len(parts) > 1 else "")
     name = re.sub(r"\.git$", "", name).rstrip(".")
-    if not name or owner.casefold() in _NOT_OWNERS:
+    owners = owner_parts[1:] if hub_kind else owner_parts
+    if not name or not owners or owners[0].casefold() in _NOT_OWNERS:
         return None
-    if host == "huggingface.co" and owner.casefold() in {"spaces", "datasets"}:
+    if not all(_SEGMENT.fullmatch(p) for p in owners) or not re.fullmatch(r"[\w.-]+", name):
         return None
-    return RepoRef(host, owner, name)
+    return RepoRef(host, "/".join(owner_parts), name)
+
+
+def _gitlab_path(parts: list[str]) -> tuple[list[str], str]:
+    """``(group and subgroups, project)``: the path ends at ``-`` or at an old route word."""
+    if "-" in parts:
+        parts = parts[: parts.index("-")]
+    else:
+        cut = next((i for i, p in enumerate(parts) if i >= 2 and p in _GITLAB_ROUTES), None)
+        parts = parts[:cut]
+    if len(parts) < 2:
+        return [], ""
+    return parts[:-1], parts[-1]
 
 
 @cache
@@ -173,8 +238,11 @@ def find_code_links(
     text: ExtractedText | None,
     authors: Sequence[str] = (),
     title: str = "",
+    known: Mapping[str, str] | None = None,
 ) -> list[CodeLink]:
-    """One CodeLink per repository (its best-scoring occurrence), best first."""
+    """One CodeLink per repository (its best-scoring occurrence), best first; ``known`` forges
+    as ``parse_repo`` takes them."""
+    known = forges() if known is None else known
     found: dict[RepoRef, CodeLink] = {}
 
     def keep(link: CodeLink) -> None:
@@ -184,13 +252,13 @@ def find_code_links(
             found[key] = link
 
     for url in code_urls:
-        repo = parse_repo(url)
+        repo = parse_repo(url, known)
         if repo:
             role, score, reasons = score_link(repo, "metadata", None, None, None, authors, title)
             keep(CodeLink(url, repo, role, score, reasons, "metadata"))
     if text is not None:
         for link in text.links:
-            repo = parse_repo(link.url)
+            repo = parse_repo(link.url, known)
             if repo is None:
                 continue
             page = text.pages[link.page - 1] if 0 < link.page <= len(text.pages) else ""
@@ -207,9 +275,16 @@ def find_code_links(
     return sorted(found.values(), key=lambda c: (-c.score, c.page or 0))
 
 
-def own_repository(links: Sequence[CodeLink]) -> CodeLink | None:
-    """The authors' own repository: the best-scoring link judged ``own`` on a host we read."""
-    for link in links:
-        if link.role == "own" and link.repo.host == "github.com":
-            return link
-    return next((link for link in links if link.role == "own"), None)
+def own_repository(
+    links: Sequence[CodeLink], known: Mapping[str, str] | None = None
+) -> CodeLink | None:
+    """The authors' own repository: the best-scoring link judged ``own``, on a host we read
+    before one we do not, and on a code host before Hugging Face (a model or Space shows what it
+    ships; the code shows what it was built with). ``links`` come best first."""
+    readable = forges() if known is None else known
+
+    def rank(link: CodeLink) -> tuple[bool, bool]:
+        kind = readable.get(link.repo.host)
+        return kind is None, kind == "huggingface"
+
+    return min((link for link in links if link.role == "own"), key=rank, default=None)

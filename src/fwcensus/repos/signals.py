@@ -4,6 +4,10 @@ Each signal names a framework (a catalogue id), the file and line it was read fr
 signal it is and its weight. Manifests (requirements, setup.py, pyproject, conda, Pipfile) and
 Dockerfiles weigh most; an import counts once per file. setup.py is parsed with ``ast`` and never
 executed; a Python file that does not parse is scanned line by line for import statements.
+Weights files speak by their name alone, never read (``pytorch_model.bin``, ``*.pt``/``*.pth`` ->
+PyTorch, ``tf_model.h5``/``saved_model.pb`` -> TensorFlow, ``flax_model.msgpack`` -> Flax and
+JAX; ``*.safetensors`` is every framework's format, so it names none); their evidence is the
+file at line 0, as is a host's own metadata (a Hugging Face ``library_name`` or tag).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import ast
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
@@ -26,13 +30,26 @@ WEIGHTS: dict[str, float] = {
     "lua-require": 3.0,  # require 'torch' / require 'nn' in Lua code
     "prototxt": 2.0,  # a Caffe network definition
     "import": 1.0,  # one Python file (or notebook) importing the framework
+    "weights": 3.0,  # a weights file in the framework's own format, by its name
+    "hub-library": 3.0,  # the library a Hugging Face repository declares (library_name)
+    "hub-tag": 2.0,  # a framework tag of a Hugging Face repository
 }
-MANIFEST_KINDS = frozenset({"requirement", "docker", "lua-require", "prototxt"})
+MANIFEST_KINDS = frozenset(
+    {"requirement", "docker", "lua-require", "prototxt", "weights", "hub-library", "hub-tag"}
+)
 
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _IMPORT_LINE = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import\b|import\s+([\w., ]+))")
 _LUA_REQUIRE = re.compile(r"""\brequire\s*\(?\s*['"]([\w.]+)['"]""")
 _DOCKER_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.I)
+# Weights file names (case-folded) -> the frameworks whose own format they are.
+_WEIGHTS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"pytorch_model(-\d+-of-\d+)?\.bin|.+\.pth?"), ("pytorch",)),
+    (re.compile(r"tf_model\.h5|saved_model\.pbtxt?"), ("tensorflow",)),
+    (re.compile(r"flax_model(-\d+-of-\d+)?\.msgpack"), ("flax", "jax")),
+    (re.compile(r".+\.keras|keras_metadata\.pb"), ("keras",)),
+    (re.compile(r".+\.pdparams"), ("paddlepaddle",)),
+)
 _LUA_TORCH = {"torch": "lua-torch", "nn": "lua-torch", "cunn": "lua-torch", "cutorch": "lua-torch",
               "cudnn": "lua-torch", "optim": "lua-torch", "nngraph": "lua-torch"}  # fmt: skip
 
@@ -151,7 +168,24 @@ def signals_from_file(path: str, data: bytes) -> list[Signal]:
     return _dedupe(reader(path, text))
 
 
-def _dedupe(signals: Iterator[Signal]) -> list[Signal]:
+def weights_frameworks(path: str) -> tuple[str, ...]:
+    """The frameworks whose own weights format a file's name is (none for safetensors)."""
+    name = PurePosixPath(path).name.casefold()
+    return next((fws for pattern, fws in _WEIGHTS if pattern.fullmatch(name)), ())
+
+
+def signals_from_weights(paths: Iterable[str]) -> list[Signal]:
+    """One signal per framework whose weights a listing holds (the first such file, sorted):
+    a model sharded into eight files is one piece of evidence, not eight."""
+    found = (
+        Signal(framework, "weights", path, 0, path)
+        for path in sorted(paths)
+        for framework in weights_frameworks(path)
+    )
+    return _dedupe(found)
+
+
+def _dedupe(signals: Iterable[Signal]) -> list[Signal]:
     seen: set[tuple[str, str]] = set()
     out = []
     for signal in signals:

@@ -3,13 +3,15 @@
 A repository linked by several papers is read once (the store keeps every snapshot by host,
 owner, name and commit); a paper whose links were looked at is not looked at again, so the stage
 resumes where it stopped. A rate limit that would need too long a wait stops the stage cleanly:
-the papers not reached are taken by the next run.
+the papers not reached are taken by the next run. Readers come from the host registry
+(``repos.hosts``); a repository on a host without a reader is stored as failed with the reason,
+and counted apart (``unsupported``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -17,10 +19,9 @@ from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import progress_bar
-from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable, Snapshot
-from fwcensus.repos.gitlab import GitLabReader
+from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
+from fwcensus.repos.hosts import RepoReader, RepoReaders
 from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
-from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 from fwcensus.store.db import (
@@ -31,12 +32,6 @@ from fwcensus.store.db import (
     RepoVerdictRecord,
 )
 
-READABLE_HOSTS = frozenset({"github.com", "gitlab.com"})
-
-
-class RepoReader(Protocol):
-    def read(self, repo: RepoRef) -> Snapshot: ...
-
 
 @dataclass(frozen=True)
 class RepoSummary:
@@ -46,7 +41,7 @@ class RepoSummary:
     reused: int  # papers whose repository was already read (in this run or before)
     failed: int  # papers whose own repository could not be read
     postponed: int  # papers left for a later run (rate limit)
-    unsupported: int  # own repositories on hosts not read yet (Hugging Face, Bitbucket, ...)
+    unsupported: int  # own repositories on hosts without a reader (unlisted self-hosted)
 
 
 def read_repos(
@@ -55,31 +50,31 @@ def read_repos(
     selection: Selection,
     caps: Caps | None = None,
     transport: httpx.BaseTransport | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> RepoSummary:
+    """Read each selected paper's own repository; ``known`` forges as ``links.forges()`` gives
+    them (the environment's by default)."""
     jobs = store.repo_jobs(selection)
-    known: dict[RepoRef, int] = {}
-    unreadable: set[RepoRef] = set()
-    counts = dict.fromkeys(("own", "read", "reused", "failed", "unsupported"), 0)
+    seen = _Seen()
     postponed = 0
     with (
-        GitHubReader(settings, caps, transport=transport) as github,
-        GitLabReader(settings, caps, transport=transport) as gitlab,
+        RepoReaders(settings, caps, known, transport=transport) as readers,
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
-        readers: dict[str, RepoReader] = {"github.com": github, "gitlab.com": gitlab}
         for index, job in enumerate(jobs):
-            links = _links(store, job)
-            own = own_repository(links)
+            links = _links(store, job, readers.known)
+            own = own_repository(links, readers.known)
             repo_id = None
             if own is not None:
-                counts["own"] += 1
+                seen.counts["own"] += 1
                 try:
-                    repo_id = _repo_id(store, readers, own.repo, known, unreadable, counts)
+                    repo_id = _repo_id(store, readers, own.repo, seen)
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
             store.save_paper_repos(job.paper_id, [_record(link, own, repo_id) for link in links])
             advance(own.repo.url if own else "")
+    counts = seen.counts
     return RepoSummary(
         papers=len(jobs),
         with_own_repo=counts["own"],
@@ -91,52 +86,53 @@ def read_repos(
     )
 
 
-def _links(store: Store, job: RepoJob) -> list[CodeLink]:
+@dataclass
+class _Seen:
+    """This run's repositories: their store ids, why the unreadable ones were not read (the
+    counter each paper linking them adds to), and the counters."""
+
+    ids: dict[RepoRef, int] = field(default_factory=dict)
+    unreadable: dict[RepoRef, str] = field(default_factory=dict)  # -> "failed" | "unsupported"
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("own", "read", "reused", "failed", "unsupported"), 0)
+    )
+
+
+def _links(store: Store, job: RepoJob, known: Mapping[str, str]) -> list[CodeLink]:
     text = store.load_text(job.text_sha256) if job.text_sha256 else None
-    return find_code_links(job.code_urls, text, job.authors, job.title)
+    return find_code_links(job.code_urls, text, job.authors, job.title, known)
 
 
-def _repo_id(
-    store: Store,
-    readers: dict[str, RepoReader],
-    repo: RepoRef,
-    known: dict[RepoRef, int],
-    unreadable: set[RepoRef],
-    counts: dict[str, int],
-) -> int | None:
-    if repo.host not in READABLE_HOSTS:
-        counts["unsupported"] += 1
-        return None
-    if repo not in known:
+def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> int:
+    if repo not in seen.ids:
         stored = store.find_repo(repo.host, repo.owner, repo.name)
         if stored is None:
-            record = _read(readers[repo.host], repo, counts)
+            record = _read(reader, repo, seen)
             # A repository that could not be read is not asked for again in this run; the
             # paper still points at the record that says why.
-            known[repo] = store.save_repo(record)
-            if record.status != "ok":
-                unreadable.add(repo)
-            return known[repo]
-        known[repo] = stored
-    counts["failed" if repo in unreadable else "reused"] += 1
-    return known[repo]
+            seen.ids[repo] = store.save_repo(record)
+            return seen.ids[repo]
+        seen.ids[repo] = stored
+    seen.counts[seen.unreadable.get(repo, "reused")] += 1
+    return seen.ids[repo]
 
 
-def _read(reader: RepoReader, repo: RepoRef, counts: dict[str, int]) -> RepoSnapshotRecord:
+def _read(reader: RepoReader, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
     try:
         snapshot = reader.read(repo)
     except RepoUnavailable as exc:
-        counts["failed"] += 1
+        outcome = "unsupported" if isinstance(exc, HostNotRead) else "failed"
+        seen.unreadable[repo] = outcome
+        seen.counts[outcome] += 1
         return RepoSnapshotRecord(
             repo.host, repo.owner, repo.name, "", "failed", error=exc.reason,
             http_status=exc.status,
         )  # fmt: skip
-    counts["read"] += 1
+    seen.counts["read"] += 1
     return _snapshot_record(snapshot)
 
 
 def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
-    signals = [s for path, data in snapshot.files.items() for s in signals_from_file(path, data)]
     verdicts = [
         RepoVerdictRecord(
             v.framework,
@@ -144,7 +140,7 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
             v.score,
             tuple(RepoEvidenceRecord(s.kind, s.file, s.line, s.weight, s.text) for s in v.signals),
         )
-        for v in repo_verdicts(signals)
+        for v in repo_verdicts(snapshot.signals())
     ]
     repo = snapshot.repo
     return RepoSnapshotRecord(

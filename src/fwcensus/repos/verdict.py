@@ -1,7 +1,8 @@
 """A repository's verdict per framework, and the paper's verdict combining text and code.
 
-Repository: ``used`` when a manifest, a Dockerfile, Lua ``require`` or a Caffe prototxt names the
-framework, or when it is imported in at least two files, or it is the most imported framework;
+Repository: ``used`` when a manifest, a Dockerfile, Lua ``require``, a Caffe prototxt, a weights
+file in the framework's format or the host's metadata (a Hugging Face library or framework tag)
+names the framework, or when it is imported in at least two files, or it is the most imported one;
 ``minor`` when it only appears otherwise (one helper script importing it); absent without signal.
 Combined: ``used`` when either source says used; ``agreement`` says which source(s) decided:
 ``both``, ``text-only``, ``code-only``, ``text-only-no-repo`` (no repository read), and

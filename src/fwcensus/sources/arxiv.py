@@ -39,6 +39,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
+from fwcensus.extract.links import CODE_HOSTS_PATTERN
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 
@@ -84,9 +85,8 @@ NS = {
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
 ABS_ID = re.compile(r"arxiv\.org/abs/(.+?)(?:v\d+)?$")
 WITHDRAWN = "I"  # arXivRaw source type of a withdrawn version
-CODE_HOSTS = r"github\.com|gitlab\.com|bitbucket\.org|codeberg\.org"
 CODE_URL = re.compile(
-    rf"(?<![\w.@/-])(?:https?://)?(?:www\.)?({CODE_HOSTS})(/[^\s,;()<>\[\]{{}}\"'`]+)", re.I
+    rf"(?<![\w.@/-])(?:https?://)?(?:www\.)?({CODE_HOSTS_PATTERN})(/[^\s,;()<>\[\]{{}}\"'`]+)", re.I
 )
 NAME_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
 NAME_PARTS = ("forenames", "keyname", "suffix")  # of an <author> in the arXiv format
