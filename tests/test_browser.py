@@ -129,6 +129,23 @@ def test_page_loads_without_errors_and_draws_its_charts(page: Any, report: dict)
     assert errors == [] and dialogs == []
 
 
+def test_every_industry_signal_draws_its_frameworks(page: Any, report: dict) -> None:
+    p, errors, _ = page
+    with Store(report["db"]) as store:
+        names = [m["name"] for m in store.signals.meta()]
+    assert len(names) == 6
+    for name in names:
+        chart = f"#signal-chart-{name} svg .mark-line path"
+        p.wait_for_selector(chart)
+        assert p.locator(chart).count() >= 2 * 2  # share and raw panels, several frameworks
+    p.wait_for_selector("#signal-comparison svg .mark-line path")
+    # papers plus one line per signal
+    assert p.locator("#signal-comparison svg .mark-line path").count() == 1 + len(names)
+    p.locator("#signals").scroll_into_view_if_needed()
+    shot(p, report, "06-signals", full_page=False)
+    assert errors == []
+
+
 def _listed_ids(p: Page) -> list[int]:
     ids: list[int] = []
     while True:

@@ -18,6 +18,7 @@ from fwcensus.fetch.client import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import console
 from fwcensus.report.export import TABLES, export
+from fwcensus.signals.stage import DEFAULT_SINCE
 from fwcensus.sources.registry import ALL, canonical_venue, venue_years
 from fwcensus.store import DEFAULT_DB, Store
 
@@ -283,12 +284,12 @@ def inspect(
     from contextlib import nullcontext
 
     from fwcensus.detect.inspection import inspect_files, report_json, report_table, text_roles
-    from fwcensus.repos.github import GitHubReader
+    from fwcensus.repos.hosts import RepoReaders
     from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
 
     limits = _limits(workers, pdf_seconds, pdf_memory_mb)
     settings = _settings(mirror, rate, 30.0, 5)
-    with GitHubReader(settings) if repos else nullcontext() as reader:
+    with RepoReaders(settings) if repos else nullcontext() as reader:
         for report in inspect_files(files, limits):
             code = None
             if reader is not None and report.ok:
@@ -358,8 +359,11 @@ def run(
     no_repos: Annotated[
         bool, typer.Option("--no-repos", help="Skip reading the papers' code repositories.")
     ] = False,
+    signals: Annotated[
+        bool, typer.Option("--signals", help="Also collect the industry signals (all of them).")
+    ] = False,
 ) -> None:
-    """collect, fetch, extract, repos, detect, aggregate and report in one go."""
+    """collect, fetch, extract, repos, detect, aggregate (signals) and report in one go."""
     options = pipeline.RunOptions(
         selection=_network_selection(venue, year),
         fetch=_settings(mirror, rate, timeout, attempts, connections, per_host),
@@ -367,9 +371,46 @@ def run(
         method=method,
         report_dir=out,
         repos=not no_repos,
+        signals=signals,
     )
     with _store(db, "run", locals()) as store:
         pipeline.run(store, options, _say)
+
+
+EX_TEMPFAIL = 75  # sysexits.h: try again later (a quota or rate limit stopped a signal)
+
+
+@app.command("signals")
+def signals_cmd(
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Signal to collect (repeatable; default all)."),
+    ] = None,
+    since: Annotated[
+        str, typer.Option("--since", help="First month wanted, YYYY-MM.")
+    ] = DEFAULT_SINCE,
+    db: DbOpt = DEFAULT_DB,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
+    timeout: TimeoutOpt = 30.0,
+    attempts: AttemptsOpt = 5,
+) -> None:
+    """Collect industry signals as monthly series per framework: GitHub stars, PyPI downloads,
+    Stack Overflow questions, HN job posts, dev.to articles, Hugging Face models. Incremental:
+    a re-run asks only for new months. Tokens: GITHUB_TOKEN, STACKEXCHANGE_KEY, HF_TOKEN.
+    Exits 75 when a quota or rate limit stopped a signal (run again later), 1 when one failed."""
+    with _store(db, "signals", locals()) as store:
+        try:
+            summaries = pipeline.signals(
+                store, _settings(mirror, rate, timeout, attempts), only or (), since, _say
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    outcomes = {s.outcome for s in summaries}
+    if "failed" in outcomes:
+        raise typer.Exit(1)
+    if "stopped" in outcomes:
+        raise typer.Exit(EX_TEMPFAIL)
 
 
 @app.command("export")
@@ -383,7 +424,8 @@ def export_cmd(
     year: YearOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
-    """Export a table (papers, verdicts, shares, frameworks, growth) as CSV, JSON or Parquet."""
+    """Export a table (papers, verdicts, shares, frameworks, growth, signals, signal-shares) as
+    CSV, JSON or Parquet."""
     with _store(db, "export", {"table": table, "format": fmt}) as store:
         selection = _selection(venue, year)
         if output is None:
@@ -401,7 +443,8 @@ def export_cmd(
 
 @app.command()
 def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB) -> None:
-    """Papers per venue-year and the state of their PDFs and texts; documents per host."""
+    """Papers per venue-year and the state of their PDFs and texts; documents per host; the
+    industry signals' last runs."""
     from rich.table import Table
 
     with _store(db, "status", locals()) as store:
@@ -417,8 +460,17 @@ def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB)
         for h in store.host_counts(_selection(venue, year)):
             counts = (h.pending, h.fetched, h.failed, h.skipped)
             hosts.add_row(*map(str, counts), h.host, h.top_error or "")
+        signals = Table("signal", "values", "latest month", "last run", title="industry signals")
+        signals.add_column("why", overflow="fold")
+        counts = store.signals.counts()
+        for run in store.signals.last_runs():
+            stored, latest = counts.get(run["signal"], (0, None))
+            signals.add_row(run["signal"], str(stored), latest or "", run["outcome"] or "running",
+                            run["reason"] or "")  # fmt: skip
         console.print(papers)
         console.print(hosts)
+        if signals.row_count:
+            console.print(signals)
 
 
 @app.command()

@@ -4,8 +4,10 @@ be re-run alone and a killed run resumes where it stopped."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from fwcensus.aggregate.shares import aggregate_shares
@@ -13,11 +15,15 @@ from fwcensus.detect.stage import METHODS, detect_papers
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
 from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
+from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.fetch.documents import fetch_documents
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles, write_report
 from fwcensus.repos.stage import read_repos
+from fwcensus.signals import registry as signal_registry
+from fwcensus.signals.headers import signal_headers
+from fwcensus.signals.stage import DEFAULT_SINCE, SignalSummary, collect_signals
 from fwcensus.sources.collect import CollectSummary, collect
 from fwcensus.sources.identity import link_works
 from fwcensus.sources.registry import venue_years
@@ -36,6 +42,9 @@ class RunOptions:
     report_dir: Path = Path("report")
     retry_failed: bool = False
     repos: bool = True  # read the papers' own code repositories
+    signals: bool = False  # collect the industry signals too (they are not per venue)
+    signals_since: str = DEFAULT_SINCE
+    signals_env: Mapping[str, str] | None = None  # API keys (None: the process environment)
 
 
 def collect_selection(
@@ -124,9 +133,28 @@ def report(store: Store, out_dir: Path, method: str, say: Say) -> ReportFiles:
     return files
 
 
+def signals(
+    store: Store,
+    settings: FetchSettings,
+    only: Sequence[str],
+    since: str,
+    say: Say,
+    today: date | None = None,
+    env: Mapping[str, str] | None = None,
+) -> list[SignalSummary]:
+    """Collect the industry signals (all, or those in ``only``) from ``since`` (YYYY-MM) on;
+    months already stored complete are not asked for again. ``env`` holds the API keys
+    (default: the process environment)."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
+        raise ValueError(f"since must be a month as YYYY-MM, not {since!r}")
+    chosen = signal_registry.chosen(only)
+    with ApiClient(_cached(store, settings), signal_headers(env)) as api:
+        return collect_signals(store, api, chosen, since, today, say, env)
+
+
 def run(store: Store, options: RunOptions, say: Say) -> ReportFiles:
-    """collect -> fetch -> extract -> repos -> detect -> aggregate -> report for one
-    selection; every detection method runs and is aggregated, side by side."""
+    """collect -> fetch -> extract -> repos -> detect -> aggregate -> (signals) -> report for
+    one selection; every detection method runs and is aggregated, side by side."""
     collect_selection(store, options.fetch, options.selection, say)
     fetch_selection(store, options.fetch, options.selection, say, options.retry_failed)
     extract_selection(store, options.selection, options.limits, say)
@@ -135,4 +163,6 @@ def run(store: Store, options: RunOptions, say: Say) -> ReportFiles:
     for method in options.methods:
         detect_selection(store, options.selection, method, say)
         aggregate(store, method, say)
+    if options.signals:
+        signals(store, options.fetch, (), options.signals_since, say, env=options.signals_env)
     return report(store, options.report_dir, options.method, say)

@@ -1,5 +1,7 @@
 """Industry signals as monthly series per framework: the framework's total per measure and
-period (its counted series added up) and its share among the frameworks measured that period.
+period (its counted series added up) and its share among the frameworks measured that period,
+or, for a measure with a ``share_of``, its part of that measure (job posts naming a framework of
+all the month's posts).
 
 Shares are the comparable figure across time: a source whose overall volume changes (Stack
 Overflow after 2023, PyPI with CI traffic) moves every framework's raw count at once.
@@ -24,7 +26,8 @@ class SignalPoint:
     framework: str
     period: str
     value: float
-    share: float | None  # of the frameworks' total that period; None when it is 0
+    share: float | None  # of the frameworks' total that period, or of the measure's share_of
+    # (posts naming a framework of all posts); None when that is 0
     complete: bool  # False: the period is not over (a partial month)
     series: int  # series added up into value
     as_of: str  # latest retrieval among them
@@ -63,10 +66,17 @@ def points_from(rows: Iterable[Mapping[str, Any]], measures: Measures) -> list[S
     whole: dict[tuple[str, str, str], float] = defaultdict(float)
     for (signal, measure, period, _), acc in sums.items():
         whole[(signal, measure, period)] += acc.value
+    denominators = {(s, m["share_of"]) for (s, _), m in measures.items() if m.get("share_of")}
     points = []
     for (signal, measure, period, framework), acc in sorted(sums.items()):
         meta = measures.get((signal, measure), {})
-        total = whole[(signal, measure, period)]
+        if meta.get("share_of"):
+            base = sums.get((signal, meta["share_of"], period, framework))
+            total = base.value if base else 0.0
+        elif (signal, measure) in denominators:
+            total = 0.0  # a denominator (all job posts) has no share of its own
+        else:
+            total = whole[(signal, measure, period)]
         points.append(
             SignalPoint(
                 signal=signal,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fwcensus import pipeline
@@ -11,6 +12,8 @@ from fwcensus.extract.pool import Limits
 from fwcensus.fetch.client import FetchSettings
 from fwcensus.mirror.faults import FaultPlan
 from fwcensus.mirror.server import MirrorServer
+from fwcensus.mirror.signals_sample import SINCE as SIGNALS_SINCE
+from fwcensus.mirror.signals_sample import write_signal_samples
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles
 from fwcensus.store import Store
@@ -32,6 +35,7 @@ def run_demo(out: Path, say: pipeline.Say, faults: FaultPlan | None = None) -> D
     its reason.
     """
     sample = build_sample(out)
+    write_signal_samples(sample.mirror_dir, datetime.now(UTC).date())
     venue_years = sorted({(p.venue, p.year) for p in sample.papers})
     say(f"demo: sample of {len(sample.papers)} papers in {sample.mirror_dir}")
     db = out / "fwcensus.db"
@@ -53,6 +57,9 @@ def run_demo(out: Path, say: pipeline.Say, faults: FaultPlan | None = None) -> D
             ),
             limits=Limits(seconds=60),
             report_dir=out / "report",
+            signals=True,
+            signals_since=SIGNALS_SINCE,
+            signals_env={},  # the sample answers requests made without API keys
         )
         files = pipeline.run(store, options, say)
     return DemoResult(sample=sample, db=db, report=files)

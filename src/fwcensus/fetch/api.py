@@ -96,6 +96,11 @@ class ApiClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def pause(self, seconds: float) -> None:
+        """Wait as an API asked (Stack Exchange's ``backoff``), with the client's own sleep."""
+        if seconds > 0:
+            self._sleep(seconds)
+
     @property
     def last_headers(self) -> httpx.Headers:
         return self._seen.last_headers

@@ -128,7 +128,21 @@ def javascript_bundle() -> str:
     return vlc.javascript_bundle()
 
 
-def signal_chart(points: Sequence[SignalPoint], title: str, unit: str) -> alt.VConcatChart:
+# One colour per framework in every signal chart, PyTorch and TensorFlow in their brand colours.
+FRAMEWORK_COLORS = {
+    "pytorch": "#ee4c2c", "tensorflow": "#ff8f00", "keras": "#9467bd", "jax": "#5e97f6",
+    "mxnet": "#2ca02c", "paddlepaddle": "#1f3f9f", "mindspore": "#8c564b", "mlx": "#7f7f7f",
+}  # fmt: skip
+
+
+def _framework_order(framework: str) -> tuple[int, str]:
+    order = list(FRAMEWORK_COLORS)
+    return (order.index(framework) if framework in order else len(order), framework)
+
+
+def signal_chart(
+    points: Sequence[SignalPoint], title: str, unit: str, share_title: str
+) -> alt.VConcatChart:
     """One industry signal, every framework: its share of the frameworks' total per month
     above, the raw monthly values below (log scale: frameworks differ by orders of magnitude).
     Months not over yet are left out: a partial month would look like a fall."""
@@ -144,8 +158,11 @@ def signal_chart(points: Sequence[SignalPoint], title: str, unit: str) -> alt.VC
             if p.complete and p.kind == "monthly"
         ]
     )
+    present = sorted({p.framework for p in points}, key=_framework_order)
+    colors = alt.Scale(domain=present, range=[FRAMEWORK_COLORS.get(f, "#9ca3af") for f in present])
     base = alt.Chart(data).encode(
-        x=alt.X("month:T", title="Month"), color=alt.Color("framework:N", title="Framework")
+        x=alt.X("month:T", title="Month"),
+        color=alt.Color("framework:N", title="Framework", scale=colors),
     )
     tooltip = [
         alt.Tooltip("framework:N"),
@@ -154,7 +171,7 @@ def signal_chart(points: Sequence[SignalPoint], title: str, unit: str) -> alt.VC
         alt.Tooltip("share:Q", format=".1%"),
     ]
     share = base.mark_line().encode(
-        y=alt.Y("share:Q", title="Share of the frameworks' total", axis=alt.Axis(format="%")),
+        y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
     raw = base.mark_line().encode(

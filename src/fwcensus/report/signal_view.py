@@ -53,9 +53,11 @@ def signal_section(store: Store, paper_shares: Sequence[ShareRow]) -> SignalSect
         mine = [p for p in points if p.signal == meta["name"]]
         main = main_measure(meta["measures"])
         monthly = [p for p in mine if main and p.measure == main["name"]]
-        chart = (
-            charts.signal_chart(monthly, meta["title"], main["unit"]) if main and monthly else None
-        )
+        chart = None
+        if main and monthly:
+            of = main.get("share_of")
+            share_title = f"Share of {of}" if of else "Share of all frameworks"
+            chart = charts.signal_chart(monthly, meta["title"], main["unit"], share_title)
         blocks.append(
             SignalBlock(
                 name=meta["name"],

@@ -13,8 +13,10 @@ fetched again by the next run, while complete months are never asked for again (
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -33,8 +35,11 @@ __all__ = [
     "SignalContext",
     "SignalError",
     "Value",
+    "first_whole_month",
     "month_of",
     "months_between",
+    "newest_first",
+    "next_link",
     "next_month",
     "parse_json",
 ]
@@ -76,6 +81,9 @@ class Measure:
     kind: str  # "monthly" or "snapshot"
     query: str  # the request behind it, as a template a reader can repeat
     description: str  # one sentence for the report
+    # The measure whose value (same framework and period) is this one's denominator, e.g. the
+    # month's job posts for the posts naming a framework; empty: the frameworks' total.
+    share_of: str = ""
 
 
 class SignalError(Exception):
@@ -106,6 +114,12 @@ def next_month(month: str) -> str:
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
+def first_whole_month(day: date) -> str:
+    """The first month whose every day lies on or after ``day``."""
+    month = month_of(day)
+    return month if day.day == 1 else next_month(month)
+
+
 def months_between(first: str, last: str) -> list[str]:
     """Every month from ``first`` to ``last``, both included."""
     out, month = [], first
@@ -132,6 +146,7 @@ class SignalContext:
     today: date
     last_complete: LastComplete = lambda framework, series, measure: None
     clock: Callable[[], datetime] = _now
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)  # API keys are read here
 
     @property
     def this_month(self) -> str:
@@ -166,6 +181,37 @@ class SignalContext:
             raise
         except (SignalError, FetchError) as exc:
             yield Batch((), (), f"{series}: {one_line(exc)}")
+
+
+def newest_first(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Hold the batches of a series read newest first until it is read to its end.
+
+    Stored at once, the newer months would count as done and a run stopped half-way (a rate
+    limit) would leave the older ones out for good, as later runs start after the last
+    complete month. If reading stops early, what was read is stored as not complete (asked
+    again by the next run) and the error goes on."""
+    held: list[Batch] = []
+    try:
+        for batch in batches:
+            held.append(batch)
+    except Exception:
+        for batch in held:
+            values = tuple(replace(v, complete=False) for v in batch.values)
+            yield replace(batch, values=values)
+        raise
+    yield from held
+
+
+_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="([^"]*)"')
+
+
+def next_link(headers: Mapping[str, str]) -> str | None:
+    """The ``rel="next"`` URL of a Link header (``<URL>; rel="next", <URL>; rel="last"``),
+    header names lower-cased as in Fetched."""
+    for url, rel in _LINK.findall(headers.get("link", "")):
+        if "next" in rel.split():
+            return url
+    return None
 
 
 def parse_json(fetched: Fetched) -> Any:

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from fwcensus.fetch.api import HeadersFor
 from fwcensus.repos.github import github_headers
+from fwcensus.repos.huggingface import hub_headers
 
 DEVTO_HOST = "dev.to"
-HF_HOST = "huggingface.co"
 
 
 def signal_headers(env: Mapping[str, str] | None = None) -> HeadersFor:
@@ -18,13 +18,11 @@ def signal_headers(env: Mapping[str, str] | None = None) -> HeadersFor:
     query string (STACKEXCHANGE_KEY), so it is not here."""
     env = os.environ if env is None else env
     github = github_headers(env.get("GITHUB_TOKEN") or None)
-    hf_token = env.get("HF_TOKEN") or None
+    hub = hub_headers(env.get("HF_TOKEN") or None)
 
     def headers_for(host: str) -> Mapping[str, str]:
         if host == DEVTO_HOST:
             return {"Accept": "application/vnd.forem.api-v1+json"}
-        if host == HF_HOST and hf_token:
-            return {"Authorization": f"Bearer {hf_token}"}
-        return github(host)
+        return {**github(host), **hub(host)}
 
     return headers_for

@@ -8,7 +8,8 @@ over yet. A signal that fails or stops does not stop the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -33,6 +34,7 @@ class SignalSummary:
     requests: int = 0
     stored: int = 0
     problems: list[str] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set, repr=False)  # answers counted
 
     def line(self) -> str:
         text = f"signals {self.name}: {self.outcome}, {self.requests} requests,"
@@ -49,14 +51,17 @@ def collect_signals(
     since: str = DEFAULT_SINCE,
     today: date | None = None,
     say: Callable[[str], None] = print,
+    env: Mapping[str, str] | None = None,
 ) -> list[SignalSummary]:
+    """Run ``signals`` in turn; ``env`` holds the API keys (default: the process environment)."""
     today = today or datetime.now(UTC).date()
+    env = os.environ if env is None else env
     summaries = []
     for signal in signals:
         measures = [asdict(m) for m in signal.measures]
         store.signals.save_meta(signal.name, signal.title, measures, signal.caveats)
         ctx = SignalContext(api, load_targets(), since, today,
-                            partial(store.signals.last_complete, signal.name))  # fmt: skip
+                            partial(store.signals.last_complete, signal.name), env=env)  # fmt: skip
         summary = _collect_one(store, signal, ctx)
         for problem in summary.problems:
             say(f"signals {signal.name}: {problem}")
@@ -71,8 +76,9 @@ def _collect_one(store: Store, signal: Signal, ctx: SignalContext) -> SignalSumm
     try:
         with progress_counter(f"signals {signal.name}", "requests") as advance:
             for batch in signal.collect(ctx):
+                before = summary.requests
                 _store_batch(store, signal.name, batch, summary)
-                advance(len(batch.requests), batch.problem or "")
+                advance(summary.requests - before, batch.problem or "")
     except (QuotaExhausted, RateLimited) as exc:
         summary.outcome = "stopped"
         summary.reason = f"{one_line(exc)}; the next run resumes from the first month missing"
@@ -91,6 +97,9 @@ def _store_batch(store: Store, name: str, batch: Batch, summary: SignalSummary) 
         for v in batch.values
     ]
     summary.stored += store.signals.save_batch(name, requests, values)
-    summary.requests += len(requests)
+    # A page behind the months of two batches comes in both; count each answer once.
+    fresh = {(r.url, r.retrieved_at) for r in batch.requests} - summary.seen
+    summary.requests += len(fresh)
+    summary.seen |= fresh
     if batch.problem:
         summary.problems.append(batch.problem)

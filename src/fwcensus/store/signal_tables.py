@@ -66,7 +66,8 @@ class SignalTables:
         )
 
     def meta(self) -> list[dict[str, Any]]:
-        rows = self._conn.execute("SELECT * FROM signals ORDER BY name").fetchall()
+        # In the order they were first collected: the registry's order.
+        rows = self._conn.execute("SELECT * FROM signals ORDER BY rowid").fetchall()
         return [
             {**dict(r), "measures": json.loads(r["measures"]), "caveats": json.loads(r["caveats"])}
             for r in rows
@@ -94,21 +95,21 @@ class SignalTables:
         ).fetchall()
         return [{**dict(r), "problems": json.loads(r["problems"])} for r in rows]
 
+    def counts(self) -> dict[str, tuple[int, str | None]]:
+        """Per signal: values stored and the latest month among them."""
+        rows = self._conn.execute(
+            "SELECT s.signal, count(*), max(CASE WHEN length(v.period) = 7 THEN v.period END)"
+            " FROM signal_values v JOIN signal_series s ON s.id = v.series_id GROUP BY s.signal"
+        ).fetchall()
+        return {r[0]: (int(r[1]), r[2]) for r in rows}
+
     def save_batch(self, signal: str, requests: Sequence[RequestRow],
                    values: Sequence[ValueRow]) -> int:  # fmt: skip
         """Store a batch's answers and its values in one transaction; the values stored."""
         shas = [self._store.blobs.put_bytes(r.body) for r in requests]
         with self._store.transaction() as tx:
             ids = [
-                int(
-                    tx.execute(
-                        "INSERT INTO signal_requests (signal, url, status, retrieved_at,"
-                        " body_sha256, bytes) VALUES (?, ?, ?, ?, ?, ?)",
-                        (signal, r.url, r.status, r.retrieved_at, sha, len(r.body)),
-                    ).lastrowid
-                    or 0
-                )
-                for r, sha in zip(requests, shas, strict=True)
+                self._request_id(tx, signal, r, sha) for r, sha in zip(requests, shas, strict=True)
             ]
             retrieved = max((r.retrieved_at for r in requests), default=_now())
             for v in values:
@@ -121,6 +122,23 @@ class SignalTables:
                     (series_id, v.period, v.value, int(v.complete), json.dumps(ids), retrieved),
                 )
         return len(values)
+
+    @staticmethod
+    def _request_id(tx: sqlite3.Connection, signal: str, r: RequestRow, sha: str) -> int:
+        """One row per answer: a page whose days fall in two batches' months is stored once."""
+        found = tx.execute(
+            "SELECT id FROM signal_requests WHERE signal = ? AND url = ? AND retrieved_at = ?"
+            " AND body_sha256 = ?",
+            (signal, r.url, r.retrieved_at, sha),
+        ).fetchone()
+        if found:
+            return int(found[0])
+        cur = tx.execute(
+            "INSERT INTO signal_requests (signal, url, status, retrieved_at, body_sha256, bytes)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (signal, r.url, r.status, r.retrieved_at, sha, len(r.body)),
+        )
+        return int(cur.lastrowid or 0)
 
     @staticmethod
     def _series_id(tx: sqlite3.Connection, signal: str, v: ValueRow) -> int:

@@ -1,0 +1,36 @@
+"""The industry signals fwcensus knows, by their command-line names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fwcensus.signals import (
+    devto,
+    github_stars,
+    hn_jobs,
+    huggingface,
+    pypi_downloads,
+    stackoverflow,
+)
+from fwcensus.signals.base import Signal
+
+SIGNALS: tuple[Signal, ...] = (
+    github_stars.SIGNAL,
+    pypi_downloads.SIGNAL,
+    stackoverflow.SIGNAL,
+    hn_jobs.SIGNAL,
+    devto.SIGNAL,
+    huggingface.SIGNAL,
+)
+
+
+def names() -> tuple[str, ...]:
+    return tuple(s.name for s in SIGNALS)
+
+
+def chosen(only: Sequence[str] = ()) -> list[Signal]:
+    """The signals named in ``only`` (all when empty), in the registry's order."""
+    unknown = sorted(set(only) - set(names()))
+    if unknown:
+        raise ValueError(f"unknown signal {unknown[0]!r}; known: {', '.join(names())}")
+    return [s for s in SIGNALS if not only or s.name in only]
