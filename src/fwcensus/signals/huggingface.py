@@ -52,8 +52,11 @@ TOTAL = "models-total"
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}T")
 
 
+LIST = f"{API}?filter={{tag}}&sort=createdAt&direction=-1&limit=1000"
+
+
 def list_url(tag: str) -> str:
-    return f"{API}?filter={quote(tag, safe='')}&sort=createdAt&direction=-1&limit=1000"
+    return LIST.format(tag=quote(tag, safe=""))
 
 
 @dataclass
@@ -95,7 +98,7 @@ class HuggingFaceSignal:
             NEW,
             unit="models",
             kind="monthly",
-            query=f"GET {list_url('{tag}')}, then each Link rel=next; models per month of"
+            query=f"GET {LIST}, then each Link rel=next; models per month of"
             " createdAt",
             description="Models created in the month that carry the framework's tag and are"
             " still on the Hub.",
@@ -104,7 +107,7 @@ class HuggingFaceSignal:
             TOTAL,
             unit="models",
             kind="snapshot",
-            query=f"GET {list_url('{tag}')}, then each Link rel=next to the last page; public"
+            query=f"GET {LIST}, then each Link rel=next to the last page; public"
             " models listed",
             description="All models carrying the framework's tag on the day of the run.",
         ),
