@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import aggregate_shares
 from fwcensus.demo.run import run_demo
 from fwcensus.detect.evidence import METHOD as EVIDENCE
@@ -127,6 +128,31 @@ def test_page_loads_without_errors_and_draws_its_charts(page: Any, report: dict)
     shot(p, report, "01-headline", full_page=False)
     shot(p, report, "02-full", full_page=True)
     assert errors == [] and dialogs == []
+
+
+def test_source_table_counts_list_exactly_the_papers_counted(page: Any, report: dict) -> None:
+    p, errors, _ = page
+    with Store(report["db"]) as store:
+        every = fw.paper_facts(store)
+    rows = fw.framework_rows(every, [SUBSTRING])
+    shown = {r.framework for r in rows if r.definition == fw.OF_PAPERS_WITH_CODE and r.papers}
+    facts = [f for f in every if f.venue == "CVPR" and f.year == 2021]
+    coded = [f for f in facts if f.has_code]
+    assert coded, "the demo reads repositories of CVPR 2021 papers"
+    expected = {("with_code", ""): {f.paper_id for f in coded}}
+    for source in fw.SOURCES:
+        for family in {x for f in coded for x in f.used(SUBSTRING, source)} & shown:
+            expected[(f"src_{source}", family)] = {
+                f.paper_id for f in coded if family in f.used(SUBSTRING, source)
+            }
+    cell = '#source-table button[data-venue="CVPR"][data-year="2021"]'
+    for (measure, family), ids in expected.items():
+        button = p.locator(f'{cell}[data-measure="{measure}"][data-framework="{family}"]')
+        assert int(button.inner_text()) == len(ids), (measure, family)
+        button.click()
+        assert sorted(_listed_ids(p)) == sorted(ids), (measure, family)
+    assert any(m == "src_code" for m, _ in expected)
+    assert errors == []
 
 
 def test_every_industry_signal_draws_its_frameworks(page: Any, report: dict) -> None:

@@ -128,7 +128,7 @@ def test_gitlab_repository_read_end_to_end_by_the_stage(
     got = (summary.with_own_repo, summary.read, summary.failed, summary.unsupported)
     assert got == (1, 1, 0, 0)
     paper_id = store.paper_rows(Selection())[0]["paper_id"]
-    verdicts = store.repo_verdict_rows(paper_id)
+    verdicts = store.repo_verdict_rows().get(paper_id, [])
     assert {(v["framework"], v["role"]) for v in verdicts} == {("pytorch", "used")}
     assert {v["commit_sha"] for v in verdicts} == {commit}
     assert any(v["file"] == "requirements.txt" and v["line"] == 2 for v in verdicts)

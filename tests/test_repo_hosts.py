@@ -136,10 +136,10 @@ def test_each_host_round_trip_verdict_and_commit_stored(
     ids = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}
     for key, url in keys.items():
         commit, used = repos[url]
-        rows = store.repo_verdict_rows(ids[key])
+        rows = store.repo_verdict_rows().get(ids[key], [])
         assert {v["framework"] for v in rows if v["role"] == "used"} == used, url
         assert {v["commit_sha"] for v in rows} == {commit}, url
-    model = store.repo_verdict_rows(ids["p4"])
+    model = store.repo_verdict_rows().get(ids["p4"], [])
     evidence = {(v["kind"], v["file"], v["line"]) for v in model}
     assert ("weights", "pytorch_model.bin", 0) in evidence
     assert ("hub-library", "api/models/ada/resnet-x", 0) in evidence
@@ -287,7 +287,7 @@ def test_unknown_host_is_unreadable_with_its_reason_until_listed(
         summary = read_repos(listed, settings(server.url), Selection(), known=known)
         assert (summary.read, summary.unsupported) == (1, 0)
         paper_id = listed.paper_rows(Selection())[0]["paper_id"]
-        assert {v["commit_sha"] for v in listed.repo_verdict_rows(paper_id)} == {commit}
+        assert {v["commit_sha"] for v in listed.repo_verdict_rows().get(paper_id, [])} == {commit}
 
 
 # -- inspect and tokens ---------------------------------------------------------------------------

@@ -43,10 +43,10 @@ def test_each_repository_is_read_once_and_its_verdicts_kept(
     assert len(metadata) == 1  # two papers, one read
     rows = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}
     for key in ("a", "b"):
-        verdicts = store.repo_verdict_rows(rows[key])
+        verdicts = store.repo_verdict_rows().get(rows[key], [])
         assert {(v["framework"], v["role"]) for v in verdicts} == {("pytorch", "used")}
         assert {v["commit_sha"] for v in verdicts} == {commit}
         assert any(v["file"] == "requirements.txt" and v["line"] == 2 for v in verdicts)
-    assert store.repo_verdict_rows(rows["c"]) == []
+    assert store.repo_verdict_rows().get(rows["c"], []) == []
     again = read_repos(store, settings, Selection())
     assert (again.papers, again.read) == (1, 0)  # only the paper without any link is looked at

@@ -94,7 +94,7 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             min_months=MIN_MONTHS,
             vega_bundle=Markup(charts.javascript_bundle()),
             browser_js=Markup(_asset("browser.js")),
-            venue_blocks=_venue_blocks(papers, facts, store),
+            venue_blocks=_venue_blocks(papers, facts, store, methods),
             families=fw.families(),
             coverage=store.status_counts(Selection()),
             reasons=_reasons(papers),
@@ -257,7 +257,7 @@ def _repo_record(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _venue_blocks(
-    papers: list[dict[str, Any]], facts: list[fw.PaperFacts], store: Store
+    papers: list[dict[str, Any]], facts: list[fw.PaperFacts], store: Store, methods: list[str]
 ) -> list[dict[str, Any]]:
     """The evidence browser's data: one JSON block per venue label, papers with every
     verdict (all methods) and their first sentences."""
@@ -265,8 +265,18 @@ def _venue_blocks(
     work_year = {w.work: w.year for w in fw.works(facts)}
     has_text = {f.paper_id: f.has_text for f in facts}
     has_code = {f.paper_id for f in facts if f.has_code}
+    # What the source table counts, from the same facts: families used by code and combined.
+    code_use = {
+        f.paper_id: {
+            "code": sorted(f.used(methods[0], fw.CODE)),
+            "combined": {m: sorted(f.used(m, fw.COMBINED)) for m in methods},
+        }
+        for f in facts
+        if f.has_code
+    }
     records: dict[int, dict[str, Any]] = {}
     by_venue: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    repo_rows = store.repo_verdict_rows()
     for paper in papers:
         work = paper["work_id"] or paper["paper_id"]
         record = {
@@ -286,9 +296,10 @@ def _venue_blocks(
             "m": {},
         }
         if paper["paper_id"] in has_code:
-            repo = _repo_record(store.repo_verdict_rows(paper["paper_id"]))
+            repo = _repo_record(repo_rows.get(paper["paper_id"], []))
             if repo is not None:
                 record["r"] = repo
+            record["c"] = code_use[paper["paper_id"]]
         records[paper["paper_id"]] = record
         by_venue[record["v"]].append(record)
     for verdict in store.verdict_rows(Selection()):

@@ -561,18 +561,21 @@ class Store:
                  for k in links],
             )  # fmt: skip
 
-    def repo_verdict_rows(self, paper_id: int) -> list[dict[str, Any]]:
-        """The verdicts of the repository chosen as the paper's own, with their evidence."""
+    def repo_verdict_rows(self) -> dict[int, list[dict[str, Any]]]:
+        """Per paper, the verdicts of the repository chosen as its own, with their evidence
+        (one query for all papers: the report needs every one)."""
         rows = self.conn.execute(
-            "SELECT r.host, r.owner, r.name, r.commit_sha, v.framework, v.role, v.score,"
-            " e.kind, e.file, e.line, e.text FROM paper_repos pr"
+            "SELECT pr.paper_id, r.host, r.owner, r.name, r.commit_sha, v.framework, v.role,"
+            " v.score, e.kind, e.file, e.line, e.text FROM paper_repos pr"
             " JOIN repos r ON r.id = pr.repo_id"
             " JOIN repo_verdicts v ON v.repo_id = r.id"
             " LEFT JOIN repo_evidence e ON e.repo_id = r.id AND e.framework = v.framework"
-            " WHERE pr.paper_id = ? AND pr.chosen = 1 ORDER BY v.framework, e.id",
-            (paper_id,),
+            " WHERE pr.chosen = 1 ORDER BY pr.paper_id, v.framework, e.id"
         ).fetchall()
-        return [dict(row) for row in rows]
+        by_paper: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_paper[int(row["paper_id"])].append(dict(row))
+        return by_paper
 
     def paper_code_rows(self, selection: Selection) -> tuple[bool, list[dict[str, Any]]]:
         """Whether the store holds any repository data at all, and per paper whose chosen own

@@ -50,7 +50,13 @@
     framework: function (p, m, f) { return uses(p, m, f); },
     any_framework: function (p, m) { return usesAny(p, m); },
     named_not_used: function (p, m, f) { return uses(p, "substring-2019", f) && !uses(p, m, f); },
-    problem: function (p) { return !!p.p; }
+    problem: function (p) { return !!p.p; },
+    // The source table: papers whose own repository was read, and per framework what the
+    // text, the code, or either of them says (p.c holds the code's and the combined verdicts).
+    with_code: function (p) { return !!p.c; },
+    src_text: function (p, m, f) { return !!p.c && uses(p, m, f); },
+    src_code: function (p, m, f) { return !!p.c && p.c.code.indexOf(f) >= 0; },
+    src_combined: function (p, m, f) { return !!p.c && (p.c.combined[m] || []).indexOf(f) >= 0; }
   };
 
   // Over all venues a work counts once (a venue paper and its preprint), in its venue's year.
