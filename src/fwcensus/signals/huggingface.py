@@ -98,8 +98,7 @@ class HuggingFaceSignal:
             NEW,
             unit="models",
             kind="monthly",
-            query=f"GET {LIST}, then each Link rel=next; models per month of"
-            " createdAt",
+            query=f"GET {LIST}, then each Link rel=next; models per month of createdAt",
             description="Models created in the month that carry the framework's tag and are"
             " still on the Hub.",
         ),
@@ -107,8 +106,7 @@ class HuggingFaceSignal:
             TOTAL,
             unit="models",
             kind="snapshot",
-            query=f"GET {LIST}, then each Link rel=next to the last page; public"
-            " models listed",
+            query=f"GET {LIST}, then each Link rel=next to the last page; public models listed",
             description="All models carrying the framework's tag on the day of the run.",
         ),
     )
