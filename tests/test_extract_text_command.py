@@ -41,7 +41,7 @@ def test_store_keeps_sections_and_links_and_re_extracts_only_for_a_new_extractor
         text_sha, why_not = store.paper_text(paper_id)
         assert text_sha and why_not is None
         text = store.load_text(text_sha)
-        assert store.load_pages(text_sha) == list(text.pages)
+        assert store.load_text(text_sha).pages == text.pages
         assert any(s.kind is SectionKind.REFERENCES for s in text.sections)
         assert any(link.code_host == "github.com" for link in text.links)
         assert store.text_jobs(Selection(), EXTRACTOR) == []

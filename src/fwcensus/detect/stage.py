@@ -6,13 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fwcensus.detect import evidence, substring2019
-from fwcensus.models import Selection, Verdict
+from fwcensus.models import ExtractedText, Selection, Verdict
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
 
-METHODS: dict[str, Callable[[list[str]], list[Verdict]]] = {
-    substring2019.METHOD: substring2019.detect,
-    evidence.METHOD: evidence.detect,
+METHODS: dict[str, Callable[[ExtractedText], list[Verdict]]] = {
+    # The 2019 study searched the whole text: sections play no part.
+    substring2019.METHOD: lambda text: substring2019.detect(list(text.pages)),
+    # The sections the extract stage stored (found with the PDF's own title), as inspect uses.
+    evidence.METHOD: lambda text: evidence.detect(text.pages, text.sections or None),
 }
 
 
@@ -31,7 +33,7 @@ def detect_papers(store: Store, selection: Selection, method: str) -> DetectSumm
     positive = 0
     with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
         for job in jobs:
-            verdicts = detect(store.load_pages(job.text_sha256))
+            verdicts = detect(store.load_text(job.text_sha256))
             store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts)
             positive += bool(verdicts)
             advance()

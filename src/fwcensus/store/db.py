@@ -409,9 +409,6 @@ class Store:
             ),
         )
 
-    def load_pages(self, text_sha256: str) -> list[str]:
-        return list(json.loads(self.blobs.read_bytes(text_sha256))["pages"])
-
     def load_text(self, text_sha256: str) -> ExtractedText:
         """The stored text with its sections and links (a text stored before sections were
         kept comes back with none)."""
