@@ -35,6 +35,7 @@ from fwcensus.fetch.policy import (
     host_of,
     next_hop,
     retry_options,
+    robots_apply,
     transport_failure,
     unmirror,
 )
@@ -194,6 +195,8 @@ class HttpClient:
             self._sleep(delay)
 
     def _obey_robots(self, url: str, attempt: int) -> None:
+        if not robots_apply(url, self.settings):
+            return
         host = host_of(url)
         rules = self._robots.get(host)
         if rules is None:

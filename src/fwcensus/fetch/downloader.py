@@ -35,6 +35,7 @@ from fwcensus.fetch.policy import (
     host_of,
     next_hop,
     retry_options,
+    robots_apply,
     transport_failure,
     unmirror,
 )
@@ -253,6 +254,8 @@ class Downloader:
         return trace
 
     async def _obey_robots(self, url: str, state: HostState, attempt: int) -> None:
+        if not robots_apply(url, self.settings):
+            return
         async with state.robots_lock:  # one robots.txt request per host, whoever asks first
             if state.robots is None:
                 state.robots = await self._read_robots(url, state)

@@ -20,7 +20,7 @@ from tenacity import (
 )
 
 from fwcensus import HOMEPAGE, __version__
-from fwcensus.fetch.politeness import HOST_RATES
+from fwcensus.fetch.politeness import API_PREFIXES, HOST_RATES
 
 USER_AGENT = f"fwcensus/{__version__} (+{HOMEPAGE})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -47,6 +47,9 @@ class FetchSettings:
     breaker_pause: float = 30.0  # first pause; doubles each time the host trips again
     breaker_trips: int = 6  # a host that trips this often is left for a later run
     cache_dir: str | None = None  # HTTP cache for listings and API pages (None: no cache)
+    # Documented API endpoints: used under their own terms and rate limits, so robots.txt
+    # (which keeps crawlers out of pages) is not consulted for them (politeness.py says why).
+    api_prefixes: tuple[str, ...] = API_PREFIXES
 
 
 class FetchError(Exception):
@@ -81,6 +84,11 @@ class Retryable(Exception):
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+
+
+def robots_apply(url: str, settings: FetchSettings) -> bool:
+    """Whether robots.txt governs ``url``: every page, listing and PDF; not a documented API."""
+    return not url.startswith(settings.api_prefixes)
 
 
 def host_of(url: str) -> str:

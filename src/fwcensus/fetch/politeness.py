@@ -32,3 +32,28 @@ HOST_RATES: dict[str, float] = {
     "oaipmh.arxiv.org": ARXIV_RATE,
     "arxiv.org": ARXIV_RATE,
 }
+
+# Documented APIs, used under their own terms and rate limits (above, and the limits their
+# answers announce), not crawled: robots.txt is not consulted for them. robots.txt keeps
+# crawlers out of pages; an API's robots.txt often disallows it for exactly that reason while
+# its documentation invites programs in (GitLab's default robots.txt: "Disallow: /api").
+# Web pages, listings and PDFs always obey robots.txt. raw.githubusercontent.com serves the
+# file contents the GitHub API names (its ``download_url``), at the commit the API gave.
+# GitLab and Gitea readers add their API's path on each host they read (repos/github.py
+# ApiReader.API_PATH), self-hosted instances included.
+API_PREFIXES: tuple[str, ...] = (
+    "https://api.github.com/",
+    "https://raw.githubusercontent.com/",
+    "https://api.bitbucket.org/2.0/",
+    "https://huggingface.co/api/",
+    "https://api.openreview.net/",
+    "https://api2.openreview.net/",
+    "https://export.arxiv.org/api/",
+    "https://oaipmh.arxiv.org/oai",
+    "https://api.stackexchange.com/",
+    "https://hn.algolia.com/api/",
+    "https://dev.to/api/",
+    "https://pypistats.org/api/",
+    "https://sql-clickhouse.clickhouse.com/",
+    "https://bigquery.googleapis.com/",
+)

@@ -19,6 +19,7 @@ from fwcensus.repos.links import RepoRef
 
 class GiteaReader(ArchiveReader):
     DEFAULT_HOST = "codeberg.org"
+    API_PATH = "/api/v1/"
 
     def meta_url(self, repo: RepoRef) -> str:
         return f"https://{self.host}/api/v1/repos/{repo.owner}/{repo.name}"

@@ -18,7 +18,7 @@ import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import quote
 
@@ -116,6 +116,7 @@ class ApiReader(ABC):
 
     DEFAULT_HOST: ClassVar[str]
     TOKEN_ENV: ClassVar[str | None] = None  # the environment variable holding the host's token
+    API_PATH: ClassVar[str | None] = None  # the API's path on its host (a self-hosted forge's)
 
     def __init__(
         self,
@@ -129,6 +130,11 @@ class ApiReader(ABC):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.host = host or self.DEFAULT_HOST
+        if self.API_PATH:
+            # A documented API, on whichever host the forge runs: its terms and rate limits
+            # apply, not robots.txt (fetch/politeness.py API_PREFIXES says why).
+            api = f"https://{self.host}{self.API_PATH}"
+            settings = replace(settings, api_prefixes=(*settings.api_prefixes, api))
         if token is None and self.TOKEN_ENV:
             token = os.environ.get(self.TOKEN_ENV)
         self.caps = caps = caps or Caps()

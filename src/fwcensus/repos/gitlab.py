@@ -21,6 +21,7 @@ class GitLabReader(ArchiveReader):
     """``read(RepoRef) -> Snapshot`` for one GitLab instance, through the repository archive."""
 
     DEFAULT_HOST = "gitlab.com"
+    API_PATH = "/api/v4/"
 
     def meta_url(self, repo: RepoRef) -> str:
         path = quote(f"{repo.owner}/{repo.name}", safe="")
