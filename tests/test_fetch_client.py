@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
 import pytest
 
-from fwcensus.fetch.client import USER_AGENT, FetchError, FetchSettings, HttpClient
+from fwcensus.fetch.api import ApiClient
+from fwcensus.fetch.client import USER_AGENT, FetchError, FetchSettings, HttpClient, encode_json
 from fwcensus.mirror.server import MirrorServer
-from fwcensus.mirror.urls import write_mirror_file
+from fwcensus.mirror.urls import to_mirror, write_json_answer, write_mirror_file
 
 from conftest import Serve
 
@@ -152,3 +154,81 @@ def _redirect(root: Path, url: str, location: str) -> None:
     write_mirror_file(root, url, b"")
     meta = root / (str(url.split("://", 1)[1]) + ".meta.json")
     meta.write_text(f'{{"status": 302, "headers": {{"Location": "{location}"}}}}')
+
+
+# --- POST -----------------------------------------------------------------------------
+
+API = "https://bigquery.googleapis.com/bigquery/v2/projects/p/queries"  # no robots.txt
+QUESTION = {"query": "SELECT 1", "requestId": "r-1"}
+
+
+def test_post_json_sends_the_encoded_body_and_its_headers_through_the_mirror() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"ok": True})
+
+    transport = httpx.MockTransport(handler)
+    with ApiClient(FetchSettings(mirror="http://m:1", rate=0.0), transport=transport) as api:
+        result = api.post_json(API, QUESTION, headers={"Authorization": "Bearer t"})
+    (request,) = seen  # a documented API: no robots.txt asked
+    assert (request.method, str(request.url)) == ("POST", to_mirror(API, "http://m:1"))
+    assert request.content == encode_json(QUESTION) == b'{"query":"SELECT 1","requestId":"r-1"}'
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["authorization"] == "Bearer t"
+    assert request.headers["user-agent"] == USER_AGENT
+    assert json.loads(result.body) == {"ok": True}
+
+
+def test_only_an_idempotent_post_is_retried(tmp_path: Path, serve: Serve) -> None:
+    write_json_answer(tmp_path, API, {"ok": True}, post=encode_json(QUESTION))
+    server = serve(tmp_path, "503*1@bigquery.googleapis.com/*")
+    with ApiClient(settings(server.url)) as api:
+        with pytest.raises(FetchError) as once:
+            api.post_json(API, QUESTION)
+        assert api.post_json(API, QUESTION).attempts == 1  # the fault was used up
+    server = serve(tmp_path, "503*1@bigquery.googleapis.com/*")
+    with ApiClient(settings(server.url)) as api:
+        retried = api.post_json(API, QUESTION, idempotent=True)
+    assert (once.value.status, once.value.attempts) == (503, 1)
+    assert (retried.attempts, json.loads(retried.body)) == (2, {"ok": True})
+    assert [e.method for e in server.log] == ["POST", "POST"]
+
+
+def test_a_post_is_never_answered_from_the_cache(tmp_path: Path, serve: Serve) -> None:
+    write_json_answer(tmp_path / "mirror", API, {"n": 1}, post=encode_json(QUESTION))
+    server = serve(tmp_path / "mirror")
+    cache = str(tmp_path / "cache")
+    answers = []
+    for _ in range(2):
+        with ApiClient(settings(server.url, cache_dir=cache)) as api:
+            answers.append(api.post_json(API, QUESTION))
+    assert [a.from_cache for a in answers] == [False, False]
+    assert [(e.method, e.status) for e in server.log] == [("POST", 200), ("POST", 200)]
+
+
+def test_request_headers_stay_on_their_host_and_redirects_follow_the_rfc() -> None:
+    seen: list[httpx.Request] = []
+    hops = {
+        "/bigquery.googleapis.com/a": httpx.Response(307, headers={"Location": "/b"}),
+        "/bigquery.googleapis.com/b": httpx.Response(
+            303, headers={"Location": "https://other.org/c"}
+        ),
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return hops.get(request.url.path, httpx.Response(200, text="done"))
+
+    transport = httpx.MockTransport(handler)
+    with ApiClient(FetchSettings(mirror="http://m:1", rate=0.0), transport=transport) as api:
+        api.post_json("https://bigquery.googleapis.com/a", QUESTION, headers={"Authorization": "t"})
+    asked = [(r.method, r.url.path, r.headers.get("authorization")) for r in seen]
+    assert asked == [
+        ("POST", "/bigquery.googleapis.com/a", "t"),
+        ("POST", "/bigquery.googleapis.com/b", "t"),  # 307 repeats the POST
+        ("GET", "/other.org/robots.txt", None),
+        ("GET", "/other.org/c", None),  # 303 turns it into a GET, the token stays behind
+    ]
+    assert seen[1].content == encode_json(QUESTION) and seen[3].content == b""

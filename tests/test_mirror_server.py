@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import hashlib
 import json
 import os
 import re
@@ -425,6 +426,82 @@ def test_log_keeps_a_malformed_target(root: Path) -> None:
     assert [(e.host, e.target, e.status) for e in m.log] == [
         ("", "http://example.org/paper.pdf", 400)
     ]
+
+
+# --- POST: the body selects the file ----------------------------------------------------
+
+API = "https://api.example.org/v2/projects/p/queries"
+
+
+def test_post_file_rule_adds_the_body_digest_before_shortening(tmp_path: Path) -> None:
+    body = b'{"query":"SELECT 1"}'
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    get_file = file_for_url(tmp_path, f"{API}?alt=json")
+    assert file_for_url(tmp_path, f"{API}?alt=json", post=body) == get_file.with_name(
+        f"{get_file.name}#post-{digest}"
+    )
+    assert file_for_url(tmp_path, API, post=b"") == file_for_url(tmp_path, API).with_name(
+        "queries#post-" + hashlib.sha256(b"").hexdigest()[:16]
+    )
+    long_url = f"{API}?q={'x' * 300}"
+    name = f"queries@q={'x' * 300}#post-{digest}"
+    shortened = file_for_url(tmp_path, long_url, post=body).name
+    assert shortened == f"{name[:120]}#{hashlib.sha256(name.encode()).hexdigest()}"
+
+
+def test_post_is_answered_from_the_file_its_body_selects(root: Path, client: httpx.Client) -> None:
+    first, second, third = b'{"n":1}', b'{"n":2}', b'{"n":3}'
+    urls.write_json_answer(root, API, {"answer": 1}, post=first)
+    urls.write_json_answer(root, API, {"error": "no"}, 403, {"X-Why": "quota"}, post=second)
+    urls.write_json_answer(root, API, {"answer": "get"})
+    with served(root) as m:
+        target = to_mirror(API, m.url)
+        one = client.post(target, content=first, headers={"If-None-Match": "*"})
+        two = client.post(target, content=second)
+        unknown = client.post(target, content=third)
+        got = client.get(target)
+    assert (one.status_code, one.json()) == (200, {"answer": 1})
+    assert "etag" not in one.headers and "last-modified" not in one.headers  # never conditional
+    assert (two.status_code, two.json(), two.headers["x-why"]) == (403, {"error": "no"}, "quota")
+    assert unknown.status_code == 404
+    assert f"#post-{urls.post_digest(third)}" in unknown.text
+    assert got.json() == {"answer": "get"}
+    assert m.requests == ["api.example.org/v2/projects/p/queries"] * 4
+    assert [(e.method, e.status) for e in m.log] == [
+        ("POST", 200),
+        ("POST", 403),
+        ("POST", 404),
+        ("GET", 200),
+    ]
+
+
+def test_post_meets_faults_and_host_rates_and_keeps_the_connection(
+    root: Path, client: httpx.Client
+) -> None:
+    body = b'{"q":"x"}'
+    urls.write_json_answer(root, API, {"ok": True}, post=body)
+    plan = parse_faults("503*1@api.example.org/v2/*")
+    with MirrorServer(root, faults=plan, host_rates={"api.example.org": 1}) as m:
+        target = to_mirror(API, m.url)
+        faulted, refused = client.post(target, content=body), client.post(target, content=body)
+    with served(root) as m:
+        # The same keep-alive connection: an unread body would garble the second request.
+        again = [client.post(to_mirror(API, m.url), content=body) for _ in range(2)]
+    assert faulted.status_code == 503
+    assert (refused.status_code, refused.headers["retry-after"]) == (429, "1")
+    assert [r.json() for r in again] == [{"ok": True}] * 2
+
+
+def test_post_with_a_bad_content_length_is_refused(root: Path) -> None:
+    with (
+        served(root) as m,
+        socket.create_connection(("127.0.0.1", int(m.url.rpartition(":")[2]))) as s,
+    ):
+        s.sendall(b"POST /api.example.org/x HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n")
+        reply = s.makefile("rb").read()
+    assert reply.startswith(b"HTTP/1.1 400")
+    assert b"Content-Length" in reply
+    assert [(e.method, e.status) for e in m.log] == [("POST", 400)]
 
 
 # --- per-host rate limits and latency ---------------------------------------------------

@@ -397,7 +397,8 @@ def signals_cmd(
 ) -> None:
     """Collect industry signals as monthly series per framework: GitHub stars, PyPI downloads,
     Stack Overflow questions, HN job posts, dev.to articles, Hugging Face models. Incremental:
-    a re-run asks only for new months. Tokens: GITHUB_TOKEN, STACKEXCHANGE_KEY, HF_TOKEN.
+    a re-run asks only for new months. Tokens: GITHUB_TOKEN, STACKEXCHANGE_KEY, HF_TOKEN;
+    BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from BigQuery.
     Exits 75 when a quota or rate limit stopped a signal (run again later), 1 when one failed."""
     with _store(db, "signals", locals()) as store:
         try:

@@ -8,6 +8,8 @@ APIs' own rate limits waited out: GitHub's ``X-RateLimit-Remaining: 0`` until
 ``X-RateLimit-Reset``, GitLab's and the IETF draft's ``RateLimit-Remaining``/``RateLimit-Reset``,
 and ``Retry-After`` on a 403 or 429 (secondary limits). A wait longer than allowed raises
 RateLimited, so the caller can stop and resume in a later run instead of sleeping for hours.
+POSTs of JSON (``post_json``) get the same headers, waits and limits, and a request may add
+headers of its own (a token read by the caller) that go to the URL's host only.
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from typing import TypeVar
 
 import httpx
 
-from fwcensus.fetch.client import Body, FetchError, HttpClient, Result, read_all
+from fwcensus.fetch.client import (
+    JSON_TYPE,
+    Body,
+    FetchError,
+    HttpClient,
+    Payload,
+    Result,
+    encode_json,
+    read_all,
+)
 from fwcensus.fetch.policy import FetchSettings, host_of, unmirror
 
 T = TypeVar("T")
@@ -105,13 +116,40 @@ class ApiClient:
     def last_headers(self) -> httpx.Headers:
         return self._seen.last_headers
 
-    def get(self, url: str, accept: frozenset[int] = frozenset()) -> Result[bytes]:
-        return self.request(url, read_all, accept)
+    def get(
+        self,
+        url: str,
+        accept: frozenset[int] = frozenset(),
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Result[bytes]:
+        return self.request(url, read_all, accept, headers=headers)
+
+    def post_json(
+        self,
+        url: str,
+        body: object,
+        accept: frozenset[int] = frozenset(),
+        *,
+        idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> Result[bytes]:
+        """POST ``body`` as JSON (``encode_json``'s bytes) to ``url``; ``idempotent`` when the
+        API documents a repeat as harmless, so failed attempts are retried."""
+        payload = Payload(encode_json(body), JSON_TYPE, idempotent)
+        return self.request(url, read_all, accept, payload=payload, headers=headers)
 
     def request(
-        self, url: str, consume: Callable[[Body], T], accept: frozenset[int] = frozenset()
+        self,
+        url: str,
+        consume: Callable[[Body], T],
+        accept: frozenset[int] = frozenset(),
+        *,
+        payload: Payload | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Result[T]:
-        """GET ``url`` (its body handed to ``consume``), waiting out the API's rate limits.
+        """GET ``url`` (or POST ``payload``; its body handed to ``consume``), waiting out the
+        API's rate limits; ``headers`` go with it to ``url``'s host only.
 
         Statuses in ``accept`` are answers, not failures: their body goes to ``consume`` too.
         Other failures raise FetchError (with the status); a limit too long to wait for raises
@@ -119,7 +157,7 @@ class ApiClient:
         """
         for _ in range(self.limits.max_waits + 1):
             try:
-                return self.http.request(url, consume, accept)
+                return self.http.request(url, consume, accept, payload=payload, headers=headers)
             except FetchError as exc:
                 wait = self.rate_wait(exc.status)
                 if wait is None:

@@ -7,10 +7,19 @@ checked and charged to its own host. Answers are kept in an RFC 9111 HTTP cache,
 revalidates with ETag / Last-Modified and transfers almost nothing. With a mirror set,
 ``https://HOST/PATH?Q`` is fetched from ``MIRROR/HOST/PATH?Q``; politeness stays keyed on the
 real host so a run behaves the same against the mirror and the real site.
+
+A request may also POST a body (APIs that take their question in the body, BigQuery's
+``jobs.query``) with the same robots, pacing and mirror rules. A POST is retried only when the
+API documents a repeat as harmless (``Payload.idempotent``, e.g. a request id it deduplicates),
+since a lost answer may hide a request that did its work; the HTTP cache never stores a POST's
+answer (hishel caches GET and HEAD only). Request headers given per request go only to the
+host they were given for, never to a host a redirect leads to.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +29,7 @@ from typing import Generic, TypeVar
 import hishel
 import httpx
 from hishel.httpx import CacheTransport
-from tenacity import Retrying
+from tenacity import Retrying, stop_after_attempt
 
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
@@ -44,17 +53,24 @@ from fwcensus.fetch.schedule import HostSchedule
 from fwcensus.mirror.urls import to_mirror
 
 __all__ = [
+    "JSON_TYPE",
     "USER_AGENT",
     "Body",
     "FetchError",
     "FetchSettings",
     "HttpClient",
+    "Payload",
     "TooLarge",
+    "encode_json",
     "read_all",
 ]
 
 T = TypeVar("T")
 CACHE_FILE = "http-cache.sqlite"
+JSON_TYPE = "application/json"
+# A POST answered with these is sent again to the new URL; the others turn it into a GET
+# (RFC 9110 15.4: 303 always, 301 and 302 as every client does).
+BODY_KEEPING_REDIRECTS = frozenset({307, 308})
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,22 @@ class Result(Generic[T]):
 
 
 Response = Result[bytes]
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A body to POST. ``idempotent``: the API documents a repeat as harmless, so a failed
+    attempt is retried as a GET's is; otherwise the POST is sent once."""
+
+    content: bytes
+    content_type: str = JSON_TYPE
+    idempotent: bool = False
+
+
+def encode_json(body: object) -> bytes:
+    """The bytes a JSON POST sends: compact, keys in the order given. Mirror builders encode
+    their expected bodies with it too, as the mirror finds a POST's answer by these bytes."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 class Body:
@@ -90,6 +122,14 @@ class Body:
             if size > self._max:
                 raise TooLarge(self._url, f"too large: over {self._max} bytes", 200, self._attempt)
             yield chunk
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """What one request sends besides its URL: the body to POST (None: a GET) and headers."""
+
+    payload: Payload | None
+    headers: Mapping[str, str]
 
 
 def _from_cache(resp: httpx.Response) -> bool:
@@ -139,37 +179,55 @@ class HttpClient:
         return self.request(url, read_all)
 
     def request(
-        self, url: str, consume: Callable[[Body], T], accept: frozenset[int] = frozenset()
+        self,
+        url: str,
+        consume: Callable[[Body], T],
+        accept: frozenset[int] = frozenset(),
+        *,
+        payload: Payload | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Result[T]:
-        """GET ``url`` and hand the successful response to ``consume``, retrying as needed.
+        """GET ``url`` (POST ``payload`` to it, if given) and hand the successful response to
+        ``consume``, retrying as needed.
 
         ``consume`` runs once per attempt on a fresh response, so a body streamed into a file
         is restarted from its first byte after a broken transfer. It may raise FetchError to
         reject a body for good (not a PDF, too large). Statuses in ``accept`` (an API's error
         answer whose body explains it) are handed to ``consume`` instead of raising.
+        ``headers`` are added to the request while it stays on ``url``'s host.
         """
         attempts = 0
 
         def once() -> Result[T]:
             nonlocal attempts
             attempts += 1
-            return self._once(url, consume, attempts, accept)
+            return self._once(url, consume, attempts, accept, _Sending(payload, headers or {}))
 
+        options = retry_options(self.settings, self._sleep)
+        if payload is not None and not payload.idempotent:
+            options["stop"] = stop_after_attempt(1)
         try:
-            return Retrying(**retry_options(self.settings, self._sleep))(once)
+            return Retrying(**options)(once)
         except Retryable as exc:
             raise FetchError(url, exc.reason, exc.status, attempts) from None
 
     def _once(
-        self, url: str, consume: Callable[[Body], T], attempt: int, accept: frozenset[int]
+        self,
+        url: str,
+        consume: Callable[[Body], T],
+        attempt: int,
+        accept: frozenset[int],
+        sending: _Sending,
     ) -> Result[T]:
         hop, seen = url, [url]
         while True:
             self._obey_robots(hop, attempt)
             self._wait_slot(hop)
             try:
-                with self._http.stream("GET", to_mirror(hop, self.settings.mirror)) as resp:
+                with self._stream(hop, url, sending) as resp:
                     if resp.status_code in REDIRECT_STATUSES:
+                        if resp.status_code not in BODY_KEEPING_REDIRECTS:
+                            sending = _Sending(None, sending.headers)
                         hop = next_hop(hop, resp.status_code, resp.headers, seen, attempt)
                         seen.append(hop)
                         continue
@@ -188,6 +246,17 @@ class HttpClient:
                     )
             except httpx.HTTPError as exc:
                 raise transport_failure(exc) from exc
+
+    def _stream(
+        self, hop: str, origin: str, sending: _Sending
+    ) -> contextlib.AbstractContextManager[httpx.Response]:
+        target = to_mirror(hop, self.settings.mirror)
+        # Headers given for a request (a token) are for its host only, not a redirect's.
+        headers = dict(sending.headers) if host_of(hop) == host_of(origin) else {}
+        if sending.payload is None:
+            return self._http.stream("GET", target, headers=headers)
+        headers["Content-Type"] = sending.payload.content_type
+        return self._http.stream("POST", target, content=sending.payload.content, headers=headers)
 
     def _wait_slot(self, url: str) -> None:
         delay = self._schedule.reserve(host_of(url))

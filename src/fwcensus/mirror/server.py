@@ -3,6 +3,8 @@
 A request for ``/HOST/PATH?Q`` is answered from ``file_for(root, HOST, PATH, Q)`` (see
 ``fwcensus.mirror.urls``), with an optional ``FILE.meta.json`` sidecar supplying the
 recorded status and headers, and optional injected faults (see ``fwcensus.mirror.faults``).
+A POST is answered the same way from the file its body selects (``file_for(..., post=BODY)``),
+after the same rate limits and faults; its answers carry no validators and are never 304.
 
 Like a real static server it sends ``ETag`` and ``Last-Modified`` with every 200 file answer
 and answers ``304 Not Modified`` to a conditional request whose validators still match. To
@@ -37,7 +39,7 @@ from types import TracebackType
 from typing import Any
 
 from fwcensus.mirror.faults import STATUS_KINDS, Fault, FaultPlan
-from fwcensus.mirror.urls import file_for, meta_for
+from fwcensus.mirror.urls import POST_MARK, file_for, meta_for, post_digest
 
 HTML = "text/html; charset=utf-8"
 _BY_SUFFIX = {
@@ -73,6 +75,7 @@ class LogEntry:
     target: str  # HOST/PATH[?QUERY], as in MirrorServer.requests
     status: int  # the status sent; 0 when nothing was (drop, hang, stopped while waiting)
     body_bytes: int  # body bytes written: 0 for HEAD and 304, the prefix sent by truncate
+    method: str = "GET"
 
 
 @dataclass
@@ -187,25 +190,27 @@ def _load_meta(file: Path) -> tuple[int, dict[str, str]] | None:
     return int(data.get("status", 200)), {str(k): str(v) for k, v in headers.items()}
 
 
-def _response_for(root: Path, target: str) -> _Response:
-    """The normal (fault-free) answer for request target ``HOST/PATH[?Q]``."""
+def _response_for(root: Path, target: str, post: bytes | None = None) -> _Response:
+    """The normal (fault-free) answer for request target ``HOST/PATH[?Q]``, POSTed with body
+    ``post`` if given."""
     path, _, query = target.partition("?")
     host, _, rest = path.partition("/")
     if not host:
         return _page(404, "mirror: request /HOST/PATH[?QUERY], e.g. /example.org/index.html")
+    asked = target if post is None else f"{target} (POST body {POST_MARK}{post_digest(post)})"
     try:
-        file = file_for(root, host, rest, query)
+        file = file_for(root, host, rest, query, post)
     except ValueError as exc:
         return _page(400, f"mirror: {exc}")
     except OSError as exc:  # e.g. a query too long for a file name
-        return _page(404, f"mirror: no file for {target}: {exc.strerror}")
+        return _page(404, f"mirror: no file for {asked}: {exc.strerror}")
     try:
         meta = _load_meta(file)
         stored = _read(file) if file.is_file() else None
     except (ValueError, OSError) as exc:
         return _page(500, f"mirror: cannot read {file.name}: {exc}")
     if stored is None and meta is None:
-        return _page(404, f"mirror: no file for {target}")
+        return _page(404, f"mirror: no file for {asked}")
     body = b"" if stored is None else stored[0]  # no file: a recorded bare answer, e.g. a 403
     resp = _Response(200, {"Content-Type": content_type_for(file, body)}, body)
     if meta is not None:
@@ -214,7 +219,7 @@ def _response_for(root: Path, target: str) -> _Response:
             if name.lower() in _DROPPED_META_HEADERS:
                 continue
             _set_header(resp.headers, name, value)
-    if resp.status == 200 and stored is not None:
+    if resp.status == 200 and stored is not None and post is None:
         # Added after the sidecar so its recorded validators win.
         for name, value in _validators(*stored).items():
             if _header(resp.headers, name) is None:
@@ -312,23 +317,34 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._handle()
 
+    def do_POST(self) -> None:
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            # Without a length the body cannot be told from the next request on the connection.
+            self.close_connection = True
+            sent = self._reply(_page(400, f"mirror: bad Content-Length {length!r}"))
+            self.server.mirror._log(LogEntry(self._arrived, "", self.path, *sent, "POST"))
+            return
+        self._handle(self.rfile.read(int(length)))
+
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.mirror.verbose:
             super().log_message(format, *args)
 
-    def _handle(self) -> None:
+    def _handle(self, post: bytes | None = None) -> None:
+        """Answer the request; ``post`` is a POST's body (None for GET and HEAD)."""
         mirror = self.server.mirror
         if not self.path.startswith("/"):
             sent = self._reply(_page(400, "mirror: request target must start with /"))
-            mirror._log(LogEntry(self._arrived, "", self.path, *sent))
+            mirror._log(LogEntry(self._arrived, "", self.path, *sent, self.command))
             return
         target = self.path[1:]
         host = target.partition("?")[0].partition("/")[0].lower()
         mirror._record(target)
-        sent = self._answer(mirror, host, target)
-        mirror._log(LogEntry(self._arrived, host, target, *sent))
+        sent = self._answer(mirror, host, target, post)
+        mirror._log(LogEntry(self._arrived, host, target, *sent, self.command))
 
-    def _answer(self, mirror: MirrorServer, host: str, target: str) -> _Sent:
+    def _answer(self, mirror: MirrorServer, host: str, target: str, post: bytes | None) -> _Sent:
         # The rate limit stands in front, as a real host's does: a refused request reaches no
         # fault rule and uses up none of their counts.
         refused = mirror._refuse(host, self._arrived)
@@ -336,20 +352,20 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(refused)
         fault = mirror.faults.pick(target) if mirror.faults else None
         if fault is None:
-            return self._reply(self._current(target))
+            return self._reply(self._current(target, post))
         if fault.kind in STATUS_KINDS:
             return self._reply(_fault_page(fault))
         if fault.kind == "html":
             return self._reply(_html_instead_of_pdf())
         if fault.kind == "truncate":
-            resp = _response_for(mirror.root, target)
+            resp = _response_for(mirror.root, target, post)
             size = len(resp.body) // 2 if fault.size is None else fault.size
             self.close_connection = True
             return self._reply(resp, limit=size)
         if fault.kind == "delay":
             if mirror._stopping.wait(fault.seconds):
                 return self._send_nothing()
-            return self._reply(self._current(target))
+            return self._reply(self._current(target, post))
         if fault.kind == "hang":
             mirror._stopping.wait(fault.seconds)
             return self._send_nothing()
@@ -357,8 +373,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_nothing()
         raise AssertionError(f"unhandled fault kind {fault.kind!r}")  # parse_faults knows all
 
-    def _current(self, target: str) -> _Response:
-        return _conditional(_response_for(self.server.mirror.root, target), self.headers)
+    def _current(self, target: str, post: bytes | None) -> _Response:
+        resp = _response_for(self.server.mirror.root, target, post)
+        # Validators describe a resource a GET reads; a POST's answer is never a 304.
+        return resp if post is not None else _conditional(resp, self.headers)
 
     def _send_nothing(self) -> _Sent:
         self.close_connection = True
@@ -404,9 +422,10 @@ class MirrorServer:
     """Serve ``root`` (laid out as HOST/PATH) over HTTP in a background thread.
 
     ``requests`` lists every request target received, in order, as ``HOST/PATH[?QUERY]``
-    (the same string fault GLOBs match). ``log`` holds a ``LogEntry`` per request, appended
-    once its answer is written (so in order of completion; ``time`` gives the arrival order);
-    ``stop()`` waits for answers in flight, so after it the log is complete.
+    (the same string fault GLOBs match), POSTs as GETs (``log`` tells them apart). ``log``
+    holds a ``LogEntry`` per request, appended once its answer is written (so in order of
+    completion; ``time`` gives the arrival order); ``stop()`` waits for answers in flight,
+    so after it the log is complete.
 
     ``host_rates`` (``{host: requests per second}``) limits hosts as real ones do: a request
     arriving less than ``1/rate`` seconds after that host's previous accepted request gets 429

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from fwcensus.fetch.api import ApiClient, RateLimited
-from fwcensus.fetch.client import FetchError
+from fwcensus.fetch.client import FetchError, Result
 from fwcensus.fetch.policy import one_line
 from fwcensus.signals.targets import Target
 
@@ -160,10 +160,33 @@ class SignalContext:
     def complete(self, month: str) -> bool:
         return month < self.this_month
 
-    def fetch(self, url: str, accept: frozenset[int] = frozenset()) -> Fetched:
+    def fetch(
+        self,
+        url: str,
+        accept: frozenset[int] = frozenset(),
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Fetched:
         """GET ``url`` through the polite, rate-limit aware client; statuses in ``accept`` are
-        returned instead of raised."""
-        result = self.api.get(url, accept)
+        returned instead of raised; ``headers`` (a token) go to ``url``'s host only."""
+        return self._fetched(url, self.api.get(url, accept, headers=headers))
+
+    def post(
+        self,
+        url: str,
+        body: object,
+        accept: frozenset[int] = frozenset(),
+        *,
+        idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
+        label: str = "",
+    ) -> Fetched:
+        """POST ``body`` as JSON; the answer is kept under ``url#label``, so requests that
+        differ only in their body (one query per package) stay told apart."""
+        result = self.api.post_json(url, body, accept, idempotent=idempotent, headers=headers)
+        return self._fetched(f"{url}#{label}" if label else url, result)
+
+    def _fetched(self, url: str, result: Result[bytes]) -> Fetched:
         return Fetched(
             url=url,
             status=result.status,

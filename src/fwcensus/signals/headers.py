@@ -15,7 +15,8 @@ DEVTO_HOST = "dev.to"
 def signal_headers(env: Mapping[str, str] | None = None) -> HeadersFor:
     """GitHub's API headers (with GITHUB_TOKEN), dev.to's versioned Accept (v0 answers with a
     ``Warning: 299``), and HF_TOKEN for huggingface.co only. Stack Exchange's key travels in the
-    query string (STACKEXCHANGE_KEY), so it is not here."""
+    query string (STACKEXCHANGE_KEY) and BigQuery's token with each of its requests
+    (signals/bigquery.py), so they are not here."""
     env = os.environ if env is None else env
     github = github_headers(env.get("GITHUB_TOKEN") or None)
     hub = hub_headers(env.get("HF_TOKEN") or None)

@@ -1,5 +1,5 @@
 """PyPI downloads per month of each framework's packages: the full history from ClickPy's
-ClickHouse, the last 180 days from pypistats.org.
+ClickHouse (or BigQuery, given credentials), the last 180 days from pypistats.org.
 
 ``downloads`` (the history) asks ClickHouse's public SQL endpoint that ClickPy runs on
 (``https://sql-clickhouse.clickhouse.com``, user ``demo``, no password, read-only, with quotas)
@@ -17,6 +17,18 @@ query that fails after the 200 and headers went out appends that text (or, on ne
 ``"exception"`` field or an ``__exception__`` block holding it) to the body, so every body is
 searched for it before it is read.
 
+With ``BIGQUERY_PROJECT`` (the project billed) and ``BIGQUERY_TOKEN`` (an OAuth access token)
+set, ``downloads`` comes from the log ClickPy copies instead: PyPI's public BigQuery table
+``bigquery-public-data.pypi.file_downloads``, one row per download, partitioned by day on
+``timestamp`` and clustered on the project (packaging.python.org's "Analyzing PyPI package
+downloads"; pypa/packaging.python.org#782). One query per package (``BIGQUERY_SQL``, the package
+and first day as named parameters) counts its rows per month; ``signals/bigquery.py`` runs it.
+The ``timestamp`` filter is what keeps it affordable: BigQuery bills the bytes of the columns
+read in the partitions left after the filter (on-demand, the first TiB a month free), so an
+incremental run reads a month or two of the log, a first run all of it since ``since``; the
+clustering skips most other packages' blocks, and ``maximumBytesBilled`` caps each query
+(``BIGQUERY_MAX_BYTES_BILLED``, default ``MAX_BYTES_BILLED``).
+
 ``downloads-recent`` asks ``GET https://pypistats.org/api/packages/{package}/overall?
 mirrors=false``: daily rows ``{"category": "without_mirrors", "date": "YYYY-MM-DD",
 "downloads": n}`` for the last 180 days, known mirrors (bandersnatch, ...) left out, no date
@@ -28,13 +40,14 @@ also checks the history's last months, and still gives them when ClickHouse fail
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from fwcensus.signals import bigquery
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -61,6 +74,15 @@ MONTHLY_SQL = (
     " WHERE project = {pkg:String} AND date >= {start:Date}"
     " GROUP BY month ORDER BY month FORMAT JSON"
 )
+
+BIGQUERY_SQL = (
+    "SELECT DATE_TRUNC(DATE(timestamp), MONTH) AS month, COUNT(*) AS downloads"
+    " FROM `bigquery-public-data.pypi.file_downloads`"
+    " WHERE file.project = @project AND timestamp >= TIMESTAMP(@start)"
+    " GROUP BY month ORDER BY month"
+)
+MAX_BYTES_ENV = "BIGQUERY_MAX_BYTES_BILLED"
+MAX_BYTES_BILLED = 200 * 10**9  # per query; about a fifth of the monthly free tier
 
 DOWNLOADS = "downloads"
 RECENT = "downloads-recent"
@@ -93,6 +115,17 @@ def clickhouse_url(package: str, start: str) -> str:
     # Every reserved character percent-encoded, so the URL reaches the server (and the mirror's
     # file name) byte for byte as built here.
     return CLICKHOUSE + "?" + urlencode(params, quote_via=quote, safe="")
+
+
+def bigquery_query(
+    package: str, start: str, max_bytes_billed: int = MAX_BYTES_BILLED
+) -> bigquery.Query:
+    """The BigQuery query for ``package``'s downloads per month from month ``start``."""
+    params = (
+        bigquery.Param("project", "STRING", project_name(package)),
+        bigquery.Param("start", "DATE", f"{start}-01"),
+    )
+    return bigquery.Query(BIGQUERY_SQL, params, max_bytes_billed)
 
 
 def pypistats_url(package: str) -> str:
@@ -174,16 +207,21 @@ def _rows(fetched: Fetched, data: Any, key: str) -> list[Any]:
     return rows
 
 
-def read_clickhouse(fetched: Fetched) -> dict[str, int]:
-    """Downloads per month (``YYYY-MM``) from a ``FORMAT JSON`` answer of ``MONTHLY_SQL``."""
-    check_clickhouse(fetched)
+def monthly_counts(url: str, rows: Sequence[Any]) -> dict[str, int]:
+    """Downloads per month (``YYYY-MM``) from rows of ``month`` (a date) and ``downloads``."""
     counts: dict[str, int] = {}
-    for row in _rows(fetched, parse_json(fetched), "data"):
+    for row in rows:
         try:
             counts[str(row["month"])[:7]] = int(row["downloads"])
         except (KeyError, TypeError, ValueError):
-            raise SignalError(fetched.url, f"unexpected row {row!r}") from None
+            raise SignalError(url, f"unexpected row {row!r}") from None
     return counts
+
+
+def read_clickhouse(fetched: Fetched) -> dict[str, int]:
+    """Downloads per month (``YYYY-MM``) from a ``FORMAT JSON`` answer of ``MONTHLY_SQL``."""
+    check_clickhouse(fetched)
+    return monthly_counts(fetched.url, _rows(fetched, parse_json(fetched), "data"))
 
 
 def read_pypistats(fetched: Fetched) -> dict[date, int]:
@@ -209,6 +247,39 @@ def _per_month(days: Mapping[date, int]) -> dict[str, int]:
     return counts
 
 
+# A package's history from a month on: the answers read and the downloads per month in them.
+HistoryRead = tuple[tuple[Fetched, ...], dict[str, int]]
+History = Callable[[SignalContext, str, str], HistoryRead]
+
+
+def clickhouse_history(ctx: SignalContext, package: str, start: str) -> HistoryRead:
+    fetched = ctx.fetch(clickhouse_url(package, start), accept=CLICKHOUSE_ERRORS)
+    return (fetched,), read_clickhouse(fetched)
+
+
+@dataclass(frozen=True)
+class BigQueryHistory:
+    credentials: bigquery.Credentials
+    max_bytes_billed: int
+
+    def __call__(self, ctx: SignalContext, package: str, start: str) -> HistoryRead:
+        read = bigquery.run(
+            ctx, self.credentials, bigquery_query(package, start, self.max_bytes_billed)
+        )
+        return read.answers, monthly_counts(read.answers[0].url, read.rows)
+
+
+def history_source(env: Mapping[str, str]) -> History:
+    """BigQuery when both its variables are set, else ClickPy's ClickHouse."""
+    credentials = bigquery.Credentials.from_env(env)
+    if credentials is None:
+        return clickhouse_history
+    cap = env.get(MAX_BYTES_ENV, "").strip()
+    if cap and not cap.isdigit():
+        raise ValueError(f"{MAX_BYTES_ENV} must be a whole number of bytes, not {cap!r}")
+    return BigQueryHistory(credentials, int(cap) if cap else MAX_BYTES_BILLED)
+
+
 class PypiDownloads:
     name = "pypi-downloads"
     title = "PyPI downloads"
@@ -219,11 +290,14 @@ class PypiDownloads:
             kind="monthly",
             query=(
                 f"GET {CLICKHOUSE}?user={CLICKHOUSE_USER}&param_pkg={{package}}"
-                f"&param_start={{YYYY-MM}}-01&query={MONTHLY_SQL}"
+                f"&param_start={{YYYY-MM}}-01&query={MONTHLY_SQL}; with BigQuery credentials:"
+                f" POST {bigquery.API}/projects/{{project}}/queries with query={BIGQUERY_SQL},"
+                " @project={package}, @start={YYYY-MM}-01 (then getQueryResults for the rest)"
             ),
             description=(
                 "Files of the package downloaded from PyPI in the month, all installers and"
-                " mirrors included (ClickPy's copy of PyPI's BigQuery download log)."
+                " mirrors included (PyPI's BigQuery download log, read through ClickPy or, with"
+                " credentials, in BigQuery)."
             ),
         ),
         Measure(
@@ -249,6 +323,16 @@ class PypiDownloads:
         " builds moved into tensorflow), so compare framework totals, not single packages.",
         "The history starts with PyPI's BigQuery download log (2016); months before a package's"
         " first recorded download are left out, not stored as 0.",
+        "The download log under-reports downloads before 26 July 2018 (a Linehaul bug) by about"
+        " an order of magnitude, per packaging.python.org: earlier totals are low, shares hold.",
+        "ClickPy and BigQuery read the same PyPI download log (ClickPy copies it from BigQuery),"
+        " so the history does not change meaning when a run switches between them; each"
+        " value's request URL says which answered.",
+        "A BigQuery history query is billed by the bytes it reads: the filter on the log's daily"
+        " partitions limits it to the months asked (a month or two on later runs, everything"
+        " since the first month on the first), the clustering on the project skips most other"
+        " packages' data, and each query is refused beyond maximumBytesBilled"
+        f" ({MAX_BYTES_ENV}, default {MAX_BYTES_BILLED // 10**9} GB).",
         "downloads (ClickPy, mirrors included) and downloads-recent (pypistats.org, known mirrors"
         " left out, 180 days) count differently: compare each series with itself.",
         f"A month is stored as complete {SETTLE_DAYS} days after it ended, as both sources load"
@@ -256,20 +340,20 @@ class PypiDownloads:
     )
 
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
+        history = history_source(ctx.env)
         for package in packages(ctx.targets):
-            yield from ctx.guarded(package.name, partial(self._history, ctx, package))
+            yield from ctx.guarded(package.name, partial(self._history, ctx, history, package))
             yield from ctx.guarded(package.name, partial(self._recent, ctx, package))
 
-    def _history(self, ctx: SignalContext, package: Package) -> Iterator[Batch]:
+    def _history(self, ctx: SignalContext, history: History, package: Package) -> Iterator[Batch]:
         start = ctx.start(package.framework, package.name, DOWNLOADS)
-        fetched = ctx.fetch(clickhouse_url(package.name, start), accept=CLICKHOUSE_ERRORS)
-        counts = read_clickhouse(fetched)
+        answers, counts = history(ctx, package.name, start)
         stored_before = ctx.last_complete(package.framework, package.name, DOWNLOADS) is not None
         # On a first run, empty months before the first download predate the package or the
         # download log itself: no measurement, so no zeros.
         first = start if stored_before else min(counts, default=None)
         values = monthly_values(ctx, package, DOWNLOADS, counts, first) if first else ()
-        yield Batch((fetched,), values)
+        yield Batch(answers, values)
 
     def _recent(self, ctx: SignalContext, package: Package) -> Iterator[Batch]:
         start = ctx.start(package.framework, package.name, RECENT)
