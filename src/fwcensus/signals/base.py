@@ -95,14 +95,9 @@ class SignalError(Exception):
         self.reason = reason
 
 
-class QuotaExhausted(Exception):
-    """The API's quota is spent: stop this signal now, resume in a later run."""
-
-    def __init__(self, url: str, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.retry_after = retry_after
+class QuotaExhausted(RateLimited):
+    """The API's quota is spent (``wait``: seconds until it is back, when the API says): stop
+    this signal now, resume in a later run."""
 
 
 def month_of(day: date | datetime) -> str:
@@ -200,7 +195,7 @@ class SignalContext:
         (and the next series goes on), while a spent quota or rate limit stops the signal."""
         try:
             yield from work()
-        except (QuotaExhausted, RateLimited):
+        except RateLimited:  # a spent quota too
             raise
         except (SignalError, FetchError) as exc:
             yield Batch((), (), f"{series}: {one_line(exc)}")

@@ -18,7 +18,7 @@ from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.client import FetchError
 from fwcensus.fetch.policy import one_line
 from fwcensus.progress import progress_counter
-from fwcensus.signals.base import Batch, QuotaExhausted, Signal, SignalContext, SignalError
+from fwcensus.signals.base import Batch, Signal, SignalContext, SignalError
 from fwcensus.signals.targets import load_targets
 from fwcensus.store import Store
 from fwcensus.store.signal_tables import RequestRow, ValueRow
@@ -79,7 +79,7 @@ def _collect_one(store: Store, signal: Signal, ctx: SignalContext) -> SignalSumm
                 before = summary.requests
                 _store_batch(store, signal.name, batch, summary)
                 advance(summary.requests - before, batch.problem or "")
-    except (QuotaExhausted, RateLimited) as exc:
+    except RateLimited as exc:  # QuotaExhausted too
         summary.outcome = "stopped"
         summary.reason = f"{one_line(exc)}; the next run resumes from the first month missing"
     except (SignalError, FetchError) as exc:
