@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fwcensus.aggregate.signal_series import signal_points
 from fwcensus.fetch.api import ApiClient
+from fwcensus.fetch.client import encode_json
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.models import Selection
@@ -197,3 +198,35 @@ def test_report_shows_each_signal_with_its_chart_and_escaped_caveats(
     assert {p.name for p in files.images} >= {"signal-counts.svg", "signal-counts.png"}
     svg = (tmp_path / "report" / "signal-counts.svg").read_text(encoding="utf-8")
     assert "pytorch" in svg and "tensorflow" in svg
+
+
+class PostSignal(CountSignal):
+    """Asks its question in a POST body, as BigQuery's jobs.query does."""
+
+    name = "posted"
+
+    def collect(self, ctx: SignalContext) -> Iterator[Batch]:
+        for framework in FRAMEWORKS:
+            question = {"framework": framework, "month": "2019-11"}
+            fetched = ctx.post(f"{API}/query", question, label=f"framework={framework}")
+            value = Value(framework, "all", "things", "2019-11", parse_json(fetched)["count"])
+            yield Batch((fetched,), (value,))
+
+
+def test_a_posts_body_is_kept_beside_its_answer(tmp_path: Path, serve: Serve,
+                                                store: Store) -> None:  # fmt: skip
+    for framework in FRAMEWORKS:
+        question = encode_json({"framework": framework, "month": "2019-11"})
+        answer = {"count": counts(framework, "2019-11")}
+        write_json_answer(tmp_path, f"{API}/query", answer, post=question)
+    [summary] = run(store, serve(tmp_path).url, PostSignal())
+    assert summary.outcome == "complete" and summary.stored == 2
+    rows = store.conn.execute(
+        "SELECT url, body_sha256, sent_sha256 FROM signal_requests ORDER BY id"
+    ).fetchall()
+    assert [r["url"] for r in rows] == [f"{API}/query#framework={f}" for f in FRAMEWORKS]
+    for row, framework in zip(rows, FRAMEWORKS, strict=True):
+        sent = json.loads(store.blobs.read_bytes(row["sent_sha256"]))
+        assert sent == {"framework": framework, "month": "2019-11"}
+        answer = json.loads(store.blobs.read_bytes(row["body_sha256"]))
+        assert answer == {"count": counts(framework, "2019-11")}

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from fwcensus.fetch.api import ApiClient, RateLimited
-from fwcensus.fetch.client import FetchError, Result
+from fwcensus.fetch.client import FetchError, Result, encode_json
 from fwcensus.fetch.policy import one_line
 from fwcensus.signals.targets import Target
 
@@ -54,6 +54,7 @@ class Fetched:
     retrieved_at: str  # ISO 8601, UTC
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    sent: bytes | None = None  # the body a POST sent (its query), kept beside the answer
 
 
 @dataclass(frozen=True)
@@ -179,15 +180,16 @@ class SignalContext:
         """POST ``body`` as JSON; the answer is kept under ``url#label``, so requests that
         differ only in their body (one query per package) stay told apart."""
         result = self.api.post_json(url, body, accept, idempotent=idempotent, headers=headers)
-        return self._fetched(f"{url}#{label}" if label else url, result)
+        return self._fetched(f"{url}#{label}" if label else url, result, encode_json(body))
 
-    def _fetched(self, url: str, result: Result[bytes]) -> Fetched:
+    def _fetched(self, url: str, result: Result[bytes], sent: bytes | None = None) -> Fetched:
         return Fetched(
             url=url,
             status=result.status,
             retrieved_at=self.clock().isoformat(timespec="seconds"),
             body=result.body,
             headers={k.lower(): v for k, v in result.headers.items()},
+            sent=sent,
         )
 
     def guarded(self, series: str, work: Callable[[], Iterator[Batch]]) -> Iterator[Batch]:

@@ -91,7 +91,7 @@ def _collect_one(store: Store, signal: Signal, ctx: SignalContext) -> SignalSumm
 
 
 def _store_batch(store: Store, name: str, batch: Batch, summary: SignalSummary) -> None:
-    requests = [RequestRow(r.url, r.status, r.retrieved_at, r.body) for r in batch.requests]
+    requests = [RequestRow(r.url, r.status, r.retrieved_at, r.body, r.sent) for r in batch.requests]
     values = [
         ValueRow(v.framework, v.series, v.measure, v.period, v.value, v.complete, v.counted)
         for v in batch.values

@@ -253,6 +253,10 @@ MIGRATIONS: tuple[str, ...] = (
         problems TEXT NOT NULL DEFAULT '[]'
     );
     """,
+    # 5: a POST's body (BigQuery's query with its parameters) is kept as a blob beside its answer.
+    """
+    ALTER TABLE signal_requests ADD COLUMN sent_sha256 TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

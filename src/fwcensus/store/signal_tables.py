@@ -30,6 +30,7 @@ class RequestRow:
     status: int
     retrieved_at: str
     body: bytes
+    sent: bytes | None = None  # a POST's body
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,15 @@ class SignalTables:
     def save_batch(self, signal: str, requests: Sequence[RequestRow],
                    values: Sequence[ValueRow]) -> int:  # fmt: skip
         """Store a batch's answers and its values in one transaction; the values stored."""
-        shas = [self._store.blobs.put_bytes(r.body) for r in requests]
+        blobs = self._store.blobs
+        shas = [
+            (blobs.put_bytes(r.body), blobs.put_bytes(r.sent) if r.sent is not None else None)
+            for r in requests
+        ]
         with self._store.transaction() as tx:
             ids = [
-                self._request_id(tx, signal, r, sha) for r, sha in zip(requests, shas, strict=True)
+                self._request_id(tx, signal, r, body, sent)
+                for r, (body, sent) in zip(requests, shas, strict=True)
             ]
             retrieved = max((r.retrieved_at for r in requests), default=_now())
             for v in values:
@@ -124,7 +130,9 @@ class SignalTables:
         return len(values)
 
     @staticmethod
-    def _request_id(tx: sqlite3.Connection, signal: str, r: RequestRow, sha: str) -> int:
+    def _request_id(
+        tx: sqlite3.Connection, signal: str, r: RequestRow, sha: str, sent: str | None
+    ) -> int:
         """One row per answer: a page whose days fall in two batches' months is stored once."""
         found = tx.execute(
             "SELECT id FROM signal_requests WHERE signal = ? AND url = ? AND retrieved_at = ?"
@@ -134,9 +142,9 @@ class SignalTables:
         if found:
             return int(found[0])
         cur = tx.execute(
-            "INSERT INTO signal_requests (signal, url, status, retrieved_at, body_sha256, bytes)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (signal, r.url, r.status, r.retrieved_at, sha, len(r.body)),
+            "INSERT INTO signal_requests (signal, url, status, retrieved_at, body_sha256, bytes,"
+            " sent_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (signal, r.url, r.status, r.retrieved_at, sha, len(r.body), sent),
         )
         return int(cur.lastrowid or 0)
 
