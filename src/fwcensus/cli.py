@@ -18,6 +18,7 @@ from fwcensus.fetch.client import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import console
 from fwcensus.report.export import TABLES, export
+from fwcensus.signals.registry import names as signal_names
 from fwcensus.signals.stage import DEFAULT_SINCE
 from fwcensus.sources.registry import ALL, canonical_venue, venue_years
 from fwcensus.store import DEFAULT_DB, Store
@@ -384,7 +385,10 @@ EX_TEMPFAIL = 75  # sysexits.h: try again later (a quota or rate limit stopped a
 def signals_cmd(
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Signal to collect (repeatable; default all)."),
+        typer.Option(
+            "--only",
+            help=f"Signal to collect (repeatable; default all): {', '.join(signal_names())}.",
+        ),
     ] = None,
     since: Annotated[
         str, typer.Option("--since", help="First month wanted, YYYY-MM.")
@@ -401,12 +405,9 @@ def signals_cmd(
     BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from BigQuery.
     Exits 75 when a quota or rate limit stopped a signal (run again later), 1 when one failed."""
     with _store(db, "signals", locals()) as store:
-        try:
-            summaries = pipeline.signals(
-                store, _settings(mirror, rate, timeout, attempts), only or (), since, _say
-            )
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
+        summaries = pipeline.signals(
+            store, _settings(mirror, rate, timeout, attempts), only or (), since, _say
+        )
     outcomes = {s.outcome for s in summaries}
     if "failed" in outcomes:
         raise typer.Exit(1)
