@@ -169,6 +169,33 @@ def collect(
 
 
 @app.command()
+def link(
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    arxiv: Annotated[
+        bool,
+        typer.Option(
+            "--arxiv",
+            help="First ask arXiv (by title, one request per 3 s) for the preprints of venue"
+            " papers without an arXiv id; needs --venue.",
+        ),
+    ] = False,
+    db: DbOpt = DEFAULT_DB,
+    mirror: MirrorOpt = None,
+    rate: RateOpt = 1.0,
+    timeout: TimeoutOpt = 30.0,
+    attempts: AttemptsOpt = 5,
+) -> None:
+    """Link the versions of one work across sources (collect does it too); with --arxiv, first
+    find venue papers' arXiv preprints by title and first author."""
+    selection = _network_selection(venue, year) if arxiv else _selection(venue, year)
+    with _store(db, "link", locals()) as store:
+        pipeline.link_selection(
+            store, _settings(mirror, rate, timeout, attempts), selection, arxiv, _say
+        )
+
+
+@app.command()
 def fetch(
     venue: VenueOpt = None,
     year: YearOpt = None,

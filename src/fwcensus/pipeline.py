@@ -24,8 +24,9 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.signals import registry as signal_registry
 from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.stage import DEFAULT_SINCE, SignalSummary, collect_signals
+from fwcensus.sources.arxiv_search import lookup_arxiv_ids
 from fwcensus.sources.collect import CollectSummary, collect
-from fwcensus.sources.identity import link_works
+from fwcensus.sources.identity import LinkSummary, link_works
 from fwcensus.sources.registry import venue_years
 from fwcensus.store import Store
 
@@ -65,11 +66,32 @@ def collect_selection(
                 f" {summary.pages} listing page(s) ({summary.new} new, {summary.updated} updated)"
             )
             summaries.append(summary)
+    _link(store, say)
+    return summaries
+
+
+def link_selection(
+    store: Store, settings: FetchSettings, selection: Selection, arxiv: bool, say: Say
+) -> LinkSummary:
+    """Link versions of one work across every collected source; with ``arxiv``, first ask
+    arXiv for the preprints of the selected venue papers that have no arXiv id."""
+    if arxiv:
+        with HttpClient(_cached(store, settings)) as client:
+            searched = lookup_arxiv_ids(store, client, selection)
+        say(
+            f"arxiv search: {searched.asked} papers asked, {searched.found} found,"
+            f" {searched.none} without a match, {searched.failed} failed"
+            + (f"; stopped, {searched.left} left for a later run" if searched.left else "")
+        )
+    return _link(store, say)
+
+
+def _link(store: Store, say: Say) -> LinkSummary:
     linked = link_works(store)
     say(
         f"link: {linked.papers} papers are {linked.works} works ({linked.links} cross-source links)"
     )
-    return summaries
+    return linked
 
 
 def _cached(store: Store, settings: FetchSettings) -> FetchSettings:

@@ -15,11 +15,16 @@ The project writes its own records into the real structure (see tests/fixtures/a
   ``<id>|<offset>`` with ``cursor`` and ``completeListSize`` on every page as a quoted 2024 answer
   shows, and the OAI-PMH 2.0 empty token with counts on the last page.
 - Export API: the recorded id-lookup feeds (export_api_query_id_list_*.atom.xml), element order
-  included; the HTTP 400 error feed as recorded.
+  included; the HTTP 400 error feed as recorded. Title searches: the recorded search feeds
+  (export_api_query_search_testing_*.atom.xml): ``itemsPerPage`` is ``max_results``,
+  ``totalResults`` counts every match, the feed ``<title>`` shows the query decoded with ``&``
+  escaped and quotes raw, as the export API writes text.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import zlib
 from collections.abc import Mapping, Sequence
@@ -27,7 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
+from xml.sax.saxutils import escape
 
 from fwcensus.mirror.urls import file_for_url, meta_for, write_mirror_file
 from fwcensus.sources.arxiv import (
@@ -38,6 +44,7 @@ from fwcensus.sources.arxiv import (
     oai_set,
     resume_url,
 )
+from fwcensus.sources.arxiv_search import search_url
 
 RESPONSE_DATE = "2026-01-05T21:19:34Z"
 TOKEN_EXPIRES = "2026-01-06T00:00:00Z"
@@ -212,6 +219,30 @@ def write_atom_error(root: Path, url: str, message: str) -> None:
     meta_for(file_for_url(root, url)).write_text(json.dumps({"status": 400}), encoding="utf-8")
 
 
+def write_atom_search(
+    root: Path, title: str, records: Sequence[ArxivRecord], total: int | None = None
+) -> str:
+    """Write the export API's answer to ``search_url(title)``: ``records`` as its entries, in
+    relevance order, out of ``total`` matches (default: just these); return the URL."""
+    url = search_url(title)
+    query = dict(parse_qsl(urlsplit(url).query))
+    size = query["max_results"]
+    # The feed names the query decoded (the phrase's quotes and spaces shown as such, as the
+    # user manual says); its link is a GET URL again.
+    shown = escape(query["search_query"])
+    feed_title = f"search_query={shown}&amp;id_list=&amp;start=0&amp;max_results={size}"
+    link = (
+        f"search_query={quote_plus(query['search_query'], safe=':')}"
+        f"&amp;start=0&amp;max_results={size}&amp;id_list="
+    )
+    # Real feed ids are 27 characters: an unpadded base64 SHA-1 of the query.
+    feed_id = base64.b64encode(hashlib.sha1(url.encode()).digest()).decode().rstrip("=")
+    found = len(records) if total is None else total
+    body = _feed_xml(feed_id, feed_title, link, int(size), found, records[: int(size)])
+    write_mirror_file(root, url, body.encode("utf-8"))
+    return url
+
+
 # --- OAI-PMH pages ---------------------------------------------------------------------------
 
 
@@ -353,18 +384,31 @@ def _asked_ids(url: str) -> list[str]:
 
 
 def _feed(url: str, asked: int, records: Sequence[ArxivRecord]) -> str:
-    query = urlsplit(url).query
-    ids = dict(parse_qsl(query))["id_list"]
-    title = f"search_query=&amp;id_list={_escape(ids)}&amp;start=0&amp;max_results={asked}"
-    link = f"search_query=&amp;start=0&amp;max_results={asked}&amp;id_list={_escape(ids)}"
+    ids = _escape(dict(parse_qsl(urlsplit(url).query))["id_list"])
+    title = f"search_query=&amp;id_list={ids}&amp;start=0&amp;max_results={asked}"
+    link = f"search_query=&amp;start=0&amp;max_results={asked}&amp;id_list={ids}"
+    feed_id = f"{zlib.crc32(url.encode()):08x}"
+    return _feed_xml(feed_id, title, link, asked, len(records), records)
+
+
+def _feed_xml(
+    feed_id: str,
+    title: str,
+    link: str,
+    per_page: int,
+    total: int,
+    records: Sequence[ArxivRecord],
+) -> str:
+    """A feed around ``records``; ``title`` and ``link`` are the query as the feed names it,
+    already escaped."""
     entries = "".join(_entry(record) for record in records)
     return (
-        f"{FEED_OPEN}  <id>https://arxiv.org/api/{zlib.crc32(url.encode()):08x}</id>\n"
+        f"{FEED_OPEN}  <id>https://arxiv.org/api/{feed_id}</id>\n"
         f"  <title>arXiv Query: {title}</title>\n"
         f"  <updated>{RESPONSE_DATE}</updated>\n"
         f'  <link href="https://arxiv.org/api/query?{link}" type="application/atom+xml"/>\n'
-        f"  <opensearch:itemsPerPage>{asked}</opensearch:itemsPerPage>\n"
-        f"  <opensearch:totalResults>{len(records)}</opensearch:totalResults>\n"
+        f"  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>\n"
+        f"  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
         "  <opensearch:startIndex>0</opensearch:startIndex>\n"
         f"{entries}</feed>\n"
     )

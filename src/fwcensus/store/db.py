@@ -281,6 +281,8 @@ class Store:
                     )
                     new += 1
                     continue
+                if paper.arxiv_id is None:
+                    values = _with_found_arxiv_id(tx, row["id"], values)
                 tx.execute(
                     f"UPDATE papers SET {', '.join(f'{f} = ?' for f in _PAPER_FIELDS)},"
                     " listing_url = ?, last_seen = ? WHERE id = ?",
@@ -765,6 +767,61 @@ class Store:
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
+    # -- arxiv lookups --------------------------------------------------------------------------
+
+    def arxiv_lookup_jobs(self, selection: Selection, retry_before: str) -> list[IdentityRow]:
+        """Selected papers of other sources without an arXiv id, whose work holds no paper
+        with one, that were never looked up, failed last time, or had no match when asked
+        before ``retry_before`` (an ISO date)."""
+        where, params = _selection_sql(selection)
+        rows = self.conn.execute(
+            "SELECT p.id, p.source, p.arxiv_id, p.doi, p.title,"
+            " json_extract(p.authors, '$[0]') FROM papers p"
+            " LEFT JOIN arxiv_lookups l ON l.paper_id = p.id"
+            " WHERE p.source != 'arxiv' AND p.arxiv_id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM papers q WHERE q.arxiv_id IS NOT NULL"
+            "   AND q.work_id = COALESCE(p.work_id, p.id))"
+            " AND (l.status IS NULL OR l.status = 'failed'"
+            "   OR (l.status = 'none' AND l.asked_at < ?))"
+            f" AND {where} ORDER BY p.id",
+            (retry_before, *params),
+        ).fetchall()
+        return [IdentityRow(*row) for row in rows]
+
+    def save_arxiv_lookup(
+        self,
+        paper_id: int,
+        url: str,
+        status: str,
+        *,
+        found: tuple[str, str] | None = None,
+        body: bytes | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Keep a paper's latest lookup (``found``: the arXiv id and the rule that matched it)
+        with the answer's body as a blob; a found id goes on the paper unless it has one."""
+        sha = self.blobs.put_bytes(body) if body is not None else None
+        arxiv_id, rule = found or (None, None)
+        with self.transaction() as tx:
+            tx.execute(
+                "INSERT INTO arxiv_lookups (paper_id, asked_at, status, arxiv_id, rule, url,"
+                " body_sha256, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (paper_id) DO UPDATE SET asked_at = excluded.asked_at,"
+                " status = excluded.status, arxiv_id = excluded.arxiv_id, rule = excluded.rule,"
+                " url = excluded.url, body_sha256 = excluded.body_sha256,"
+                " detail = excluded.detail",
+                (paper_id, now(), status, arxiv_id, rule, url, sha, detail),
+            )
+            if arxiv_id:
+                tx.execute(
+                    "UPDATE papers SET arxiv_id = ? WHERE id = ? AND arxiv_id IS NULL",
+                    (arxiv_id, paper_id),
+                )
+
+    def arxiv_lookups(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT * FROM arxiv_lookups ORDER BY paper_id").fetchall()
+        return [dict(row) for row in rows]
+
 
 # One row per paper with its state under a detection method (three ``?``: the method).
 _PER_PAPER_SQL = (
@@ -791,6 +848,21 @@ _PAPER_FIELDS = (
     "presentation", "code_urls",
 )  # fmt: skip
 NO_PDF = "no PDF link in the listing"
+
+
+_ARXIV_ID = _PAPER_FIELDS.index("arxiv_id")
+
+
+def _with_found_arxiv_id(tx: sqlite3.Connection, paper_id: int,
+                         values: tuple[Any, ...]) -> tuple[Any, ...]:  # fmt: skip
+    """A listing without an arXiv id keeps the one an arXiv search found for the paper: a
+    re-collect must not undo ``fwcensus link --arxiv``."""
+    found = tx.execute(
+        "SELECT arxiv_id FROM arxiv_lookups WHERE paper_id = ? AND status = 'found'", (paper_id,)
+    ).fetchone()
+    if found is None:
+        return values
+    return (*values[:_ARXIV_ID], found[0], *values[_ARXIV_ID + 1 :])
 
 
 def _paper_values(paper: Paper) -> tuple[Any, ...]:

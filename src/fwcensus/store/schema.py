@@ -257,6 +257,22 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE signal_requests ADD COLUMN sent_sha256 TEXT;
     """,
+    # 6: arXiv title searches for venue papers without an arXiv id: the latest answer per paper
+    # (found, none, failed), the request and its body, so a re-run asks only what is due again.
+    """
+    CREATE TABLE arxiv_lookups (
+        paper_id INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
+        asked_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('found', 'none', 'failed')),
+        arxiv_id TEXT,
+        rule TEXT,
+        url TEXT NOT NULL,
+        body_sha256 TEXT,
+        detail TEXT,
+        CHECK ((status = 'found') = (arxiv_id IS NOT NULL AND rule IS NOT NULL))
+    );
+    CREATE INDEX arxiv_lookups_status ON arxiv_lookups (status, asked_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
