@@ -155,6 +155,29 @@ def test_source_table_counts_list_exactly_the_papers_counted(page: Any, report: 
     assert errors == []
 
 
+def test_no_venue_block_is_parsed_until_papers_are_asked_for(browser: Any, report: dict) -> None:
+    context = browser.new_context()
+    # Count the parses of the venue blocks (arrays of paper records) the page makes.
+    context.add_init_script(
+        "window.__blocks = []; const parse = JSON.parse;"
+        " JSON.parse = function (text) { const out = parse.apply(this, arguments);"
+        " if (Array.isArray(out) && out.length && out[0] && 'wy' in out[0]) {"
+        " window.__blocks.push(out[0].v); } return out; };"
+    )
+    p = context.new_page()
+    p.goto(report["url"])
+    p.wait_for_selector("#chart svg .mark-line path")
+    assert p.evaluate("window.__blocks") == []
+    assert p.locator("#results li").count() == 0
+    assert "click any count" in p.locator("#summary").inner_text()
+    years = p.locator("#f-year option").evaluate_all("os => os.map(o => o.value)")
+    assert "2019" in years and "2023" in years  # offered from the blocks' attributes
+    p.select_option("#f-venue", "ICCV")
+    assert p.evaluate("window.__blocks") == ["ICCV"]
+    assert p.locator("#results li").count() > 0
+    context.close()
+
+
 def test_every_industry_signal_draws_its_frameworks(page: Any, report: dict) -> None:
     p, errors, _ = page
     with Store(report["db"]) as store:

@@ -321,6 +321,12 @@ def _venue_blocks(
             ]
         )
     return [
-        {"venue": venue, "count": len(items), "json": _script_json(items)}
+        {
+            "venue": venue,
+            "count": len(items),
+            # The browser offers a venue's years before (without) parsing its block.
+            "years": ",".join(str(y) for y in sorted({item["y"] for item in items})),
+            "json": _script_json(items),
+        }
         for venue, items in sorted(by_venue.items())
     ]

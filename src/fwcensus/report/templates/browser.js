@@ -22,7 +22,7 @@
   function papersOf(venue) {
     if (venue && venue !== ALL) { return venuePapers(venue); }
     var out = [];
-    blocks().forEach(function (b) { out = out.concat(venuePapers(b.dataset.venue)); });
+    blocks().forEach(function (b) { Array.prototype.push.apply(out, venuePapers(b.dataset.venue)); });
     return out;
   }
   function role(paper, method, family) {
@@ -105,7 +105,22 @@
     }
     return el("span", text);
   }
+  // Nothing asked yet: list nothing rather than parse every venue's block on page load (a
+  // store of all arXiv holds hundreds of MB of it); any filter, search or count lists papers.
+  function idle() {
+    return !state.measure && !$("f-venue").value && !$("f-year").value &&
+      !$("f-framework").value && !$("f-role").value && !$("f-title").value.trim();
+  }
   function render() {
+    if (idle()) {
+      state.list = [];
+      $("measure").textContent = "";
+      $("summary").textContent = "Pick a venue or a year, search a title, or click any count to list its papers.";
+      $("results").replaceChildren();
+      $("page").textContent = "";
+      $("prev").disabled = $("next").disabled = true;
+      return;
+    }
     state.list = select();
     var q = state.measure, results = $("results"), total = state.list.length;
     $("measure").textContent = q ? ("Count: " + q.measure.replace(/_/g, " ") +
@@ -206,8 +221,11 @@
       (conflict ? " \u2014 they disagree" : ""), conflict ? "conflict" : "agreement");
   }
   function fillYears() {
-    var years = {};
-    papersOf($("f-venue").value).forEach(function (p) { years[p.y] = true; });
+    var years = {}, venue = $("f-venue").value;
+    blocks().forEach(function (b) {
+      if (venue && venue !== ALL && b.dataset.venue !== venue) { return; }
+      b.dataset.years.split(",").forEach(function (y) { if (y) { years[y] = true; } });
+    });
     var sel = $("f-year"), keep = sel.value;
     sel.replaceChildren(el("option", "all"));
     sel.firstChild.value = "";
