@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -170,7 +170,15 @@ def families() -> list[str]:
     return out
 
 
-def paper_facts(store: Store, selection: Selection | None = None) -> list[PaperFacts]:
+def paper_facts(
+    store: Store,
+    selection: Selection | None = None,
+    *,
+    papers: Sequence[Mapping[str, Any]] | None = None,
+    verdicts: Sequence[Mapping[str, Any]] | None = None,
+) -> list[PaperFacts]:
+    """Every paper as the counts see it; ``papers`` and ``verdicts`` are the store's rows for
+    ``selection`` when the caller has read them already (the report needs them itself)."""
     selection = selection or Selection()
     catalogue = load_catalogue()
     facts = {
@@ -184,9 +192,9 @@ def paper_facts(store: Store, selection: Selection | None = None) -> list[PaperF
             fetched=row["doc_status"] == "fetched",
             has_text=row["doc_status"] == "fetched" and row["text_status"] == "ok",
         )
-        for row in store.paper_rows(selection)
+        for row in (store.paper_rows(selection) if papers is None else papers)
     }
-    for verdict in store.verdict_rows(selection):
+    for verdict in store.verdict_rows(selection) if verdicts is None else verdicts:
         paper = facts.get(verdict["paper_id"])
         if paper is None or not paper.has_text:
             continue

@@ -53,7 +53,9 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     all_shares = store.shares()
     rows = [r for r in all_shares if r.method == method]
     methods = sorted({r.method for r in all_shares} | {method}, key=_method_order)
-    facts = fw.paper_facts(store)
+    papers = store.paper_rows(Selection())
+    verdicts = store.verdict_rows(Selection())
+    facts = fw.paper_facts(store, papers=papers, verdicts=verdicts)
     framework_rows = fw.framework_rows(facts, methods)
     growth_rows = fw.growth_rows(facts, methods)
     chart = charts.share_chart(rows)
@@ -65,7 +67,6 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     images += charts.write_images(multiples, out_dir / "frameworks")
     signals = signal_section(store, [r for r in all_shares if r.method == method])
     images += write_signal_images(signals, out_dir)
-    papers = store.paper_rows(Selection())
     catalogue = load_catalogue()
     names = {f.id: f.name for f in catalogue.frameworks}
     html = (
@@ -94,7 +95,7 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             min_months=MIN_MONTHS,
             vega_bundle=Markup(charts.javascript_bundle()),
             browser_js=Markup(_asset("browser.js")),
-            venue_blocks=_venue_blocks(papers, facts, store, methods),
+            venue_blocks=_venue_blocks(papers, verdicts, facts, store, methods),
             families=fw.families(),
             coverage=store.status_counts(Selection()),
             reasons=_reasons(papers),
@@ -257,7 +258,11 @@ def _repo_record(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _venue_blocks(
-    papers: list[dict[str, Any]], facts: list[fw.PaperFacts], store: Store, methods: list[str]
+    papers: list[dict[str, Any]],
+    verdicts: list[dict[str, Any]],
+    facts: list[fw.PaperFacts],
+    store: Store,
+    methods: list[str],
 ) -> list[dict[str, Any]]:
     """The evidence browser's data: one JSON block per venue label, papers with every
     verdict (all methods) and their first sentences."""
@@ -302,7 +307,7 @@ def _venue_blocks(
             record["c"] = code_use[paper["paper_id"]]
         records[paper["paper_id"]] = record
         by_venue[record["v"]].append(record)
-    for verdict in store.verdict_rows(Selection()):
+    for verdict in verdicts:
         record = records.get(verdict["paper_id"])
         if record is None or not record["x"]:
             continue
