@@ -1,5 +1,8 @@
 """Clean raw page text into what detection reads: no running headers, footers, page numbers or
-review line numbers; words hyphenated across lines joined; ligatures folded; URLs re-joined.
+review line numbers; words hyphenated across lines joined; ligatures folded, including the ones
+a font with a private encoding turns into a control or private-use character ("h\x1fps",
+"tensor\ufffdow"); a sentence that a footnote or a caption interrupts put back together; URLs
+re-joined.
 
 Every character offset stored for a paper (sections, links, evidence) indexes the pages this
 module returns, so cleaning runs once, at extraction, and never again.
@@ -23,6 +26,22 @@ RUNNING_SHARE = 0.4
 # Review copies number their lines; a page with fewer number-only lines has no line numbers.
 MIN_LINE_NUMBERS = 10
 
+# A glyph a font's private encoding left without its letters: a control character, a
+# private-use one or the replacement character, standing where "ff", "fl", "tt" were printed.
+_ODD_GLYPH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]")
+_ODD_WORD = re.compile(rf"[A-Za-z]*{_ODD_GLYPH.pattern}[A-Za-z]+|[A-Za-z]+{_ODD_GLYPH.pattern}")
+_PLAIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+# Most common first: a word that two candidates would make is rare, and then the common wins.
+LIGATURES = ("fi", "ff", "fl", "tt", "ffi", "ffl", "ti", "ft", "st", "ct", "th")
+LINK_WORDS = frozenset({"https", "http", "github", "gitlab", "software", "official"})
+# A line that opens a footnote ("2 https://...", "3We thank", "* Equal contribution") or a
+# caption, which a PDF's reading order may put in the middle of a sentence.
+_INTERRUPTION = re.compile(
+    r"^\s*(?:\d{1,2}\s?(?:[A-Z][a-z]|https?://|www\.)|[*\u2217\u2020\u2021\u00a7\u00b6]\s?\w"
+    r"|(?:Figure|Fig\.|Table)\s+\d+[.:])"
+)
+MAX_INTERRUPTION_LINES = 6
+_HYPHENATED_END = re.compile(r"([A-Za-z]{2,})(?:-|\ufffe)\s*$")
 _DIGITS = re.compile(r"\d+")
 _NUMBERS_ONLY = re.compile(r"^\s*\d{1,4}(?:\s+\d{1,4})*\s*$")
 # Review copies number lines in both margins: the left column's numbers lead its lines, the
@@ -72,9 +91,36 @@ CAMEL_WORDS = frozenset(
 
 def clean_pages(raw_pages: Sequence[str]) -> tuple[str, ...]:
     """Cleaned text of every page; the number of pages never changes."""
-    pages = [_normalise(page).split("\n") for page in raw_pages]
+    normalised = [_normalise(page) for page in raw_pages]
+    known = _known_words(normalised)
+    if any(_ODD_GLYPH.search(page) for page in normalised):
+        normalised = [_repair_ligatures(page, known) for page in normalised]
+    pages = [page.split("\n") for page in normalised]
     running = _running_lines(pages)
-    return tuple(_clean_lines(lines, running) for lines in pages)
+    return tuple(_clean_lines(lines, running, known) for lines in pages)
+
+
+def _known_words(pages: Sequence[str]) -> frozenset[str]:
+    """Words the paper spells in full somewhere, and words every paper's links need."""
+    words = {w.casefold() for page in pages for w in _PLAIN_WORD.findall(page)}
+    return frozenset(words | CAMEL_WORDS | LINK_WORDS)
+
+
+def _repair_ligatures(page: str, known: frozenset[str]) -> str:
+    """A control or private-use character inside a word stands for the ligature that makes the
+    word one the paper (or a link) uses; where no candidate does, the character stays."""
+
+    def repair(match: re.Match[str]) -> str:
+        word = match.group()
+        glyph = _ODD_GLYPH.search(word)
+        assert glyph is not None
+        for ligature in LIGATURES:
+            candidate = word[: glyph.start()] + ligature + word[glyph.end() :]
+            if candidate.casefold() in known:
+                return candidate
+        return word
+
+    return _ODD_WORD.sub(repair, page)
 
 
 def _normalise(text: str) -> str:
@@ -107,7 +153,7 @@ def _running_lines(pages: list[list[str]]) -> frozenset[str]:
     return frozenset(key for key, count in seen.items() if count >= needed and key)
 
 
-def _clean_lines(lines: list[str], running: frozenset[str]) -> str:
+def _clean_lines(lines: list[str], running: frozenset[str], known: frozenset[str]) -> str:
     drop = {
         index
         for index in _edges(lines)
@@ -115,13 +161,38 @@ def _clean_lines(lines: list[str], running: frozenset[str]) -> str:
     }
     drop |= _line_number_lines(lines)
     kept = [line for index, line in enumerate(lines) if index not in drop]
-    kept = _strip_edge_line_numbers(kept)
+    kept = _restore_interrupted(_strip_edge_line_numbers(kept), known)
     text = "\n".join(kept)
     if PDFIUM_HYPHEN in text or "-\n" in text:
         text = _join_breaks(text)
     if "\n" in text and ("http" in text or "www." in text):
         text = _URL_AT_EOL.sub(_join_url, text)
     return text
+
+
+def _restore_interrupted(lines: list[str], known: frozenset[str]) -> list[str]:
+    """Put back a word hyphenated across a footnote or a caption: when a line ends in "en-"
+    and, a few lines on, a line starts with "coder" that completes a word the paper uses
+    ("encoder"), the lines between (footnotes, a caption, the other column's stray lines)
+    move after that line, so the word and its sentence read whole."""
+    index = 0
+    while index < len(lines) - 2:
+        left = _HYPHENATED_END.search(lines[index])
+        if not left or not _INTERRUPTION.match(lines[index + 1]):
+            index += 1
+            continue
+        for end in range(index + 2, min(len(lines), index + 2 + MAX_INTERRUPTION_LINES)):
+            right = _RIGHT_WORD.match(lines[end].lstrip())
+            if right and (left.group(1) + right.group()).casefold() in known:
+                lines = [
+                    *lines[: index + 1],
+                    lines[end],
+                    *lines[index + 1 : end],
+                    *lines[end + 1 :],
+                ]
+                break
+        index += 1
+    return lines
 
 
 def _line_number_lines(lines: list[str]) -> set[int]:

@@ -35,7 +35,7 @@ _NUMBER = r"(?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVX]{1,5}|[A-Z](?:\.\d{1,2}){0,3})"
 # the ones papers run in ("Abstract—We ...", "Acknowledgments. We thank ...").
 _KIND_WORDS: tuple[tuple[SectionKind, str], ...] = (
     (SectionKind.ABSTRACT, r"abstract"),
-    (SectionKind.REFERENCES, r"references|bibliography|literature\s+cited|works\s+cited"),
+    (SectionKind.REFERENCES, r"references?|bibliography|literature\s+cited|works\s+cited"),
     (SectionKind.ACKNOWLEDGEMENTS, r"acknowledge?ments?"),
     (
         SectionKind.APPENDIX,
@@ -68,7 +68,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _FOOTNOTE = re.compile(
     r"^(?:\d{1,2}(?=[A-Z][a-z]|https?://|www\.)|[*\u2217\u2020\u2021\u00a7\u00b6]\s?(?=\w))"
 )  # footnote marks: asterisks, daggers, section, pilcrow
-_NUMBERED_ENTRY = re.compile(r"^\[(\d{1,3})\]\s")
+_NUMBERED_ENTRY = re.compile(r"^\s*\[(\d{1,3})\]\s")
 _AUTHOR_YEAR_ENTRY = re.compile(
     r"^[A-Z][\w'\u2019-]+,\s(?:[A-Z]\.\s?)+(?:,|and\b|&|\(\d{4}|\d{4})|^[A-Z][\w'\u2019-]+\s[A-Z][\w'\u2019-]+,"
     r".*\b(?:19|20)\d\d\b"
