@@ -20,6 +20,7 @@ from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import aggregate_shares
 from fwcensus.demo.run import run_demo
 from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING
 from fwcensus.models import (
     DocStatus,
@@ -58,10 +59,14 @@ def add_hostile_paper(store: Store) -> int:
     store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=16), DocStatus.FETCHED)
     store.save_text(sha, ExtractedText(TextStatus.OK, pages=(SENTENCE,)), "test")
     for method in (SUBSTRING, EVIDENCE):
-        [job] = [j for j in store.detect_jobs(Selection(), method) if j.paper_id == doc.paper_id]
+        [job] = [
+            j
+            for j in store.detect_jobs(Selection(), method, DETECTORS[method])
+            if j.paper_id == doc.paper_id
+        ]
         evidence = (Evidence(2, 26, 33, SENTENCE, f"{method}:test", "body"),)
         verdict = Verdict("pytorch", Role.USED, 0.9, evidence)
-        store.save_verdicts(job.paper_id, method, job.text_sha256, [verdict])
+        store.save_verdicts(job.paper_id, method, job.text_sha256, [verdict], DETECTORS[method])
     return doc.paper_id
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD
 from fwcensus.models import (
     DocStatus,
@@ -38,10 +39,10 @@ def fill(store: Store) -> None:
         sha = store.blobs.put_bytes(b"%PDF-1.4 " + str(doc.id).encode())
         store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
         store.save_text(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
-    for job in store.detect_jobs(Selection(), METHOD):
+    for job in store.detect_jobs(Selection(), METHOD, DETECTORS[METHOD]):
         evidence = (Evidence(3, 5, 12, HOSTILE_SNIPPET, f"{METHOD}:pytorch"),)
         verdict = Verdict("pytorch", Role.USED, 1.0, evidence)
-        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, [verdict])
+        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, [verdict], DETECTORS[METHOD])
     aggregate_shares(store, METHOD)
 
 

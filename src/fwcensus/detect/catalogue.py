@@ -23,6 +23,7 @@ class Framework:
     packages: tuple[str, ...]
     urls: tuple[str, ...]
     docker: tuple[str, ...]
+    compounds: tuple[str, ...]  # lower-case stems naming it inside a library's name
     family: str  # id scoring merges this one into; itself when the file leaves it empty
     first_release: date
 
@@ -42,6 +43,8 @@ class Library:
 class Catalogue:
     frameworks: tuple[Framework, ...]
     libraries: tuple[Library, ...]
+    compound_exclude: frozenset[str] = frozenset()  # lower-case names that only look built on
+    compound_since: tuple[tuple[str, int], ...] = ()  # (stem, first paper year it counts)
 
     def framework(self, framework_id: str) -> Framework:
         for framework in self.frameworks:
@@ -86,7 +89,14 @@ def parse_catalogue(text: str) -> Catalogue:
             raise ValueError(f"framework {framework.id!r} has unknown family {framework.family}")
         for pattern in (*framework.aliases, *framework.versioned):
             re.compile(pattern)  # a broken regex fails here, naming nothing worse than the file
-    return Catalogue(frameworks, libraries)
+    since = data.get("compound_since", {})
+    assert isinstance(since, dict), "compound_since must be a table"
+    return Catalogue(
+        frameworks,
+        libraries,
+        frozenset(str(name).casefold() for name in data.get("compound_exclude", ())),
+        tuple((str(stem), int(year)) for stem, year in since.items()),
+    )
 
 
 def _framework(entry: dict[str, object]) -> Framework:
@@ -102,6 +112,7 @@ def _framework(entry: dict[str, object]) -> Framework:
         packages=_strings(entry, "packages"),
         urls=_strings(entry, "urls"),
         docker=_strings(entry, "docker"),
+        compounds=tuple(stem.casefold() for stem in _strings(entry, "compounds")),
         family=str(entry.get("family") or entry["id"]),
         first_release=date.fromisoformat(str(entry["first_release"])),
     )

@@ -14,11 +14,14 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from fwcensus.detect.accuracy import Measured
 from fwcensus.detect.catalogue import Catalogue, load_catalogue
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.inspection import FileReport
+from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
 from fwcensus.models import Role
 
@@ -190,6 +193,27 @@ def _reasons(report: FileReport, family: str, method: str) -> tuple[str, ...]:
         if catalogue.family(v.framework) == family
         for e in v.evidence[:3]
     )
+
+
+def measurements(result: Score, labels: str, held_out: bool) -> list[Measured]:
+    """The ``used`` counts of each method, as the accuracy file stores them."""
+    out = []
+    for method in METHODS:
+        counts = result.overall(method, "used")
+        out.append(
+            Measured(
+                labels=labels,
+                papers=result.files,
+                method=method,
+                detector=DETECTORS[method],
+                tp=counts.tp,
+                fp=counts.fp,
+                fn=counts.fn,
+                measured_on=date.today().isoformat(),
+                held_out=held_out,
+            )
+        )
+    return out
 
 
 def render(result: Score, rules: Mapping[str, int] | None = None) -> str:

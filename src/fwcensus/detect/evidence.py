@@ -11,26 +11,28 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from fwcensus.detect.catalogue import load_catalogue
-from fwcensus.detect.mentions import Mention, scanner
+from fwcensus.detect.cited_tools import cited_tools
+from fwcensus.detect.clauses import Agent, agent, clause_span
+from fwcensus.detect.mentions import Kind, Mention, scanner
+from fwcensus.detect.name_groups import disjoined, listed
+from fwcensus.detect.own_names import own_names
 from fwcensus.detect.rules import Context, Finding, decide
 from fwcensus.detect.sentences import one_line, sentence_span
 from fwcensus.extract.sections import find_sections, section_at
 from fwcensus.models import Evidence, Role, Section, SectionKind, Verdict
 
 METHOD = "evidence"
+# Raised whenever the rules change what they decide: stored verdicts of another version are
+# made again by the detect stage.
+VERSION = 2
 # Longest evidence sentence kept; longer "sentences" are tables or lists.
 MAX_SNIPPET = 400
 _STRENGTH = {Role.USED: 3, Role.MENTIONED: 2, Role.CITED: 1}
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-# What may stand between two names of a list: separators, "and"/"or", a citation.
-_LIST_GAP = re.compile(
-    r"(?:\s|[,;/&]|\band\b|\bor\b|\bas well as\b|\([^()]{0,40}\)|\[[^\]]{0,20}\])*"
-)
-MIN_LIST = 3
 
 
 @dataclass(frozen=True)
@@ -52,26 +54,40 @@ def decisions(pages: Sequence[str], sections: Sequence[Section] | None = None) -
     if sections is None:
         sections = find_sections(pages)
     year = paper_year(pages, sections)
-    releases = {f.id: f.first_release.year for f in load_catalogue().frameworks}
+    catalogue = load_catalogue()
+    releases = {f.id: f.first_release.year for f in catalogue.frameworks}
+    own = own_names(pages, sections)
     found: dict[tuple[str, int, int], Decision] = {}
     scan = scanner()
+    scanned = {number: scan.scan(number, text) for number, text in enumerate(pages, 1)}
+    cited = cited_tools(pages, sections, scanned, catalogue.family)
     for number, text in enumerate(pages, 1):
-        mentions = [m for m in scan.scan(number, text) if _in_era(m, year, releases)]
+        named = [*scanned[number], *cited.get(number, ())]
+        mentions = [m for m in named if _in_era(m, year, releases)]
         by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
         for mention in mentions:
             by_sentence[sentence_span(text, mention.start, mention.end)].append(mention)
         for (first, last), group in by_sentence.items():
-            listed = _listed(text, group)
+            in_list = listed(text, group)
+            chosen = disjoined(text, group, catalogue.family)
             for mention in group:
                 section = section_at(sections, number, mention.start)
+                clause_first, clause_last, inherits = clause_span(text, first, last, mention.start)
+                actor = agent(text[clause_first : mention.start], own)
+                if actor is Agent.NONE and inherits:
+                    actor = agent(text[first:clause_first], own)
                 ctx = Context(
                     mention=mention,
                     text=text,
                     sentence_start=first,
                     sentence_end=last,
+                    clause_start=clause_first,
+                    clause_end=clause_last,
+                    agent=actor,
                     section=section.kind if section else SectionKind.UNKNOWN,
                     label=section.label.casefold() if section else "",
-                    in_list=mention in listed,
+                    in_list=mention in in_list,
+                    in_disjunction=mention in chosen,
                     year=year,
                 )
                 finding = decide(ctx)
@@ -79,7 +95,7 @@ def decisions(pages: Sequence[str], sections: Sequence[Section] | None = None) -
                 held = found.get(key)
                 if held is None or _stronger(finding, held.finding):
                     found[key] = Decision(mention, finding, _evidence(ctx, finding))
-    return list(found.values())
+    return _code_in_several(list(found.values()), catalogue.family)
 
 
 def verdicts(decided: Sequence[Decision]) -> list[Verdict]:
@@ -111,27 +127,29 @@ def paper_year(pages: Sequence[str], sections: Sequence[Section]) -> int | None:
     return max(years) if years else None
 
 
-def _listed(text: str, group: Sequence[Mention]) -> set[Mention]:
-    """Mentions in a run of at least MIN_LIST different frameworks named side by side."""
-    result: set[Mention] = set()
-    run: list[Mention] = []
-    for mention in [*group, None]:
-        joined = (
-            mention is not None
-            and run
-            and _LIST_GAP.fullmatch(text, run[-1].end, mention.start) is not None
-        )
-        if mention is not None and (not run or joined):
-            run.append(mention)
-            continue
-        if len({m.framework for m in run}) >= MIN_LIST:
-            result.update(run)
-        run = [mention] if mention is not None else []
+def _code_in_several(decided: list[Decision], family: Callable[[str], str]) -> list[Decision]:
+    """Code of two frameworks on one page is shown for readers, not run: it no longer decides
+    use (the experiments' sentences do)."""
+    pages: dict[int, set[str]] = defaultdict(set)
+    for d in decided:
+        if d.mention.kind is Kind.CODE:
+            pages[d.mention.page].add(family(d.mention.framework))
+    shared = {page for page, families in pages.items() if len(families) >= 2}
+    if not shared:
+        return decided
+    result = []
+    for d in decided:
+        if d.mention.kind is Kind.CODE and d.mention.page in shared:
+            finding = Finding(Role.MENTIONED, "code-in-several-frameworks", 0.6)
+            d = Decision(d.mention, finding, replace(d.evidence, rule=finding.rule))
+        result.append(d)
     return result
 
 
 def _in_era(mention: Mention, year: int | None, releases: dict[str, int]) -> bool:
     if mention.until is not None and (year is None or year > mention.until):
+        return False
+    if mention.since is not None and year is not None and year < mention.since:
         return False
     # A paper cannot use a framework released after it; the slack covers papers that cite
     # nothing from their own year.

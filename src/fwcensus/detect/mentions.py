@@ -1,5 +1,7 @@
 """Find every place a page names a framework: by name, by name with a version, in code
-(``import torch``, ``tf.keras``) or in a URL (``github.com/pytorch/fairseq``).
+(``import torch``, ``tf.keras``), in a URL (``github.com/pytorch/fairseq``), inside a library's
+name (``mesh-transformer-jax``, ``JaxPruner``) or in small capitals that extract letter-spaced
+(``P Y T ORCH``).
 
 One compiled alternation per kind scans each page once; everything else in detection looks
 only at the sentences these hits fall in, which keeps the method close to a plain regex scan.
@@ -13,6 +15,7 @@ from enum import StrEnum
 from functools import cache
 
 from fwcensus.detect.catalogue import Catalogue, load_catalogue
+from fwcensus.detect.prefixes import prefixes
 
 
 class Kind(StrEnum):
@@ -20,6 +23,8 @@ class Kind(StrEnum):
     VERSION = "version"  # the name followed by a version number: "PyTorch 1.7", "TF 2.4"
     CODE = "code"  # an import or an attribute of the module: "import torch", "torch.nn"
     URL = "url"
+    RESOURCE = "resource"  # a URL of a framework's datasets catalogue, model hub or zoo
+    CITATION = "citation"  # a citation whose bibliography entry names the framework
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Mention:
     via: str | None  # the library named, when it is a library built on ``framework``
     kind: Kind
     until: int | None = None  # the alias names ``framework`` only in papers up to this year
+    since: int | None = None  # ... only in papers from this year on
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class _Target:
     via: str | None
     versioned: bool = False
     until: int | None = None
+    since: int | None = None
 
 
 # Not inside a word or a hyphenated name ("mesh-transformer-jax", "Asyn-TF"); names inside a
@@ -54,18 +61,39 @@ _VERSION = re.compile(
     r"[ -]?(?:v\.?\s?|version\s)?\d{1,2}(?:\.(?:\d{1,3}|x))+|(?: v?|v)?\d(?![\d.,]\d)(?![\w%])"
 )
 _URL = re.compile(r"(?:https?://|www\.|\b(?:github|gitlab|gitee)\.com/)[^\s<>\"')\]]+")
+# Pages of a framework's site that offer data or trained models, not the framework.
+_RESOURCE_PATH = re.compile(r"/(?:datasets?|hub|catalog|model[-_]?zoo)(?:[/?#.]|$)", re.I)
+# Small capitals extract with a space after each full-size capital: "P Y T ORCH 2.1".
+_SPACED_CAPS = re.compile(r"(?<![\w-])[A-Z]+(?:(?: | ?- ?)[A-Z]+)+(?![\w-])")
+# Where an alias may begin, when nothing narrower is known: a word start, as _BEFORE requires.
+_WORD_START = re.compile(r"(?<![\w.@-])[A-Za-z0-9]")
+# A library's name: word characters joined by hyphens, dots or a registered sign.
+_TOKEN = re.compile(r"(?<![\w./@®-])[A-Za-z0-9](?:[A-Za-z0-9_]|[-.®]+(?=[A-Za-z0-9]))*")
+_LONGEST_TOKEN = 120  # characters a library name may run past a stem in it
+# Stems that may be glued to a lower-case rest at the start of a name ("torchvision",
+# "jaxopt"); others ("caffe", "flax", "theano") would catch ordinary words.
+_GLUED_STEMS = frozenset({"jax", "torch", "pytorch", "keras", "onnx", "paddle", "chainer", "mxnet"})
 
 
 @dataclass(frozen=True)
 class Scanner:
     names: re.Pattern[str]
     name_targets: tuple[_Target, ...]
+    # Where an alias may begin: a word start with one of the aliases' first letters
+    # (prefixes.py), or any word start when an alias's beginning cannot be enumerated.
+    name_starts: re.Pattern[str]
     code: re.Pattern[str]
     code_targets: dict[str, _Target]
     urls: tuple[tuple[str, _Target], ...]  # (lower-case prefix, target), longest first
+    stems: tuple[tuple[str, _Target], ...]  # (lower-case stem, target), longest first
+    stem_pattern: re.Pattern[str]  # any stem, case-insensitive
+    spelled: tuple[tuple[str, _Target], ...]  # (lower-case name without spaces, target)
+    not_compounds: frozenset[str]
 
     def scan(self, page: int, text: str) -> list[Mention]:
-        found = [*self._names(page, text), *self._code(page, text)]
+        found = [*self._names(page, text), *self._code(page, text), *self._spaced(page, text)]
+        compounds, lookalikes = self._compounds(page, text)
+        found = _apart(found, lookalikes) + _apart(compounds, found)
         if "/" in text or "www." in text:
             spans = [match.span() for match in _URL.finditer(text)]
             found = [m for m in found if not any(a <= m.start < b for a, b in spans)]
@@ -73,18 +101,81 @@ class Scanner:
         return sorted(found, key=lambda m: (m.start, m.end))
 
     def _names(self, page: int, text: str) -> list[Mention]:
+        """The aliases, tried only at the words whose first letters begin one: a page is
+        read once by a simple pattern instead of by the alternation of every alias."""
         found = []
-        for match in self.names.finditer(text):
+        taken = 0  # matches do not overlap: a word inside the last match is not tried
+        for start in self.name_starts.finditer(text):
+            at = start.start()
+            if at < taken:
+                continue
+            match = self.names.match(text, at)
+            if match is None:
+                continue
+            taken = match.end()
             target = self.name_targets[int(match.lastgroup[1:])]  # type: ignore[index]
-            version = _VERSION.match(text, match.end())
+            version = _version(text, match.start(), match.end())
             if target.versioned and not version:
                 continue
-            kind = Kind.VERSION if version else Kind.NAME
-            end = version.end() if version else match.end()
-            found.append(
-                Mention(page, match.start(), end, target.framework, target.via, kind, target.until)
-            )
+            found.append(_mention(page, match.start(), match.end(), target, version))
         return found
+
+    def _spaced(self, page: int, text: str) -> list[Mention]:
+        """Names in small capitals: "P Y T ORCH", "S CIKIT - LEARN"."""
+        found = []
+        for match in _SPACED_CAPS.finditer(text):
+            run = match.group()
+            letters = [(i, ch) for i, ch in enumerate(run) if ch != " "]
+            squashed = "".join(ch for _, ch in letters).casefold()
+            taken = 0
+            for name, target in self.spelled:
+                at = squashed.find(name, taken)
+                if at < 0:
+                    continue
+                first, last = letters[at][0], letters[at + len(name) - 1][0] + 1
+                starts_word = first == 0 or run[first - 1] == " "
+                ends_word = last == len(run) or run[last] == " "
+                if " " in run[first:last] and starts_word and ends_word:
+                    start, end = match.start() + first, match.start() + last
+                    found.append(_mention(page, start, end, target, _version(text, start, end)))
+                    taken = at + len(name)
+        return found
+
+    def _compounds(self, page: int, text: str) -> tuple[list[Mention], list[Mention]]:
+        """``(compounds, lookalikes)``: library names built on a framework's name ("mesh-
+        transformer-jax", "JaxPruner", "Intel®-Extension-for-PyTorch", "torchvision"), and the
+        names that only look so ("JAX-RS", "CaffeNet"), whose alias hits are dropped. Only the
+        names holding a stem are read: one scan for the stems finds them."""
+        found: list[Mention] = []
+        lookalikes: list[Mention] = []
+        seen: set[int] = set()
+        for hit in self.stem_pattern.finditer(text):
+            match = _token_at(text, hit.start())
+            if match is None or match.start() in seen:
+                continue
+            seen.add(match.start())
+            token = match.group()
+            if len(token) < 5:
+                continue
+            if token.casefold() in self.not_compounds:
+                lookalikes.append(Mention(page, match.start(), match.end(), "", None, Kind.NAME))
+                continue
+            target = self._compound_target(token)
+            if target is not None:
+                target = _Target(target.framework, token, since=target.since)
+                found.append(_mention(page, match.start(), match.end(), target, None))
+        return found, lookalikes
+
+    def _compound_target(self, token: str) -> _Target | None:
+        lowered = token.casefold()
+        for stem, target in self.stems:
+            at = lowered.find(stem)
+            while at >= 0:
+                end = at + len(stem)
+                if _component(token, at, end, stem in _GLUED_STEMS):
+                    return target
+                at = lowered.find(stem, at + 1)
+        return None
 
     def _code(self, page: int, text: str) -> list[Mention]:
         found = []
@@ -107,9 +198,71 @@ class Scanner:
                     ".",
                     "-",
                 ):
-                    found.append(Mention(page, start, end, target.framework, target.via, Kind.URL))
+                    path = address[len(prefix) :]
+                    kind = Kind.RESOURCE if _RESOURCE_PATH.search(path) else Kind.URL
+                    found.append(Mention(page, start, end, target.framework, target.via, kind))
                     break
         return found
+
+
+def _mention(
+    page: int, start: int, end: int, target: _Target, version: re.Match[str] | None
+) -> Mention:
+    return Mention(
+        page,
+        start,
+        version.end() if version else end,
+        target.framework,
+        target.via,
+        Kind.VERSION if version else Kind.NAME,
+        target.until,
+        target.since,
+    )
+
+
+def _version(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The version number right after a name; a lone digit glued to a long name is a footnote
+    mark ("PyTorch3"), glued to a short one a version ("TF2")."""
+    version = _VERSION.match(text, end)
+    if version and version.group()[:1].isdigit() and "." not in version.group() and end - start > 3:
+        return None
+    return version
+
+
+def _component(token: str, start: int, end: int, glued: bool) -> bool:
+    """Whether ``token[start:end]`` is a whole component of a compound name: bounded by the
+    name's ends, separators, a change to upper case or digits ("JaxPruner", "PyTorch3D"), or,
+    for the stems that allow it, by a lower-case rest at the name's start ("torchvision")."""
+    before = token[start - 1] if start else ""
+    after = token[end] if end < len(token) else ""
+    starts = not before or not before.isalnum() or (before.islower() and token[start].isupper())
+    if not starts:
+        return False
+    if not after or not after.isalnum() or after.isdigit():
+        return True
+    if after.isupper():
+        return token[end - 1].islower() or not token[start:end].isupper()
+    return glued and start == 0 and token[end:].isalpha() and len(token) - end >= 3
+
+
+def _token_at(text: str, position: int) -> re.Match[str] | None:
+    """The library-name token (``_TOKEN``) that holds ``position``."""
+    start = position
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-.®"):
+        start -= 1
+    while start < position and not text[start].isalnum():
+        start += 1  # a token opens on a letter or digit
+    for match in _TOKEN.finditer(text, start, position + 1 + _LONGEST_TOKEN):
+        if match.start() <= position < match.end():
+            return match
+        if match.start() > position:
+            break
+    return None
+
+
+def _apart(candidates: list[Mention], found: list[Mention]) -> list[Mention]:
+    """Candidates overlapping none of ``found``."""
+    return [c for c in candidates if not any(m.start < c.end and c.start < m.end for m in found)]
 
 
 @cache
@@ -121,8 +274,14 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
     entries: list[tuple[str, _Target]] = []
     code: dict[str, _Target] = {}
     urls: list[tuple[str, _Target]] = []
+    stems: list[tuple[str, _Target]] = []
+    spelled: list[tuple[str, _Target]] = []
+    since = dict(catalogue.compound_since)
     for fw in catalogue.frameworks:
         own = _Target(fw.id, None)
+        stems += [(stem, _Target(fw.id, None, since=since.get(stem))) for stem in fw.compounds]
+        if fw.name.replace(" ", "").isalnum() or "-" in fw.name:
+            spelled.append((fw.name.replace(" ", "").casefold(), own))
         entries += [(alias, own) for alias in fw.aliases]
         entries += [(alias, _Target(fw.id, None, versioned=True)) for alias in fw.versioned]
         entries += [(alias, _Target(fw.id, None, until=year)) for alias, year in fw.aliases_until]
@@ -137,6 +296,13 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
         urls += [(url.lower(), target) for url in lib.urls]
     # Longer patterns first, so "Caffe2" wins over "Caffe" and "PyTorch Lightning" over "PyTorch".
     entries.sort(key=lambda entry: -len(entry[0]))
+    starts: set[str] | None = set()
+    for pattern, _ in entries:
+        found = prefixes(pattern)
+        if found is None or starts is None:
+            starts = None
+            continue
+        starts |= found
     names = "|".join(f"(?P<g{i}>{pattern})" for i, (pattern, _) in enumerate(entries))
     modules = "|".join(sorted(map(re.escape, code), key=len, reverse=True))
     code_pattern = (
@@ -146,7 +312,19 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
     return Scanner(
         names=re.compile(f"{_BEFORE}(?:{names}){_AFTER}"),
         name_targets=tuple(target for _, target in entries),
+        name_starts=_WORD_START
+        if starts is None
+        else re.compile(
+            _BEFORE + "(?:" + "|".join(sorted(map(re.escape, starts), key=len, reverse=True)) + ")",
+            re.I,
+        ),
         code=re.compile(code_pattern),
         code_targets=code,
         urls=tuple(sorted(urls, key=lambda entry: -len(entry[0]))),
+        stems=tuple(sorted(stems, key=lambda entry: -len(entry[0]))),
+        stem_pattern=re.compile(
+            "|".join(sorted({re.escape(stem) for stem, _ in stems}, key=len, reverse=True)), re.I
+        ),
+        spelled=tuple(sorted(spelled, key=lambda entry: -len(entry[0]))),
+        not_compounds=catalogue.compound_exclude,
     )

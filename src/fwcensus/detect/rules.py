@@ -1,12 +1,14 @@
 """The rules that decide what one mention of a framework says: the authors used it, they only
 named it, or the bibliography cites it.
 
-Each rule reads the mention, its sentence and its section, and either decides (role, rule id,
-confidence) or passes to the next. The order is the point: where a paper is (bibliography),
-then what cannot be prose (code), then what makes a name someone else's (a hypothetical, a
-port's source, a comparison, a list, another group's work, a baseline), and only then what
-makes it the authors' own (a version, an implementation sentence, released code, a checklist,
-thanks to a framework team). A name that no rule claims is `mentioned`.
+Each rule reads the mention, its clause (clauses.py: who acts, which word governs the name)
+and its section, and either decides (role, rule id, confidence) or passes to the next. The
+order is the point: where a paper is (bibliography), what cannot be prose (code), what names a
+framework without being it (a datasets page, a funding programme), what makes a name one of
+several (a list, a disjunction), then what the clause's governing word makes of it (a modal,
+a negation, a comparison, someone else's code, or a verb of use with the authors, or nobody,
+acting), and only then what else marks own use (a version, released code, a checklist). A name
+that no rule claims is `mentioned`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fwcensus.detect.clauses import MODAL, USE_CUES, Agent, Cue, Governor, governor
 from fwcensus.detect.mentions import Kind, Mention
 from fwcensus.models import Role, SectionKind
 
@@ -27,9 +30,13 @@ class Context:
     text: str  # the page
     sentence_start: int
     sentence_end: int
+    clause_start: int
+    clause_end: int
+    agent: Agent  # who acts in the clause (clauses.agent, inherited where the clause is relative)
     section: SectionKind
     label: str  # the heading of the section, lower-cased ("2 related work")
     in_list: bool  # one of three or more framework names listed side by side
+    in_disjunction: bool  # joined to another framework by "or"
     year: int | None  # the paper's estimated year
 
     @property
@@ -42,8 +49,18 @@ class Context:
         return self.text[self.sentence_start : self.mention.start]
 
     @property
-    def after(self) -> str:
-        return self.text[self.mention.end : self.sentence_end]
+    def lead(self) -> str:
+        """The clause up to the mention."""
+        return self.text[self.clause_start : self.mention.start]
+
+    @property
+    def tail(self) -> str:
+        """The clause after the mention."""
+        return self.text[self.mention.end : max(self.mention.end, self.clause_end)]
+
+    @property
+    def governor(self) -> Governor | None:
+        return governor(self.text, self.clause_start, self.mention.start)
 
 
 @dataclass(frozen=True)
@@ -54,75 +71,16 @@ class Finding:
 
 
 _I = re.IGNORECASE
-FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|this (?:paper|work|study))\b", _I)
-# "... is implemented in", "were trained with": the passive voice of an implementation report.
-PASSIVE_USE = re.compile(
-    r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+ly\s+|all\s+|also\s+)?"
-    r"(?:implemented|built|written|developed|programmed|coded|trained|run|conducted|performed"
-    r"|carried out|done|based|realized|realised|used|utilized|employed|optimized|evaluated)\b",
-    _I,
+# Related work describes others' systems; an introduction, the field.
+RELATED_LABEL = re.compile(
+    r"related|background|prior work|previous work|literature|survey|introduction|motivation", _I
 )
-USE_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("implemented-in", re.compile(r"\bimplement(?:ed|s|ing|ation|ations)?\b|\bprogrammed\b", _I)),
-    (
-        "built-on",
-        re.compile(
-            r"\bbased on\b|\bbuilt (?:on|upon|with|using|in)\b|\bon top of\b|\bbuilds? (?:on|upon)"
-            r"|\bextend(?:s|ed)?\b|\bcode ?base\b|\bfork(?:ed)?\b",
-            _I,
-        ),
-    ),
-    ("written-in", re.compile(r"\bwritten (?:in|with|using)\b|\bcoded\b|\bdeveloped\b", _I)),
-    (
-        "trained-with",
-        re.compile(
-            r"\btrain(?:ed|ing|s)?\b|\bfine-?tun(?:e|ed|ing)\b|\bexperiments?\b|\bruns?\b|\bran\b"
-            r"|\bconducted\b|\bperformed\b|\bcarried out\b",
-            _I,
-        ),
-    ),
-    (
-        "we-use",
-        re.compile(
-            r"\bus(?:e|ed|es|ing)\b|\butiliz(?:e|ed|es|ing)\b|\badopt(?:ed|s)?\b|\bemploy(?:ed|s)?\b"
-            r"|\bleverag(?:e|ed|es|ing)\b|\bwith the\b|\bunder the\b|\bvia\b|\btoolbox\b"
-            r"|\btoolkit\b|\bframework\b|\blibrary\b",
-            _I,
-        ),
-    ),
-)
-HYPOTHETICAL = re.compile(
-    r"\b(?:can|could|may|might|would|should)\s+(?:also\s+|easily\s+|readily\s+|then\s+)*"
-    r"(?:be\s+)?(?:easily\s+)?(?:implemented|ported|used|run|applied|integrated|adopted|extended"
-    r"|written|plugged|incorporated)\b|\bis (?:also )?compatible with\b"
-    r"|\bsupport(?:s|ed)? (?:by|in)",
-    _I,
-)
-PORT = re.compile(
-    r"\bport(?:ed|ing|s)?\b|\bconvert(?:ed|ing)?\b|\bmigrat(?:e|ed|ing)\b|\btranslat(?:e|ed)\b", _I
-)
-PORT_SOURCE = re.compile(
-    r"\bfrom\s+(?:the\s+|their\s+|its\s+)?(?:original\s+|official\s+|public\s+|released\s+)?$", _I
-)
-PORT_TARGET = re.compile(r"\b(?:to|into)\s+$", _I)
-# Words that, just before a name, make it a point of comparison or an example, not a tool.
-CONTRAST = re.compile(
-    r"\bunlike\b|\bsuch as\b|\blike\b|\be\.g\.|\bincluding\b|\bcompared (?:to|with|against)\b"
-    r"|\bcomparisons? (?:to|with)\b|\bthan\b|\bversus\b|\bvs\b\.?|\bover (?:the |a |an )?"
-    r"(?:standard |default |vanilla |native |official |existing |popular )*$|\binstead of\b"
-    r"|\brather than\b|\bsimilar to\b|\bas in\b|\balternatives?\b|\bother\b|\bwhereas\b|\bpopular\b"
-    r"|\bexisting\b|\bprovided (?:in|by|with)\b|\breleased by\b|\bsuffers?\b|\bcontrast\b",
-    _I,
-)
-CONTRAST_REACH = 90  # characters before a name that a contrast word governs
-# A new clause between a contrast word and a name ends the contrast's reach: "including our
-# own, a Theano implementation is used".
-CLAUSE_BREAK = re.compile(
-    r"[;:]|,\s+(?:a|an|the|we|our|which|and we|but|while|whereas|it|this)\b|\.\s", _I
-)
-OTHERS = re.compile(
-    r"\btheir\b|\bthey\b|\bthe authors\b|\bet al\.|\boriginal(?:ly)?\b|\bofficial\b"
-    r"|\bprevious(?:ly)?\b|\bprior\b|\bexisting\b|\breleased\b",
+# Words that make an impersonal statement one about the field: "models are commonly trained
+# with X", "popular frameworks such as X".
+GENERIC = re.compile(
+    r"\b(?:commonly|typically|usually|often|generally|widely|popular(?:ly)?|increasingly"
+    r"|traditionally|conventionally|mainstream|de\s+facto|most|many|modern|major|existing"
+    r"|nowadays|today)\b",
     _I,
 )
 # "the TensorFlow implementation of [27]": a name followed by someone else's code.
@@ -130,6 +88,25 @@ OTHERS_CODE = re.compile(
     r"^\s*(?:\[[\d,\s\u2013-]+\]\s*)?(?:-based\s+)?(?:implementation|code|port|version|release)s?\d?\s+"
     r"(?:of|by|from|released by|provided by)\s+(?:\[|[A-Z][\w-]+ et al|[A-Z][\w-]+ and [A-Z]"
     r"|the authors|their)",
+)
+# "X is used", "X [3] was adopted": the name as the subject of a passive verb of use.
+PASSIVE_USE_AFTER = re.compile(
+    r"^\s*(?:\[[^\]]{0,30}\]\s*|\([^()]{0,60}\)\s*)?,?\s*(?:is|was|are|were|has\s+been|have\s+been)"
+    r"\s+(?:also\s+|mainly\s+|primarily\s+|then\s+)?(?:used|employed|adopted|utili[sz]ed|chosen"
+    r"|selected|leveraged)\b",
+    _I,
+)
+# An own noun after the name: "our PyTorch implementation", "its JAX version".
+OWN_CODE_AFTER = re.compile(
+    r"^\s*(?:\[[^\]]{0,30}\]\s*)?(?:-based\s+)?(?:implementations?|code(?:base)?|version|port"
+    r"|re-?implementation|library|package|module|framework)\b",
+    _I,
+)
+# What a framework offers that is not the framework in use: its source tree, zoo, docs.
+RESOURCE_AFTER = re.compile(
+    r"^\s*(?:'s\s+)?(?:official\s+)?(?:source\s+code|model\s+zoo|zoo|tutorials?|documentation|docs"
+    r"|website|hub|model\s+garden|datasets?)\b",
+    _I,
 )
 BASELINE = re.compile(
     r"\bbaselines?\b|\bcompetitors?\b|\bcompeting (?:methods|models|approaches)\b"
@@ -151,13 +128,40 @@ OWN_RELEASE = re.compile(
 )
 CHECKLIST = re.compile(
     r"\b(?:software|framework|libraries|library|packages|dependencies|requirements)\s*(?:used)?"
-    r"\s*[:=]|\bchecklist\b|\breproducibility\b|\bsoftware (?:and|&) (?:hardware|libraries)\b",
+    r"\s*[:=]|\bchecklist\b|\breproducibility\b|\bsoftware (?:and|&) (?:hardware|libraries)\b"
+    r"|\bsoftware\s+(?:used|versions?|stack|environment)\b",
     _I,
 )
-THANKS = re.compile(
-    r"\bthank|\bgrateful|\bteam\b|\bdevelopers\b|\bsupport(?:ed)?\b|\bcredits?\b|\bcompute\b", _I
+CAPTION_CHARS = 100  # a table caption naming the software is at most this long
+# A programme named after a framework funds the work; it says nothing about the code: "the
+# PaddlePaddle Open Research Fund", "the TensorFlow Research Cloud".
+FUNDING_AFTER = re.compile(
+    r"(?:\s+(?:[A-Z][\w-]*|open|research|innovation|academic|developer|community|education"
+    r"|industry))*?\s+(?i:fund(?:s|ing|ed)?|grants?|programm?e?s?|awards?|fellowships?"
+    r"|scholarships?|research\s+cloud|cloud|credits?|sponsor\w*|donations?|gifts?|prize)\b"
 )
-RELATED_LABEL = re.compile(r"related|background|prior work|previous work|literature|survey", _I)
+FUNDING_REACH = 60  # characters after a name that can still belong to a programme's name
+THANKS = re.compile(
+    r"\bthank|\bgrateful|\bgratitude|\bindebted|\backnowledge|\bappreciat|\bteam\b|\bdevelopers\b"
+    r"|\bcontributors\b|\bcommunity\b|\bmaintainers\b|\bcompute\b",
+    _I,
+)
+# "did not use", "without using", "never trained with": a negated verb of use.
+NEGATED = re.compile(r"\b(?:not|never|without|n't)\s+(?:\w+\s+)?$", _I)
+BUT = re.compile(r"\bbut\b|\binstead\b|\brather\b", _I)
+PORT = re.compile(
+    r"\b(?:port|ported|porting|convert|converted|migrat(?:e|ed)|translat(?:e|ed))\b", _I
+)
+PORT_SOURCE = re.compile(
+    r"\bfrom\s+(?:the\s+|their\s+|its\s+)?(?:original\s+|official\s+|public\s+|released\s+)?$", _I
+)
+PORT_TARGET = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$", _I)
+_USE_RULES = {
+    Cue.IMPLEMENT: "implemented-in",
+    Cue.BUILD: "built-on",
+    Cue.TRAIN: "trained-with",
+    Cue.USE: "we-use",
+}
 
 Rule = Callable[[Context], Finding | None]
 
@@ -168,92 +172,113 @@ def bibliography(ctx: Context) -> Finding | None:
     return None
 
 
+def resource(ctx: Context) -> Finding | None:
+    """A datasets catalogue, model hub or source tree of a framework is not its use."""
+    if ctx.mention.kind is Kind.RESOURCE or RESOURCE_AFTER.match(ctx.tail):
+        return Finding(Role.MENTIONED, "resource", 0.75)
+    return None
+
+
 def code_listing(ctx: Context) -> Finding | None:
     if ctx.mention.kind is Kind.CODE:
         return Finding(Role.USED, "code-listing", 0.9)
     return None
 
 
-def hypothetical(ctx: Context) -> Finding | None:
-    if HYPOTHETICAL.search(ctx.sentence) and not _own_use_before(ctx):
-        return Finding(Role.MENTIONED, "hypothetical", 0.7)
+def funding(ctx: Context) -> Finding | None:
+    if FUNDING_AFTER.match(ctx.text, ctx.mention.end, ctx.mention.end + FUNDING_REACH):
+        return Finding(Role.MENTIONED, "funding", 0.75)
     return None
 
 
-def port_source(ctx: Context) -> Finding | None:
-    """ "ported from the original TensorFlow code to PyTorch": the source is someone else's."""
-    if PORT.search(ctx.sentence) and PORT_SOURCE.search(ctx.before[-40:]):
+def acknowledgement(ctx: Context) -> Finding | None:
+    """Thanks to a framework's team or developers: the paper used it."""
+    if ctx.section is SectionKind.ACKNOWLEDGEMENTS and THANKS.search(ctx.sentence):
+        return Finding(Role.USED, "acknowledgement", 0.6)
+    return None
+
+
+def several(ctx: Context) -> Finding | None:
+    """One of three or more frameworks listed, or one of two offered as a choice."""
+    if ctx.in_list and not _checklist(ctx):
+        return Finding(Role.MENTIONED, "framework-list", 0.75)
+    if ctx.in_disjunction:
+        return Finding(Role.MENTIONED, "disjunction", 0.7)
+    return None
+
+
+def others_code(ctx: Context) -> Finding | None:
+    if OTHERS_CODE.match(ctx.tail):
+        return Finding(Role.MENTIONED, "others-code", 0.75)
+    return None
+
+
+def port(ctx: Context) -> Finding | None:
+    """ "We ported the original TensorFlow code to PyTorch": the target is the authors' own,
+    whatever stands between the verb and it; the source is someone else's."""
+    if not PORT.search(ctx.lead):
+        return None
+    if PORT_TARGET.search(ctx.lead[-20:]) and ctx.agent is Agent.OWN:
+        return Finding(Role.USED, "port-target", 0.8)
+    if PORT_SOURCE.search(ctx.lead[-40:]):
         return Finding(Role.MENTIONED, "port-source", 0.8)
     return None
 
 
-def port_target(ctx: Context) -> Finding | None:
-    """The authors' side of a port: "We ported ... to PyTorch"."""
-    if (
-        PORT.search(ctx.sentence)
-        and FIRST_PERSON.search(ctx.sentence)
-        and PORT_TARGET.search(ctx.before[-20:])
-    ):
-        return Finding(Role.USED, "port-target", 0.8)
+def hypothetical(ctx: Context) -> Finding | None:
+    """A modal or a condition anywhere before the name in its clause makes the clause about
+    what could be ("such a model would not fit in PyTorch", "if one used TensorFlow")."""
+    if MODAL.search(ctx.lead):
+        return Finding(Role.MENTIONED, "hypothetical", 0.7)
     return None
 
 
-def comparison(ctx: Context) -> Finding | None:
-    window = ctx.before[-CONTRAST_REACH:]
-    cues = list(CONTRAST.finditer(window))
-    if not cues:
+def governed(ctx: Context) -> Finding | None:
+    """What the nearest governing word of the clause makes of the name."""
+    gov = ctx.governor
+    if gov is None:
         return None
-    cue = cues[-1]  # the nearest one governs
-    # "Unlike TensorFlow, we implement our model in PyTorch": a statement of own use between
-    # the contrast word and this name takes this name out of the comparison.
-    between = window[cue.end() :]
-    if CLAUSE_BREAK.search(between) or (FIRST_PERSON.search(between) and _use_phrase(between)):
-        return None
-    return Finding(Role.MENTIONED, "comparison", 0.75)
-
-
-def framework_list(ctx: Context) -> Finding | None:
-    if ctx.in_list and not _own_use_before(ctx, reach=40):
-        return Finding(Role.MENTIONED, "framework-list", 0.75)
-    return None
-
-
-def others_work(ctx: Context) -> Finding | None:
-    if OTHERS_CODE.match(ctx.after):
-        return Finding(Role.MENTIONED, "others-code", 0.75)
-    if not FIRST_PERSON.search(ctx.sentence) and OTHERS.search(ctx.sentence):
+    # "we did not use X but Y": the negation stops at "but".
+    negated_use = (
+        gov.cue in USE_CUES
+        and NEGATED.search(ctx.text, max(ctx.clause_start, gov.start - 24), gov.start)
+        and not BUT.search(ctx.text, gov.end, ctx.mention.start)
+    )
+    if gov.cue is Cue.NEGATION or negated_use:
+        return Finding(Role.MENTIONED, "negated", 0.7)
+    if gov.cue is Cue.HYPOTHETICAL:
+        return Finding(Role.MENTIONED, "hypothetical", 0.7)
+    if gov.cue is Cue.CONTRAST:
+        return Finding(Role.MENTIONED, "comparison", 0.75)
+    if gov.cue is Cue.OTHERS:
         return Finding(Role.MENTIONED, "others-work", 0.7)
+    if gov.cue is Cue.PORT:  # the object of a port is its source
+        return Finding(Role.MENTIONED, "port-source", 0.8)
+    if gov.cue in USE_CUES:
+        return _use(ctx, _USE_RULES[gov.cue])
     return None
 
 
-def baseline(ctx: Context) -> Finding | None:
-    """Run only for someone else's baseline: described in the third person near "baselines"."""
-    if FIRST_PERSON.search(ctx.sentence):
-        return None
-    lead = ctx.text[max(0, ctx.sentence_start - BASELINE_REACH) : ctx.sentence_end]
-    if BASELINE.search(lead):
-        return Finding(Role.MENTIONED, "baseline", 0.6)
+def passive_use(ctx: Context) -> Finding | None:
+    """ "PyTorch [31] is used for all experiments": the name as the subject of use."""
+    if PASSIVE_USE_AFTER.match(ctx.tail):
+        return _use(ctx, "we-use")
+    return None
+
+
+def own_code(ctx: Context) -> Finding | None:
+    """ "our TensorFlow implementation", "its JAX implementation" in an own clause."""
+    if ctx.agent is Agent.OWN and OWN_CODE_AFTER.match(ctx.tail):
+        return Finding(Role.USED, "implemented-in", 0.8)
     return None
 
 
 def version(ctx: Context) -> Finding | None:
-    if ctx.mention.kind is Kind.VERSION:
-        return Finding(Role.USED, "version", 0.9)
-    return None
-
-
-def implementation(ctx: Context) -> Finding | None:
-    """ "We implement our model in PyTorch", "All models are trained with TensorFlow"."""
-    sentence = ctx.sentence
-    own = FIRST_PERSON.search(sentence) or PASSIVE_USE.search(sentence)
-    if not own:
+    if ctx.mention.kind is not Kind.VERSION or ctx.agent is Agent.OTHER:
         return None
-    if RELATED_LABEL.search(ctx.label) and not FIRST_PERSON.search(sentence):
-        return None  # related work in the passive voice describes others' systems
-    phrase = _use_phrase(sentence)
-    if phrase is None:
+    if ctx.agent is Agent.NONE and RELATED_LABEL.search(ctx.label):
         return None
-    return Finding(Role.USED, phrase, 0.85)
+    return Finding(Role.USED, "version", 0.9)
 
 
 def released_code(ctx: Context) -> Finding | None:
@@ -261,7 +286,7 @@ def released_code(ctx: Context) -> Finding | None:
     if not CODE_RELEASE.search(ctx.sentence):
         return None
     own = (
-        FIRST_PERSON.search(ctx.sentence)
+        ctx.agent is Agent.OWN
         or OWN_RELEASE.search(ctx.sentence)
         or ctx.section is SectionKind.FOOTNOTE
     )
@@ -272,14 +297,8 @@ def released_code(ctx: Context) -> Finding | None:
 
 
 def checklist(ctx: Context) -> Finding | None:
-    if CHECKLIST.search(ctx.sentence) or "checklist" in ctx.label:
+    if _checklist(ctx):
         return Finding(Role.USED, "checklist", 0.8)
-    return None
-
-
-def acknowledgement(ctx: Context) -> Finding | None:
-    if ctx.section is SectionKind.ACKNOWLEDGEMENTS and THANKS.search(ctx.sentence):
-        return Finding(Role.USED, "acknowledgement", 0.6)
     return None
 
 
@@ -290,37 +309,68 @@ def named(ctx: Context) -> Finding:
 
 RULES: tuple[Rule, ...] = (
     bibliography,
+    resource,
     code_listing,
+    funding,
+    acknowledgement,
+    several,
+    others_code,
+    port,
     hypothetical,
-    port_source,
-    port_target,
-    comparison,
-    framework_list,
-    others_work,
-    baseline,
+    governed,
+    passive_use,
+    own_code,
     version,
-    implementation,
     released_code,
     checklist,
-    acknowledgement,
 )
 
 
 def decide(ctx: Context) -> Finding:
-    for rule in RULES:
-        finding = rule(ctx)
-        if finding is not None:
-            return finding
-    return named(ctx)
+    finding = next((f for rule in RULES if (f := rule(ctx)) is not None), None) or named(ctx)
+    if ctx.mention.kind is Kind.CITATION and finding.role is Role.MENTIONED:
+        # The body cites the work without naming the framework: still only cited.
+        return Finding(Role.CITED, finding.rule, finding.confidence)
+    return finding
 
 
-def _use_phrase(text: str) -> str | None:
-    for rule_id, pattern in USE_PHRASES:
-        if pattern.search(text):
-            return rule_id
-    return None
+def _use(ctx: Context, rule: str) -> Finding:
+    """A verb of use governs the name: whose use it is decides."""
+    if ctx.agent is Agent.OWN:
+        if ctx.mention.kind is Kind.CITATION:
+            return Finding(Role.USED, "cited-tool", 0.75)
+        if ctx.mention.kind is Kind.VERSION:
+            return Finding(Role.USED, "version", 0.9)
+        return Finding(Role.USED, rule, 0.85)
+    if ctx.agent is Agent.OTHER:
+        return Finding(Role.MENTIONED, "others-work", 0.7)
+    if ctx.mention.kind is Kind.CITATION:  # an impersonal clause describes the cited work
+        return Finding(Role.MENTIONED, "cited-work", 0.6)
+    # Nobody named: in the paper's own sections an impersonal report is the authors' own
+    # ("all experiments were run using X"); in related work, the field's.
+    if RELATED_LABEL.search(ctx.label) or ctx.section is SectionKind.TITLE:
+        return Finding(Role.MENTIONED, "related-work", 0.6)
+    if GENERIC.search(ctx.lead):
+        return Finding(Role.MENTIONED, "generic", 0.6)
+    if _baseline(ctx):
+        return Finding(Role.MENTIONED, "baseline", 0.6)
+    return Finding(Role.USED, rule, 0.8)
 
 
-def _own_use_before(ctx: Context, reach: int = CONTRAST_REACH) -> bool:
-    window = ctx.before[-reach:]
-    return bool(FIRST_PERSON.search(window) and _use_phrase(window))
+def _baseline(ctx: Context) -> bool:
+    """Run only for someone else's baseline: said near "baselines", nobody of ours acting."""
+    if "baseline" in ctx.label:
+        return True
+    lead = ctx.text[max(0, ctx.sentence_start - BASELINE_REACH) : ctx.sentence_end]
+    return BASELINE.search(lead) is not None
+
+
+def _checklist(ctx: Context) -> bool:
+    if "checklist" in ctx.label or CHECKLIST.search(ctx.sentence):
+        return True
+    # A software table: its caption is the short line just before.
+    above = ctx.text[max(0, ctx.sentence_start - CAPTION_CHARS) : ctx.sentence_start]
+    if not above.endswith("\n"):
+        return False  # the sentence does not open a line: what precedes is its paragraph
+    lines = above.rstrip("\n").split("\n")
+    return len(lines) > 1 and CHECKLIST.search(lines[-1]) is not None

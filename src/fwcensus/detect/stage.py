@@ -11,10 +11,18 @@ from fwcensus.progress import progress_bar
 from fwcensus.store import Store
 
 METHODS: dict[str, Callable[[ExtractedText], list[Verdict]]] = {
+    # The default. The sections the extract stage stored (found with the PDF's own title), as
+    # inspect uses.
+    evidence.METHOD: lambda text: evidence.detect(text.pages, text.sections or None),
     # The 2019 study searched the whole text: sections play no part.
     substring2019.METHOD: lambda text: substring2019.detect(list(text.pages)),
-    # The sections the extract stage stored (found with the PDF's own title), as inspect uses.
-    evidence.METHOD: lambda text: evidence.detect(text.pages, text.sections or None),
+}
+
+
+# The version of each method's rules; a stored verdict made by another one is judged again.
+DETECTORS: dict[str, str] = {
+    substring2019.METHOD: f"{substring2019.METHOD}/1",
+    evidence.METHOD: f"{evidence.METHOD}/{evidence.VERSION}",
 }
 
 
@@ -29,12 +37,13 @@ def detect_papers(store: Store, selection: Selection, method: str) -> DetectSumm
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     detect = METHODS[method]
-    jobs = store.detect_jobs(selection, method)
+    detector = DETECTORS[method]
+    jobs = store.detect_jobs(selection, method, detector)
     positive = 0
     with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
         for job in jobs:
             verdicts = detect(store.load_text(job.text_sha256))
-            store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts)
+            store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts, detector)
             positive += bool(verdicts)
             advance()
     return DetectSummary(method, len(jobs), positive)

@@ -439,22 +439,28 @@ class Store:
 
     # -- detect ---------------------------------------------------------------------------------
 
-    def detect_jobs(self, selection: Selection, method: str) -> list[DetectJob]:
-        """Papers with text whose verdicts under ``method`` are missing or from older text."""
+    def detect_jobs(self, selection: Selection, method: str, detector: str) -> list[DetectJob]:
+        """Papers with text whose verdicts under ``method`` are missing, from older text or
+        from another ``detector`` (an earlier version of the method's rules)."""
         where, params = _selection_sql(selection)
         rows = self.conn.execute(
             "SELECT p.id, t.text_sha256 FROM papers p"
             " JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf' AND d.status = 'fetched'"
             " JOIN texts t ON t.pdf_sha256 = d.sha256 AND t.status = 'ok'"
             " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
-            f" WHERE (x.text_sha256 IS NULL OR x.text_sha256 != t.text_sha256) AND {where}"
-            " ORDER BY p.id",
-            (method, *params),
+            " WHERE (x.text_sha256 IS NULL OR x.text_sha256 != t.text_sha256 OR x.detector != ?)"
+            f" AND {where} ORDER BY p.id",
+            (method, detector, *params),
         ).fetchall()
         return [DetectJob(paper_id=row[0], text_sha256=row[1]) for row in rows]
 
     def save_verdicts(
-        self, paper_id: int, method: str, text_sha256: str, verdicts: Sequence[Verdict]
+        self,
+        paper_id: int,
+        method: str,
+        text_sha256: str,
+        verdicts: Sequence[Verdict],
+        detector: str = "",
     ) -> None:
         """Replace the paper's verdicts under ``method`` in one transaction (idempotent)."""
         with self.transaction() as tx:
@@ -482,10 +488,11 @@ class Store:
                     ],
                 )
             tx.execute(
-                "INSERT INTO detections (paper_id, method, text_sha256, detected_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (paper_id, method) DO UPDATE SET"
-                " text_sha256 = excluded.text_sha256, detected_at = excluded.detected_at",
-                (paper_id, method, text_sha256, now()),
+                "INSERT INTO detections (paper_id, method, text_sha256, detected_at, detector)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id, method) DO UPDATE SET"
+                " text_sha256 = excluded.text_sha256, detected_at = excluded.detected_at,"
+                " detector = excluded.detector",
+                (paper_id, method, text_sha256, now(), detector),
             )
 
     # -- repos --------------------------------------------------------------------------------
@@ -594,26 +601,32 @@ class Store:
 
     # -- aggregate ------------------------------------------------------------------------------
 
-    def venue_year_counts(self, selection: Selection, method: str) -> list[dict[str, Any]]:
-        """Per venue, year and track: papers listed, fetched, with text, naming PyTorch or
-        TensorFlow under ``method``."""
+    def venue_year_counts(
+        self, selection: Selection, method: str, counted: CountedAs
+    ) -> list[dict[str, Any]]:
+        """Per venue, year and track: papers listed, fetched, with text, and using PyTorch or
+        TensorFlow (their families, as ``counted`` says) under ``method``."""
         where, params = _selection_sql(selection, alias="pp")
+        per_paper, per_paper_params = _per_paper_sql(method, counted)
         rows = self.conn.execute(
-            f"WITH pp AS ({_PER_PAPER_SQL}) SELECT venue, year, track, COUNT(*) AS listed,"
+            f"WITH pp AS ({per_paper}) SELECT venue, year, track, COUNT(*) AS listed,"
             f" {_COUNT_COLUMNS} FROM pp WHERE {where}"
             " GROUP BY venue, year, track ORDER BY venue, year, track",
-            (method, method, method, *params),
+            (*per_paper_params, *params),
         ).fetchall()
         return [_zero_nulls(dict(row)) for row in rows]
 
-    def work_year_counts(self, selection: Selection, method: str) -> list[dict[str, Any]]:
+    def work_year_counts(
+        self, selection: Selection, method: str, counted: CountedAs
+    ) -> list[dict[str, Any]]:
         """Per year, over every selected venue: each work once, however many versions of it
         (venue paper, arXiv preprint) were collected. A work belongs to the year of its venue
-        version, or of its preprint when it has no other; it names a framework when any of its
+        version, or of its preprint when it has no other; it uses a framework when any of its
         versions does."""
         where, params = _selection_sql(selection, alias="pp")
+        per_paper, per_paper_params = _per_paper_sql(method, counted)
         rows = self.conn.execute(
-            f"WITH pp AS ({_PER_PAPER_SQL}),"
+            f"WITH pp AS ({per_paper}),"
             " works AS (SELECT COALESCE(MIN(CASE WHEN source != 'arxiv' THEN year END),"
             "   MIN(year)) AS year, MAX(fetched) AS fetched, MAX(has_text) AS has_text,"
             "   MAX(detected) AS detected, MAX(detected AND pt) AS pt,"
@@ -621,7 +634,7 @@ class Store:
             f"   FROM pp WHERE {where} GROUP BY work)"
             " SELECT year, COUNT(*) AS listed,"
             f" {_COUNT_COLUMNS} FROM works GROUP BY year ORDER BY year",
-            (method, method, method, *params),
+            (*per_paper_params, *params),
         ).fetchall()
         return [_zero_nulls(dict(row)) for row in rows]
 
@@ -631,8 +644,8 @@ class Store:
             tx.execute("DELETE FROM shares WHERE method = ?", (method,))
             tx.executemany(
                 "INSERT INTO shares (venue, year, track, method, listed, fetched, with_text,"
-                " pytorch, tensorflow, both, neither, share, ci_low, ci_high, computed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " pytorch, tensorflow, both, neither, share, ci_low, ci_high, computed_at, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.venue,
@@ -650,6 +663,7 @@ class Store:
                         r.ci_low,
                         r.ci_high,
                         stamp,
+                        r.source,
                     )
                     for r in rows
                 ],
@@ -824,20 +838,59 @@ class Store:
 
 
 # One row per paper with its state under a detection method (three ``?``: the method).
-_PER_PAPER_SQL = (
-    "SELECT p.id, p.source, p.venue, p.year, p.track, COALESCE(p.work_id, p.id) AS work,"
-    " COALESCE(d.status = 'fetched', 0) AS fetched, COALESCE(t.status = 'ok', 0) AS has_text,"
-    " x.paper_id IS NOT NULL AS detected, pt.id IS NOT NULL AS pt, tf.id IS NOT NULL AS tf"
-    " FROM papers p"
-    " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
-    " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
-    " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
-    "   AND x.text_sha256 = t.text_sha256"
-    " LEFT JOIN verdicts pt ON pt.paper_id = p.id AND pt.method = ?"
-    "   AND pt.framework = 'pytorch' AND pt.role = 'used'"
-    " LEFT JOIN verdicts tf ON tf.paper_id = p.id AND tf.method = ?"
-    "   AND tf.framework = 'tensorflow' AND tf.role = 'used'"
-)
+@dataclass(frozen=True)
+class CountedAs:
+    """What makes a paper count for PyTorch and for TensorFlow in the shares: the framework ids
+    of each family (keras with tensorflow), and whether the paper's own code counts too (the
+    ``combined`` source: used when the text or the code says used)."""
+
+    pytorch: tuple[str, ...]
+    tensorflow: tuple[str, ...]
+    code: bool
+
+
+def _per_paper_sql(method: str, counted: CountedAs) -> tuple[str, tuple[Any, ...]]:
+    """One row per paper: fetched, has text, judged (text detected, or own code read when the
+    code counts), and whether it uses PyTorch (pt) and TensorFlow (tf)."""
+
+    def uses(ids: tuple[str, ...]) -> tuple[str, list[Any]]:
+        marks = ", ".join("?" * len(ids))
+        sql = (
+            "(x.paper_id IS NOT NULL AND EXISTS (SELECT 1 FROM verdicts v WHERE v.paper_id = p.id"
+            f" AND v.method = ? AND v.role = 'used' AND v.framework IN ({marks})))"
+        )
+        values: list[Any] = [method, *ids]
+        if counted.code:
+            sql += (
+                " OR EXISTS (SELECT 1 FROM paper_repos pr JOIN repos r ON r.id = pr.repo_id"
+                " AND r.status = 'ok' JOIN repo_verdicts rv ON rv.repo_id = r.id"
+                " WHERE pr.paper_id = p.id AND pr.chosen = 1 AND rv.role = 'used'"
+                f" AND rv.framework IN ({marks}))"
+            )
+            values += ids
+        return sql, values
+
+    pt, pt_values = uses(counted.pytorch)
+    tf, tf_values = uses(counted.tensorflow)
+    judged = "x.paper_id IS NOT NULL"
+    if counted.code:
+        judged += (
+            " OR EXISTS (SELECT 1 FROM paper_repos pr JOIN repos r ON r.id = pr.repo_id"
+            " AND r.status = 'ok' WHERE pr.paper_id = p.id AND pr.chosen = 1)"
+        )
+    sql = (
+        "SELECT p.id, p.source, p.venue, p.year, p.track, COALESCE(p.work_id, p.id) AS work,"
+        " COALESCE(d.status = 'fetched', 0) AS fetched, COALESCE(t.status = 'ok', 0) AS has_text,"
+        f" ({judged}) AS detected, ({pt}) AS pt, ({tf}) AS tf"
+        " FROM papers p"
+        " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+        " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+        " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
+        "   AND x.text_sha256 = t.text_sha256"
+    )
+    return sql, (*pt_values, *tf_values, method)
+
+
 _COUNT_COLUMNS = (
     "SUM(fetched) AS fetched, SUM(has_text) AS with_text,"
     " SUM(detected AND pt) AS pytorch, SUM(detected AND tf) AS tensorflow,"

@@ -273,6 +273,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX arxiv_lookups_status ON arxiv_lookups (status, asked_at);
     """,
+    # 7: a share says what "using" rested on (text, or combined: text or the paper's own code);
+    # a detection records the detector that made it, so new rules judge the papers again.
+    """
+    ALTER TABLE shares ADD COLUMN source TEXT NOT NULL DEFAULT 'text';
+    ALTER TABLE detections ADD COLUMN detector TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
