@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.detect.stage import DETECTORS
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.github_site import write_not_found, write_repo
 from fwcensus.models import (
@@ -67,12 +68,12 @@ def build(tmp_path: Path, serve: Serve, store: Store) -> None:
         sha = store.blobs.put_bytes(b"%PDF-1.4 " + str(doc.id).encode())
         store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
         store.save_text(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
-    for job in store.detect_jobs(Selection(), METHOD):
+    for job in store.detect_jobs(Selection(), METHOD, DETECTORS[METHOD]):
         verdicts = [
             Verdict(f, Role.USED, 0.9, (Evidence(2, 0, 5, f"We use {f}.", "version"),))
             for f in sorted(PAPERS[ids[job.paper_id]][0])
         ]
-        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, verdicts)
+        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, verdicts, DETECTORS[METHOD])
     aggregate_shares(store, METHOD)
     server = serve(site)
     settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
@@ -147,3 +148,22 @@ def test_without_repository_data_only_text_rows(store: Store, tmp_path: Path) ->
     assert not any(r.definition == fw.OF_PAPERS_WITH_CODE for r in rows)
     html = write_report(store, tmp_path / "r", METHOD).index.read_text()
     assert 'id="source-table-empty"' in html
+
+
+def test_headline_share_counts_text_or_own_code(tmp_path: Path, serve: Serve, store: Store) -> None:
+    """Under evidence the 2019 share counts a paper when its text or its own code says used."""
+    build(tmp_path, serve, store)
+    [row] = aggregate_shares(store, METHOD)
+    text = {k: (uses if has_text else set()) for k, (uses, _, has_text) in PAPERS.items()}
+    code = {k: CODE.get(repo or "", set()) for k, (_, repo, _) in PAPERS.items()}
+    combined = {k: text[k] | code[k] for k in PAPERS}
+    judged = [k for k, (_, repo, has_text) in PAPERS.items() if has_text or repo in CODE]
+    assert row.source == "combined"
+    assert row.pytorch == sum("pytorch" in combined[k] for k in PAPERS) == 5
+    assert row.tensorflow == sum("tensorflow" in combined[k] for k in PAPERS) == 1
+    assert row.neither == sum(not combined[k] for k in judged) == 0
+    assert row.share == 5 / 6
+    out = io.StringIO()
+    export(store, "shares", "csv", out, Selection())
+    header, *body = list(csv.reader(io.StringIO(out.getvalue())))
+    assert header[-1] == "source" and body[0][-1] == "combined"

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from fwcensus import pipeline
+from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import METHODS
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
 from fwcensus.extract.pool import Limits
@@ -61,7 +62,12 @@ WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Extraction pr
 PdfSecondsOpt = Annotated[float, typer.Option("--pdf-seconds", help="Time limit per PDF.")]
 PdfMemoryOpt = Annotated[int, typer.Option("--pdf-memory-mb", help="Memory limit per PDF worker.")]
 MethodOpt = Annotated[
-    str, typer.Option("--method", help=f"Detection method: {', '.join(METHODS)}.")
+    str,
+    typer.Option(
+        "--method",
+        help=f"Detection method shown: {', '.join(METHODS)} ({SUBSTRING_2019}: the 2019 study's"
+        " method, for comparison).",
+    ),
 ]
 MethodsOpt = Annotated[
     list[str] | None,
@@ -336,9 +342,30 @@ def eval_cmd(
     workers: WorkersOpt = None,
     pdf_seconds: PdfSecondsOpt = 120.0,
     pdf_memory_mb: PdfMemoryOpt = 2048,
+    record: Annotated[
+        str | None,
+        typer.Option(
+            "--record",
+            help="Name of this labelled set: store its used precision and recall per method in"
+            " the accuracy file the report states.",
+        ),
+    ] = None,
+    held_out: Annotated[
+        bool,
+        typer.Option("--held-out", help="With --record: the rules were not developed on these."),
+    ] = False,
+    accuracy_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--accuracy-file",
+            help="With --record: file to store into (default: the package's accuracy.json).",
+        ),
+    ] = None,
 ) -> None:
     """Score both detection methods against hand labels; list every disagreement."""
     from fwcensus.detect import eval as scoring
+    from fwcensus.detect.accuracy import packaged_path
+    from fwcensus.detect.accuracy import record as store_accuracy
     from fwcensus.detect.inspection import inspect_files
 
     try:
@@ -349,10 +376,26 @@ def eval_cmd(
     reports = list(inspect_files(paths, _limits(workers, pdf_seconds, pdf_memory_mb)))
     result = scoring.score(truths, reports)
     sys.stdout.write(scoring.render(result, scoring.rule_counts(reports)) + "\n")
+    if record:
+        target = accuracy_file or packaged_path()
+        for measured in scoring.measurements(result, record, held_out):
+            store_accuracy(target, measured)
+        _say(f"eval: accuracy of {record!r} recorded in {target}")
 
 
 @app.command()
-def aggregate(db: DbOpt = DEFAULT_DB, method: MethodsOpt = None) -> None:
+def aggregate(
+    db: DbOpt = DEFAULT_DB,
+    method: Annotated[
+        list[str],
+        typer.Option(
+            "--method",
+            help=f"Detection method (repeatable): {', '.join(METHODS)}; --method"
+            f" {SUBSTRING_2019} is the 2019 study's method (--method {EVIDENCE} --method"
+            f" {SUBSTRING_2019} for both).",
+        ),
+    ] = [EVIDENCE],  # noqa: B006 - Typer reads the default, nothing mutates it
+) -> None:
     """Count papers and compute shares with 95% intervals per venue and year, per method."""
     with _store(db, "aggregate", locals()) as store:
         for name in _methods(method):
@@ -361,7 +404,7 @@ def aggregate(db: DbOpt = DEFAULT_DB, method: MethodsOpt = None) -> None:
 
 @app.command()
 def report(
-    db: DbOpt = DEFAULT_DB, out: ReportDirOpt = Path("report"), method: MethodOpt = SUBSTRING_2019
+    db: DbOpt = DEFAULT_DB, out: ReportDirOpt = Path("report"), method: MethodOpt = EVIDENCE
 ) -> None:
     """Write the self-contained HTML report (and chart images) to --out."""
     with _store(db, "report", locals()) as store:
@@ -382,7 +425,7 @@ def run(
     workers: WorkersOpt = None,
     pdf_seconds: PdfSecondsOpt = 120.0,
     pdf_memory_mb: PdfMemoryOpt = 2048,
-    method: MethodOpt = SUBSTRING_2019,
+    method: MethodOpt = EVIDENCE,
     out: ReportDirOpt = Path("report"),
     no_repos: Annotated[
         bool, typer.Option("--no-repos", help="Skip reading the papers' code repositories.")

@@ -193,6 +193,7 @@ class ShareRow:
     share: float | None  # PyTorch / (PyTorch-only + TensorFlow-only); None when no paper names one
     ci_low: float | None
     ci_high: float | None
+    source: str = "text"  # what "using" rests on: text, or combined (text or own code)
 
     @property
     def label(self) -> str:

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import METHODS, detect_papers
-from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
 from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
 from fwcensus.fetch.api import ApiClient
@@ -39,7 +39,7 @@ class RunOptions:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     limits: Limits = field(default_factory=Limits)
     methods: tuple[str, ...] = tuple(METHODS)  # detection methods run and aggregated
-    method: str = SUBSTRING_2019  # the one the report shows
+    method: str = EVIDENCE  # the one the report shows
     report_dir: Path = Path("report")
     retry_failed: bool = False
     repos: bool = True  # read the papers' own code repositories

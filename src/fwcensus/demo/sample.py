@@ -108,10 +108,13 @@ class TruthPaper:
     used: tuple[str, ...]
     mentioned: tuple[str, ...]
     cited: tuple[str, ...]
+    # What the repository the paper links (its own, or an earlier paper's it shares) uses.
+    code_uses: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TruthPaper:
-        tuples = {key: tuple(data[key]) for key in ("authors", "used", "mentioned", "cited")}
+        keys = ("authors", "used", "mentioned", "cited", "code_uses")
+        tuples = {key: tuple(data.get(key, ())) for key in keys}
         return cls(**{**data, **tuples})
 
 
@@ -154,8 +157,9 @@ def build_sample(out_dir: Path, seed: int = 2019) -> Sample:
         zip(rng.sample(range(len(planned)), len(BROKEN_KINDS)), BROKEN_KINDS, strict=True)
     )
     pdf_urls = _write_listings(mirror_dir, planned)
+    released: dict[str, tuple[str, ...]] = {}
     papers = tuple(
-        _write_paper(mirror_dir, plan, url, broken_at.get(number))
+        _write_paper(mirror_dir, plan, url, broken_at.get(number), released)
         for number, (plan, url) in enumerate(zip(planned, pdf_urls, strict=True))
     )
     truth_path = out_dir / "truth.json"
@@ -259,10 +263,16 @@ def _write_listings(mirror_dir: Path, planned: Sequence[_Planned]) -> list[str]:
     return urls
 
 
-def _write_paper(mirror_dir: Path, plan: _Planned, pdf_url: str, broken: str | None) -> TruthPaper:
+def _write_paper(
+    mirror_dir: Path,
+    plan: _Planned,
+    pdf_url: str,
+    broken: str | None,
+    released: dict[str, tuple[str, ...]],
+) -> TruthPaper:
     if broken != "missing":
         write_mirror_file(mirror_dir, pdf_url, _pdf_bytes(plan.doc, broken))
-    _write_code(mirror_dir, plan)
+    code_uses = _write_code(mirror_dir, plan, released)
     named = frameworks_named(paper_text(plan.doc)) if broken is None else set()
     if broken in FAILS_AT_FETCH:
         fetch, text = "failed", None
@@ -282,6 +292,7 @@ def _write_paper(mirror_dir: Path, plan: _Planned, pdf_url: str, broken: str | N
         used=plan.usage.used,
         mentioned=plan.usage.mentioned,
         cited=plan.usage.cited,
+        code_uses=code_uses,
     )
 
 
@@ -296,20 +307,25 @@ REPO_FILES: dict[str, dict[str, str]] = {
 CODE_LINK = re.compile(r"https://github\.com/([\w-]+)/([\w-]+)")
 
 
-def _write_code(mirror_dir: Path, plan: _Planned) -> None:
+def _write_code(
+    mirror_dir: Path, plan: _Planned, released: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
     """The repository a paper's footnote links, as GitHub's API serves it, so the demo reads
-    real code; a repository some earlier paper already released is left as it is."""
+    real code; a repository some earlier paper already released is left as it is. Returns the
+    frameworks that repository uses (``released`` remembers them per repository)."""
     for note in plan.doc.footnotes:
         link = CODE_LINK.search(note)
         if link is None:
             continue
         owner, name = link.groups()
-        if (mirror_dir / "api.github.com" / "repos" / owner / name).exists():
-            return
-        used = plan.usage.used[0] if plan.usage.used else None
-        files = {"README.md": f"# {plan.entry.title}\n", **REPO_FILES.get(used or "", {})}
-        write_repo(mirror_dir, owner, name, files)
-        return
+        key = f"{owner}/{name}"
+        if key not in released:
+            used = plan.usage.used[0] if plan.usage.used else None
+            files = {"README.md": f"# {plan.entry.title}\n", **REPO_FILES.get(used or "", {})}
+            write_repo(mirror_dir, owner, name, files)
+            released[key] = (used,) if used in REPO_FILES else ()
+        return released[key]
+    return ()
 
 
 def _pdf_bytes(doc: PaperDoc, broken: str | None) -> bytes:

@@ -31,7 +31,7 @@ VERDICT_COLUMNS = (
 SHARE_COLUMNS = (
     "venue", "year", "track", "method", "definition", "listed", "fetched", "with_text", "pytorch",
     "tensorflow", "both", "neither", "pytorch_only", "tensorflow_only", "share", "ci_low",
-    "ci_high",
+    "ci_high", "source",
 )  # fmt: skip
 
 

@@ -23,8 +23,11 @@ from markupsafe import Markup
 
 from fwcensus import __version__
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES, DEFINITION, DEFINITION_TEXT
+from fwcensus.aggregate.shares import ALL_VENUES, COMBINED, DEFINITION, DEFINITION_TEXT
+from fwcensus.aggregate.shares import SOURCES as SHARE_SOURCES
+from fwcensus.detect.accuracy import recorded as recorded_accuracy
 from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.detect.stage import DETECTORS
 from fwcensus.models import Selection, ShareRow
 from fwcensus.report import charts
 from fwcensus.report.signal_view import (
@@ -103,6 +106,9 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             problems_total=sum(1 for p in papers if _problem(p)),
             image_names=[p.name for p in images],
             all_venues=ALL_VENUES,
+            combined_methods=[m for m in methods if SHARE_SOURCES.get(m) == COMBINED],
+            accuracy=[m for m in recorded_accuracy() if m.method == method],
+            detector=DETECTORS.get(method, ""),
         )
     )
     index = out_dir / "index.html"

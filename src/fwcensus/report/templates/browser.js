@@ -6,6 +6,8 @@
   "use strict";
   var config = JSON.parse(document.getElementById("report-config").textContent);
   var ALL = config.allVenues;
+  // Methods whose shares count a paper when its text or its own code says used (combined).
+  var COMBINED = config.combinedMethods || [];
   var PAGE = 50;
   var cache = {};
   var state = { measure: null, page: 0, list: [] };
@@ -36,17 +38,25 @@
   function usesAny(p, method) {
     return p.x && (p.m[method] || []).some(function (v) { return v[2] === "used"; });
   }
+  // The shares' "uses": the text, or, for a combined method, the text or the own code.
+  function counts(p, method, family) {
+    return uses(p, method, family) ||
+      (COMBINED.indexOf(method) >= 0 && !!p.c && p.c.code.indexOf(family) >= 0);
+  }
+  function judged(p, method) { return p.x || (COMBINED.indexOf(method) >= 0 && !!p.c); }
   // One predicate per count of the tables: exactly the papers that count counted.
   var MEASURES = {
     listed: function () { return true; },
     fetched: function (p) { return p.f; },
     with_text: function (p) { return p.x; },
-    pytorch: function (p, m) { return uses(p, m, "pytorch"); },
-    tensorflow: function (p, m) { return uses(p, m, "tensorflow"); },
-    both: function (p, m) { return uses(p, m, "pytorch") && uses(p, m, "tensorflow"); },
-    neither: function (p, m) { return p.x && !uses(p, m, "pytorch") && !uses(p, m, "tensorflow"); },
-    pytorch_only: function (p, m) { return uses(p, m, "pytorch") && !uses(p, m, "tensorflow"); },
-    tensorflow_only: function (p, m) { return uses(p, m, "tensorflow") && !uses(p, m, "pytorch"); },
+    pytorch: function (p, m) { return counts(p, m, "pytorch"); },
+    tensorflow: function (p, m) { return counts(p, m, "tensorflow"); },
+    both: function (p, m) { return counts(p, m, "pytorch") && counts(p, m, "tensorflow"); },
+    neither: function (p, m) {
+      return judged(p, m) && !counts(p, m, "pytorch") && !counts(p, m, "tensorflow");
+    },
+    pytorch_only: function (p, m) { return counts(p, m, "pytorch") && !counts(p, m, "tensorflow"); },
+    tensorflow_only: function (p, m) { return counts(p, m, "tensorflow") && !counts(p, m, "pytorch"); },
     framework: function (p, m, f) { return uses(p, m, f); },
     any_framework: function (p, m) { return usesAny(p, m); },
     named_not_used: function (p, m, f) { return uses(p, "substring-2019", f) && !uses(p, m, f); },
