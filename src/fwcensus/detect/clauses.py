@@ -41,6 +41,7 @@ class Cue(StrEnum):
     NEGATION = "negation"
     PORT = "port"
     OTHERS = "others"  # their, the original, the official, released by
+    HISTORY = "history"  # originally implemented, first trained: someone's, unless ours
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ _BOUNDARY = re.compile(
     r"|,?\s+since\s+(?=(?-i:[a-z]))"
     r"|,\s+(?:and\s+|so\s+|yet\s+)?(?=(?:we|our|they|their|it|its|these|those|the\s+authors"
     r"|the\s+original)\b)"
-    r"|,\s+(?:which|who|whose|where)\b|\s+whose\b",
+    r"|,\s+(?:which|who|whose|where)\b|\s+whose\b"
+    # ", and JAX is growing": a new subject with its own verb
+    r"|,\s+and\s+(?=(?-i:[A-Z])[\w.-]*\s+(?:is|was|are|were|has|have|had|can|will|does)\b)",
     _I,
 )
 # A relative or causal clause belongs to the one before it ("their code, which uses Theano");
@@ -73,7 +76,7 @@ _OWN = re.compile(
 _OTHER = re.compile(
     r"\b(?:they|their|them)\b|\bthe\s+(?:original\s+)?authors\b|\bet\s+al\b"
     r"|\b(?:prior|previous|earlier|existing|related)\s+(?:work|works|studies|methods|approaches"
-    r"|systems|implementations?)\b|\bthe\s+original\b|\b(?:of|by|from)\s+\[\d",
+    r"|systems|implementations?)\b|\b(?:of|by|from)\s+\[\d",
     _I,
 )
 # Modals that make a statement about what could be, not what was done; "can" only before the
@@ -121,6 +124,14 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        Cue.HISTORY,
+        re.compile(
+            r"\b(?:originally|initially|first)\s+(?:\w+ly\s+)?(?:implemented|developed|written"
+            r"|trained|released|proposed|introduced)\b",
+            _I,
+        ),
+    ),
+    (
         Cue.IMPLEMENT,
         re.compile(
             r"\bimplement(?:ed|s|ing)?\b|\bprogram(?:med|s)?\b|\bwritten\b|\bwrite\b"
@@ -132,6 +143,7 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
         Cue.BUILD,
         re.compile(
             r"\bbased\s+on\b|\bbuil[dt]s?\b|\bon\s+top\s+of\b|\bextend(?:s|ed|ing)?\b"
+            r"|\bmodif(?:y|ied|ies|ying)\b|\badapt(?:s|ed|ing)?\b"
             r"|\bfork(?:ed|s)?\b|\brel(?:y|ies|ied)\s+on\b|\bpowered\s+by\b",
             _I,
         ),
@@ -142,7 +154,8 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\btrain(?:ed|s|ing)?\b|\bfine-?tun(?:e|ed|es|ing)\b|\bpre-?train(?:ed|ing)?\b"
             r"|\bexperiment(?:s|ed)?\b|\bruns?\b|\bran\b|\bconduct(?:ed|s)?\b|\bperform(?:ed|s)?\b"
             r"|\bcarried\s+out\b|\bexecut(?:e|ed|es)\b|\bevaluat(?:e|ed|es)\b"
-            r"|\bcomputed?\b|\boptimi[sz](?:e|ed)\b|\bdeploy(?:ed|s)?\b",
+            r"|\bcomputed?\b|\boptimi[sz](?:e|ed)\b|\bdeploy(?:ed|s)?\b"
+            r"|\bserv(?:ed|ing)\s+(?:with|by|using|on|through)\b",
             _I,
         ),
     ),

@@ -67,7 +67,8 @@ def decisions(pages: Sequence[str], sections: Sequence[Section] | None = None) -
         by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
         for mention in mentions:
             by_sentence[sentence_span(text, mention.start, mention.end)].append(mention)
-        for (first, last), group in by_sentence.items():
+        for (first, last), found_in_sentence in by_sentence.items():
+            group = _named_once(found_in_sentence, catalogue.family)
             in_list = listed(text, group)
             chosen = disjoined(text, group, catalogue.family)
             for mention in group:
@@ -125,6 +126,13 @@ def paper_year(pages: Sequence[str], sections: Sequence[Section]) -> int | None:
         for match in _YEAR.finditer(pages[s.page - 1], s.start, s.end)
     ]
     return max(years) if years else None
+
+
+def _named_once(group: list[Mention], family: Callable[[str], str]) -> list[Mention]:
+    """A citation stands for a framework only where the sentence does not name it: in "the
+    Caffe source code [22]" the name decides, not its citation."""
+    named = {family(m.framework) for m in group if m.kind is not Kind.CITATION}
+    return [m for m in group if m.kind is not Kind.CITATION or family(m.framework) not in named]
 
 
 def _code_in_several(decided: list[Decision], family: Callable[[str], str]) -> list[Decision]:

@@ -90,10 +90,22 @@ OTHERS_CODE = re.compile(
     r"|the authors|their)",
 )
 # "X is used", "X [3] was adopted": the name as the subject of a passive verb of use.
+# Up to two names or versions may stand between ("DeepSpeed ZeRO-3 was used").
 PASSIVE_USE_AFTER = re.compile(
-    r"^\s*(?:\[[^\]]{0,30}\]\s*|\([^()]{0,60}\)\s*)?,?\s*(?:is|was|are|were|has\s+been|have\s+been)"
-    r"\s+(?:also\s+|mainly\s+|primarily\s+|then\s+)?(?:used|employed|adopted|utili[sz]ed|chosen"
-    r"|selected|leveraged)\b",
+    r"^(?:\s+(?-i:[A-Z0-9])[\w.-]*){0,2}\s*(?:\[[^\]]{0,30}\]\s*|\([^()]{0,60}\)\s*)?,?\s*"
+    r"(?P<aux>is|was|are|were|has\s+been|have\s+been)\s+(?:also\s+|mainly\s+|primarily\s+"
+    r"|then\s+)?(?:used|employed|adopted|utili[sz]ed|chosen|selected|leveraged)\b",
+    _I,
+)
+# Said of the field or of someone's work, not reported by the authors: "has become a de facto
+# standard", "was first implemented in X by Vaswani et al.", "the experiments in [14]".
+FIELD_AFTER = re.compile(
+    r"\bde\s+facto\b|\bwidely\b|\bpopular\b|\bcommonly\b|\bha(?:s|ve)\s+become\b"
+    r"|\bby\s+(?:[A-Z][\w-]+\s+et\s+al|[A-Z][\w-]+\s+and\s+[A-Z]|\[\d|the\s+(?:original\s+)?"
+    r"authors|its\s+authors)",
+)
+CITED_SUBJECT = re.compile(
+    r"(?:^|\n)\W*(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:in|of|by|from)\s+(?:\[\d|[A-Z][\w-]+\s+et\s+al)",
     _I,
 )
 # An own noun after the name: "our PyTorch implementation", "its JAX version".
@@ -117,13 +129,15 @@ BASELINE_REACH = 300  # characters before the sentence that can set up a list of
 CODE_RELEASE = re.compile(
     r"\b(?:code|implementation|source|models?|software|repository|project page)s?\b.{0,60}"
     r"\b(?:available|released|publicly|open[- ]sourced?|can be found|at|here)\b"
-    r"|\b(?:release|open[- ]source)\b",
+    r"|\b(?:release|open[- ]source)\b|^\W*(?:source\s+)?(?:code|implementation)\s*:\s*\S+://",
     _I,
 )
-# The stock phrase of a paper releasing its own code: "Code and models are available at ...".
+# The stock phrases of a paper releasing its own code: "Code and models are available at
+# ...", "Code: https://...".
 OWN_RELEASE = re.compile(
     r"\b(?:source\s+)?code(?:\s+and\s+(?:models|data(?:sets?)?|weights))?\s+(?:is|are|will be)"
-    r"\s+(?:made\s+)?(?:publicly\s+)?(?:available|released|open[- ]sourced)",
+    r"\s+(?:made\s+)?(?:publicly\s+)?(?:available|released|open[- ]sourced)"
+    r"|^\W*(?:source\s+)?(?:code|implementation|project\s+page)\s*:",
     _I,
 )
 CHECKLIST = re.compile(
@@ -218,7 +232,9 @@ def port(ctx: Context) -> Finding | None:
     whatever stands between the verb and it; the source is someone else's."""
     if not PORT.search(ctx.lead):
         return None
-    if PORT_TARGET.search(ctx.lead[-20:]) and ctx.agent is Agent.OWN:
+    if PORT_TARGET.search(ctx.lead[-20:]) and (
+        ctx.agent is Agent.OWN or (ctx.agent is Agent.NONE and not RELATED_LABEL.search(ctx.label))
+    ):
         return Finding(Role.USED, "port-target", 0.8)
     if PORT_SOURCE.search(ctx.lead[-40:]):
         return Finding(Role.MENTIONED, "port-source", 0.8)
@@ -248,9 +264,18 @@ def governed(ctx: Context) -> Finding | None:
         return Finding(Role.MENTIONED, "negated", 0.7)
     if gov.cue is Cue.HYPOTHETICAL:
         return Finding(Role.MENTIONED, "hypothetical", 0.7)
+    if gov.cue is Cue.HISTORY:  # "our model was first trained with X"; "BERT was originally..."
+        if ctx.agent is Agent.OWN:
+            return _use(ctx, "trained-with")
+        return Finding(Role.MENTIONED, "others-work", 0.7)
     if gov.cue is Cue.CONTRAST:
         return Finding(Role.MENTIONED, "comparison", 0.75)
     if gov.cue is Cue.OTHERS:
+        # "we use the official PyTorch implementation of X": run by the authors, whoever wrote it
+        # (for a baseline the labels leave it out of scoring either way).
+        used = governor(ctx.text, ctx.clause_start, gov.start)
+        if ctx.agent is Agent.OWN and used is not None and used.cue in (Cue.USE, Cue.BUILD):
+            return _use(ctx, _USE_RULES[used.cue])
         return Finding(Role.MENTIONED, "others-work", 0.7)
     if gov.cue is Cue.PORT:  # the object of a port is its source
         return Finding(Role.MENTIONED, "port-source", 0.8)
@@ -260,10 +285,14 @@ def governed(ctx: Context) -> Finding | None:
 
 
 def passive_use(ctx: Context) -> Finding | None:
-    """ "PyTorch [31] is used for all experiments": the name as the subject of use."""
-    if PASSIVE_USE_AFTER.match(ctx.tail):
-        return _use(ctx, "we-use")
-    return None
+    """ "PyTorch [31] is used for all experiments": the name as the subject of use; "X has
+    been used to train large models" is the field's history, not a report."""
+    match = PASSIVE_USE_AFTER.match(ctx.tail)
+    if match is None:
+        return None
+    if ctx.agent is not Agent.OWN and match.group("aux").lower().startswith("ha"):
+        return Finding(Role.MENTIONED, "generic", 0.6)
+    return _use(ctx, "we-use")
 
 
 def own_code(ctx: Context) -> Finding | None:
@@ -350,8 +379,10 @@ def _use(ctx: Context, rule: str) -> Finding:
     # ("all experiments were run using X"); in related work, the field's.
     if RELATED_LABEL.search(ctx.label) or ctx.section is SectionKind.TITLE:
         return Finding(Role.MENTIONED, "related-work", 0.6)
-    if GENERIC.search(ctx.lead):
+    if GENERIC.search(ctx.lead) or FIELD_AFTER.search(ctx.tail):
         return Finding(Role.MENTIONED, "generic", 0.6)
+    if CITED_SUBJECT.search(ctx.lead):
+        return Finding(Role.MENTIONED, "cited-work", 0.6)
     if _baseline(ctx):
         return Finding(Role.MENTIONED, "baseline", 0.6)
     return Finding(Role.USED, rule, 0.8)
