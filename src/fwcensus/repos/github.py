@@ -27,8 +27,9 @@ import httpx
 from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
+from fwcensus.repos.findings import Signal
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import MANIFEST_FILE_KINDS, Signal, file_kind, signals_from_file
+from fwcensus.repos.signals import MANIFEST_FILE_KINDS, file_kind, signals_from_file
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fwcensus.repos.signals import MANIFEST_KINDS, Signal
+from fwcensus.repos.findings import MANIFEST_KINDS, Signal
 
 USED, MINOR = "used", "minor"
 

@@ -1,0 +1,52 @@
+"""What a repository reader finds in a file: framework signals.
+
+A ``Signal`` names a framework (a catalogue id) with the file, line and text it was read from;
+its kind sets its weight and how the verdict counts it (``verdict.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Kinds of signal and their weights.
+WEIGHTS: dict[str, float] = {
+    "requirement": 3.0,  # a declared dependency (any manifest)
+    "docker": 3.0,  # FROM pytorch/pytorch, FROM tensorflow/tensorflow
+    "lua-require": 3.0,  # require 'torch' / require 'nn' in Lua code
+    "prototxt": 2.0,  # a Caffe network or solver definition
+    "import": 1.0,  # one Python file (or notebook) importing the framework
+    "weights": 3.0,  # a weights file in the framework's own format, by its name
+    "hub-library": 3.0,  # the library a Hugging Face repository declares (library_name)
+    "hub-tag": 2.0,  # a framework tag of a Hugging Face repository
+}
+# Kinds that make a framework used on their own: the repository declares or ships it.
+MANIFEST_KINDS = frozenset(
+    {"requirement", "docker", "lua-require", "prototxt", "weights", "hub-library", "hub-tag"}
+)
+
+
+@dataclass(frozen=True)
+class Signal:
+    framework: str
+    kind: str  # a key of WEIGHTS
+    file: str
+    line: int  # 1-based; 0 when the file as a whole is the signal
+    text: str  # the line as written (trimmed), or what was found
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS[self.kind]
+
+
+def dedupe(signals: Iterable[Signal]) -> list[Signal]:
+    """One signal per framework and kind (the first): a file importing torch in ten places, or
+    a model sharded into eight weights files, is one piece of evidence."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for signal in signals:
+        key = (signal.framework, signal.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(signal)
+    return out

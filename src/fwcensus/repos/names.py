@@ -1,0 +1,54 @@
+"""Which framework a name in code stands for, from the catalogue (``frameworks.toml``) only:
+a Python module, a package of any manifest, a Docker image."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from fwcensus.detect.catalogue import load_catalogue
+
+
+@cache
+def _maps() -> tuple[dict[str, str], dict[str, str], tuple[tuple[str, str], ...]]:
+    """(import module -> framework, normalised package -> framework, docker image -> framework)."""
+    catalogue = load_catalogue()
+    imports: dict[str, str] = {}
+    packages: dict[str, str] = {}
+    docker: list[tuple[str, str]] = []
+    for fw in catalogue.frameworks:
+        for module in fw.imports:
+            if module != "tf":  # "tf" is how code names tensorflow, never a module of its own
+                imports.setdefault(module, fw.id)
+        for package in fw.packages:
+            packages.setdefault(normalise(package), fw.id)
+        docker.extend((image.casefold(), fw.id) for image in fw.docker)
+    for lib in catalogue.libraries:
+        if not lib.framework:
+            continue
+        for module in lib.imports:
+            imports.setdefault(module, lib.framework)
+            packages.setdefault(normalise(module), lib.framework)
+        packages.setdefault(normalise(lib.name), lib.framework)
+    return imports, packages, tuple(docker)
+
+
+def normalise(name: str) -> str:
+    """PEP 503 normalised package name."""
+    return re.sub(r"[-_.]+", "-", name).casefold()
+
+
+def package_framework(name: str) -> str | None:
+    return _maps()[1].get(normalise(name))
+
+
+def module_framework(module: str) -> str | None:
+    return _maps()[0].get(module.split(".")[0])
+
+
+def docker_framework(image: str) -> str | None:
+    base = image.casefold().split("@")[0].rsplit(":", 1)[0] if "/" in image else image.casefold()
+    for name, framework in _maps()[2]:
+        if base == name or base.endswith("/" + name):
+            return framework
+    return None
