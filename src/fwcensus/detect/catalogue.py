@@ -23,6 +23,9 @@ class Framework:
     packages: tuple[str, ...]
     urls: tuple[str, ...]
     docker: tuple[str, ...]
+    includes: tuple[str, ...]  # C/C++/CUDA header paths or their leading folders
+    lua_requires: tuple[str, ...]  # Lua modules (require, rockspec dependencies)
+    matlab_calls: tuple[str, ...]  # MATLAB functions; a trailing * matches any suffix
     family: str  # id scoring merges this one into; itself when the file leaves it empty
     first_release: date
 
@@ -102,6 +105,9 @@ def _framework(entry: dict[str, object]) -> Framework:
         packages=_strings(entry, "packages"),
         urls=_strings(entry, "urls"),
         docker=_strings(entry, "docker"),
+        includes=_strings(entry, "includes"),
+        lua_requires=_strings(entry, "lua_requires"),
+        matlab_calls=_strings(entry, "matlab_calls"),
         family=str(entry.get("family") or entry["id"]),
         first_release=date.fromisoformat(str(entry["first_release"])),
     )

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 # Kinds of signal and their weights.
 WEIGHTS: dict[str, float] = {
-    "requirement": 3.0,  # a declared dependency (any manifest)
+    "requirement": 3.0,  # a declared dependency (any manifest, a rockspec, `pip install`)
     "docker": 3.0,  # FROM pytorch/pytorch, FROM tensorflow/tensorflow
     "lua-require": 3.0,  # require 'torch' / require 'nn' in Lua code
     "prototxt": 2.0,  # a Caffe network or solver definition
     "import": 1.0,  # one Python file (or notebook) importing the framework
+    "include": 1.0,  # one C/C++/CUDA file including the framework's headers
+    "matlab-call": 1.0,  # one MATLAB file calling the toolbox's functions
     "weights": 3.0,  # a weights file in the framework's own format, by its name
     "hub-library": 3.0,  # the library a Hugging Face repository declares (library_name)
     "hub-tag": 2.0,  # a framework tag of a Hugging Face repository
@@ -24,6 +26,12 @@ WEIGHTS: dict[str, float] = {
 MANIFEST_KINDS = frozenset(
     {"requirement", "docker", "lua-require", "prototxt", "weights", "hub-library", "hub-tag"}
 )
+# Kinds counted once per code file: a framework is used when several files (or most) use it.
+CODE_KINDS = frozenset({"import", "include", "matlab-call"})
+# Kinds that stand for the framework only when no other framework is declared: a Caffe
+# prototxt beside `torch` in requirements.txt is a model run through OpenCV's DNN module or a
+# converted net, not Caffe training.
+SUPPORTING_KINDS = frozenset({"prototxt"})
 
 
 @dataclass(frozen=True)

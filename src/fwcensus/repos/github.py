@@ -29,7 +29,12 @@ from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.repos.findings import Signal
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import MANIFEST_FILE_KINDS, file_kind, signals_from_file
+from fwcensus.repos.signals import (
+    MANIFEST_FILE_KINDS,
+    NATIVE_FILE_KINDS,
+    file_kind,
+    signals_from_file,
+)
 
 T = TypeVar("T")
 
@@ -268,8 +273,17 @@ class GitHubReader(ApiReader):
         return snapshot
 
 
+def _rank(kind: str) -> int:
+    if kind in MANIFEST_FILE_KINDS:
+        return 0
+    if kind in NATIVE_FILE_KINDS:
+        return 1
+    return 3 if kind == "c_family" else 2
+
+
 def choose_files(blobs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The files worth reading, manifests first, then shallow code before deep code."""
+    """The files worth reading: manifests first, then Lua/Caffe/MATLAB, Python and notebooks,
+    C/C++ last; within each, shallow before deep."""
     ranked = []
     for path, size in blobs:
         kind = file_kind(path)
@@ -278,7 +292,6 @@ def choose_files(blobs: list[tuple[str, int]]) -> list[tuple[str, int]]:
         parts = path.split("/")
         if any(p in {"node_modules", "site-packages", ".git", "venv", ".venv"} for p in parts):
             continue
-        rank = 0 if kind in MANIFEST_FILE_KINDS else 1 if kind in {"lua", "prototxt"} else 2
-        ranked.append((rank, len(parts), path, size))
+        ranked.append((_rank(kind), len(parts), path, size))
     ranked.sort()
     return [(path, size) for _, _, path, size in ranked]

@@ -11,24 +11,8 @@ import tomllib
 from collections.abc import Iterator
 
 from fwcensus.repos.findings import Signal
-from fwcensus.repos.names import package_framework
+from fwcensus.repos.names import REQUIREMENT_NAME, requirement
 from fwcensus.repos.python_code import read_python
-
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def requirement(path: str, line_no: int, spec: str, raw: str) -> Signal | None:
-    """The signal of one requirement specifier (``torch>=1.7``, ``x @ git+...#egg=torch``)."""
-    spec = spec.strip()
-    if not spec or spec.startswith(("#", "-", "--")):
-        return None
-    match = _REQ_NAME.match(spec.split("#egg=")[-1] if "#egg=" in spec else spec)
-    if not match:
-        return None
-    framework = package_framework(match.group(1))
-    if framework is None:
-        return None
-    return Signal(framework, "requirement", path, line_no, raw.strip()[:200])
 
 
 def read_requirements(path: str, text: str) -> Iterator[Signal]:
@@ -104,7 +88,7 @@ def read_pyproject(path: str, text: str) -> Iterator[Signal]:
             if isinstance(group, dict):
                 specs += list((group.get("dependencies") or {}).keys())
     for spec in specs:
-        match = _REQ_NAME.match(spec)
+        match = REQUIREMENT_NAME.match(spec)
         if match:
             found = requirement(path, line_of(text, match.group(1)), spec, spec)
             if found:
@@ -112,11 +96,17 @@ def read_pyproject(path: str, text: str) -> Iterator[Signal]:
 
 
 def read_conda(path: str, text: str) -> Iterator[Signal]:
-    """environment.yml read as lines (no YAML library needed): "- pytorch=1.7", "- pip:" items,
-    "- conda-forge::tensorflow"."""
+    """environment.yml read as lines (no YAML library needed): the items of its
+    ``dependencies:`` list ("- pytorch=1.7", "- conda-forge::tensorflow", the "- pip:" sub-list);
+    ``channels:`` are where packages come from (a ``pytorch`` channel installs nothing)."""
+    section = None
     for number, line in enumerate(text.splitlines(), 1):
+        key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if key:
+            section = key.group(1)
+            continue
         match = re.match(r"^\s*-\s*([^\s#]+)", line)
-        if not match:
+        if section != "dependencies" or not match:
             continue
         spec = match.group(1).split("::")[-1]
         spec = re.split(r"[=<>!~\[]", spec, maxsplit=1)[0]

@@ -1,5 +1,6 @@
 """Which framework a name in code stands for, from the catalogue (``frameworks.toml``) only:
-a Python module, a package of any manifest, a Docker image."""
+a Python module, a package of any manifest, a Docker image, a C/C++ header, a Lua module, a
+MATLAB function."""
 
 from __future__ import annotations
 
@@ -7,6 +8,23 @@ import re
 from functools import cache
 
 from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.repos.findings import Signal
+
+REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def requirement(path: str, line_no: int, spec: str, raw: str) -> Signal | None:
+    """The signal of one requirement specifier (``torch>=1.7``, ``x @ git+...#egg=torch``)."""
+    spec = spec.strip()
+    if not spec or spec.startswith(("#", "-", "--")):
+        return None
+    match = REQUIREMENT_NAME.match(spec.split("#egg=")[-1] if "#egg=" in spec else spec)
+    if not match:
+        return None
+    framework = package_framework(match.group(1))
+    if framework is None:
+        return None
+    return Signal(framework, "requirement", path, line_no, raw.strip()[:200])
 
 
 @cache
@@ -52,3 +70,32 @@ def docker_framework(image: str) -> str | None:
         if base == name or base.endswith("/" + name):
             return framework
     return None
+
+
+def lua_framework(module: str) -> str | None:
+    """The framework of a Lua module (``nn``, ``cunn``, ``dpnn.Foo``: its first part)."""
+    head = module.split(".")[0]
+    return next((fw.id for fw in load_catalogue().frameworks if head in fw.lua_requires), None)
+
+
+def include_framework(header: str) -> str | None:
+    """The framework whose headers ``#include`` names (``caffe/layer.hpp``, ``torch/torch.h``)."""
+    for fw in load_catalogue().frameworks:
+        for entry in fw.includes:
+            if header.startswith(entry) if entry.endswith("/") else header == entry:
+                return fw.id
+    return None
+
+
+@cache
+def matlab_calls() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``(pattern, framework)`` per MATLAB toolbox: its functions as whole identifiers."""
+    found = []
+    for fw in load_catalogue().frameworks:
+        if not fw.matlab_calls:
+            continue
+        names = [
+            re.escape(n[:-1]) + r"\w*" if n.endswith("*") else re.escape(n) for n in fw.matlab_calls
+        ]
+        found.append((re.compile(r"(?<![\w.])(?:" + "|".join(names) + r")(?!\w)"), fw.id))
+    return tuple(found)

@@ -1,8 +1,9 @@
 """Readers of Python code and notebooks: the frameworks their import statements name.
 
 A file is parsed with ``ast`` (never run); one that does not parse (Python 2, a syntax error) is
-scanned line by line for import statements. A notebook's code cells are read the same way; one
-that is not valid JSON is scanned for import statements inside its JSON strings.
+scanned line by line for import statements. A notebook's code cells are read the same way, and
+their shell lines (``!pip install jax``, ``%pip install``) for the packages they install; a
+notebook that is not valid JSON is scanned for import statements inside its JSON strings.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from collections.abc import Iterator
 
 from fwcensus.repos.findings import Signal
-from fwcensus.repos.names import module_framework
+from fwcensus.repos.installs import install_specs
+from fwcensus.repos.names import module_framework, requirement
 
 _IMPORT_LINE = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import\b|import\s+([\w., ]+))")
 _QUOTED_IMPORT = re.compile(r'"\s*((?:from\s+[\w.]+\s+import|import)\s[^"\\]*)')
@@ -74,10 +76,17 @@ def read_notebook(path: str, text: str) -> Iterator[Signal]:
         yield from _read_python_lines(path, text)
         return
     for index, source in enumerate(sources, 1):
-        code = "\n".join(
-            "" if line.lstrip().startswith(("!", "%")) else line for line in source.splitlines()
-        )  # shell and magic lines blanked, so line numbers stay those of the cell
-        for signal in read_python(path, code):
+        code = []  # shell and magic lines blanked, so line numbers stay those of the cell
+        for number, line in enumerate(source.splitlines(), 1):
+            if not line.lstrip().startswith(("!", "%")):
+                code.append(line)
+                continue
+            code.append("")
+            for spec in install_specs(line):
+                found = requirement(path, number, spec, f"cell {index}: {line.strip()}")
+                if found:
+                    yield found
+        for signal in read_python(path, "\n".join(code)):
             text_ = f"cell {index}: {signal.text}"
             yield Signal(signal.framework, "import", path, signal.line, text_)
 

@@ -3,12 +3,12 @@
 This module decides which reader a file needs (``file_kind``) and runs it; the readers live
 beside it: ``manifests`` (requirements, setup.py via ``ast``, setup.cfg, pyproject, Pipfile,
 poetry.lock, conda), ``dockerfiles``, ``python_code`` (imports, notebooks) and ``native_code``
-(Lua, Caffe prototxt). Manifests and Dockerfiles weigh most; an import counts once per file
-(``findings.WEIGHTS``). Weights files speak by their name alone, never read
-(``pytorch_model.bin``, ``*.pt``/``*.pth`` -> PyTorch, ``tf_model.h5``/``saved_model.pb`` ->
-TensorFlow, ``flax_model.msgpack`` -> Flax and JAX; ``*.safetensors`` is every framework's
-format, so it names none); their evidence is the file at line 0, as is a host's own metadata (a
-Hugging Face ``library_name`` or tag).
+(Lua and rockspecs, Caffe prototxt, C/C++/CUDA includes, MATLAB). Manifests and Dockerfiles
+weigh most; an import, include or MATLAB call counts once per file (``findings.WEIGHTS``).
+Weights files speak by their name alone, never read (``pytorch_model.bin``, ``*.pt``/``*.pth``
+-> PyTorch, ``tf_model.h5``/``saved_model.pb`` -> TensorFlow, ``flax_model.msgpack`` -> Flax
+and JAX; ``*.safetensors`` is every framework's format, so it names none); their evidence is
+the file at line 0, as is a host's own metadata (a Hugging Face ``library_name`` or tag).
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ from fwcensus.repos.manifests import (
     read_setup_cfg,
     read_setup_py,
 )
-from fwcensus.repos.native_code import read_lua, read_prototxt
+from fwcensus.repos.native_code import (
+    read_c_family,
+    read_lua,
+    read_matlab,
+    read_prototxt,
+    read_rockspec,
+)
 from fwcensus.repos.python_code import read_notebook, read_python
 
 # Weights file names (case-folded) -> the frameworks whose own format they are.
@@ -61,15 +67,23 @@ def file_kind(path: str) -> str | None:
         return "conda"
     if name == "dockerfile" or name.startswith("dockerfile.") or name.endswith(".dockerfile"):
         return "dockerfile"
-    if name.endswith(".py"):
-        return "python"
-    if name.endswith(".ipynb"):
-        return "notebook"
-    if name.endswith(".lua"):
-        return "lua"
-    if name.endswith(".prototxt"):
-        return "prototxt"
-    return None
+    suffix = p.suffix.casefold()
+    return _BY_SUFFIX.get(suffix)
+
+
+# Code files by their suffix (case-folded). ``.m`` is MATLAB's and Objective-C's: the MATLAB
+# reader looks only for toolbox calls, which Objective-C never makes.
+_BY_SUFFIX = {
+    ".py": "python",
+    ".ipynb": "notebook",
+    ".lua": "lua",
+    ".rockspec": "rockspec",
+    ".prototxt": "prototxt",
+    ".m": "matlab",
+    **dict.fromkeys(
+        (".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".cu", ".cuh"), "c_family"
+    ),
+}
 
 
 MANIFEST_FILE_KINDS = frozenset(
@@ -83,8 +97,13 @@ MANIFEST_FILE_KINDS = frozenset(
         "poetry_lock",
         "conda",
         "dockerfile",
+        "rockspec",
     }
 )
+# Code in languages whose files are few and speak plainly (a Lua require, a Caffe net, a
+# MATLAB call): read before Python. C/C++/CUDA comes last, as a Python repository may vendor
+# thousands of headers.
+NATIVE_FILE_KINDS = frozenset({"lua", "prototxt", "matlab"})
 
 
 def signals_from_file(path: str, data: bytes) -> list[Signal]:
@@ -127,5 +146,8 @@ _READERS: dict[str, Callable[[str, str], Iterator[Signal]]] = {
     "python": read_python,
     "notebook": read_notebook,
     "lua": read_lua,
+    "rockspec": read_rockspec,
     "prototxt": read_prototxt,
+    "c_family": read_c_family,
+    "matlab": read_matlab,
 }
