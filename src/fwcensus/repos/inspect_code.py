@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwcensus.fetch.api import RateLimited
-from fwcensus.repos.github import RepoUnavailable
+from fwcensus.repos.github import RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader
 from fwcensus.repos.links import CodeLink, own_repository
 from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts
@@ -22,6 +22,21 @@ class CodeView:
     commit: str | None
     error: str | None
     verdicts: tuple[RepoVerdict, ...]
+    moved_to: str | None = None  # where the host says the repository lives now
+    read: Mapping[str, Any] | None = None  # what was read (``read_summary``)
+
+
+def read_summary(snapshot: Snapshot) -> dict[str, Any]:
+    """What a verdict rests on: the files listed and read, the bytes, the files the caps left
+    out, whether the host cut the tree, and the folder read when the link named one."""
+    return {
+        "folder": snapshot.repo.path or None,
+        "files_total": snapshot.files_total,
+        "files_read": len(snapshot.files),
+        "bytes_read": snapshot.bytes_read,
+        "files_skipped": snapshot.skipped,
+        "tree_truncated": snapshot.tree_truncated,
+    }
 
 
 def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
@@ -34,7 +49,9 @@ def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
         snapshot = reader.read(own.repo)
     except (RepoUnavailable, RateLimited) as exc:
         return CodeView(own.repo.url, None, str(exc), ())
-    return CodeView(own.repo.url, snapshot.commit, None, tuple(repo_verdicts(snapshot.signals())))
+    moved_to = snapshot.repo.url if snapshot.linked is not None else None
+    verdicts = tuple(repo_verdicts(snapshot.signals()))
+    return CodeView(own.repo.url, snapshot.commit, None, verdicts, moved_to, read_summary(snapshot))
 
 
 def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
@@ -70,6 +87,8 @@ def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
             for r in rows
         ],
         "conflict": conflict,
+        "moved_to": view.moved_to,
+        "read": view.read,
     }
 
 
@@ -78,6 +97,15 @@ def code_table(code: Mapping[str, Any]) -> str:
     if code["repo"] is None:
         return "\n  code: no own repository linked"
     lines = [f"\n  code: {code['repo']} @ {code['commit'] or code['error']}"]
+    if code["moved_to"]:
+        lines.append(f"\n    moved to {code['moved_to']}")
+    if code["read"]:
+        read = code["read"]
+        cut = ", tree cut by the host" if read["tree_truncated"] else ""
+        lines.append(
+            f"\n    read {read['files_read']} of {read['files_total']} files"
+            f" ({read['bytes_read']} bytes, {read['files_skipped']} left out by the caps{cut})"
+        )
     for row in code["combined"]:
         lines.append(
             f"\n    {row['framework']:<13} text {row['text_role'] or '-':<10}"

@@ -5,7 +5,9 @@ owner, name and commit); a paper whose links were looked at is not looked at aga
 resumes where it stopped. A rate limit that would need too long a wait stops the stage cleanly:
 the papers not reached are taken by the next run. Readers come from the host registry
 (``repos.hosts``); a repository on a host without a reader is stored as failed with the reason,
-and counted apart (``unsupported``).
+and counted apart (``unsupported``). A renamed or transferred repository is stored under the
+name its host answers with now (the paper's link keeps the name it was linked by); a folder of
+a monorepo is a snapshot of its own (``store_key``).
 """
 
 from __future__ import annotations
@@ -103,9 +105,17 @@ def _links(store: Store, job: RepoJob, known: Mapping[str, str]) -> list[CodeLin
     return find_code_links(job.code_urls, text, job.authors, job.title, known)
 
 
+def store_key(repo: RepoRef) -> tuple[str, str, str]:
+    """``(host, owner, name)`` a repository is stored under. A folder of a monorepo is named by
+    its path on the forge (``name/tree/HEAD/folder``), so each project linked from a monorepo
+    is read and judged apart, and the URL made of the key leads to the folder."""
+    name = f"{repo.name}/tree/HEAD/{repo.path}" if repo.path else repo.name
+    return repo.host, repo.owner, name
+
+
 def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> int:
     if repo not in seen.ids:
-        stored = store.find_repo(repo.host, repo.owner, repo.name)
+        stored = store.find_repo(*store_key(repo))
         if stored is None:
             record = _read(reader, repo, seen)
             # A repository that could not be read is not asked for again in this run; the
@@ -125,9 +135,8 @@ def _read(reader: RepoReader, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
         seen.unreadable[repo] = outcome
         seen.counts[outcome] += 1
         return RepoSnapshotRecord(
-            repo.host, repo.owner, repo.name, "", "failed", error=exc.reason,
-            http_status=exc.status,
-        )  # fmt: skip
+            *store_key(repo), "", "failed", error=exc.reason, http_status=exc.status
+        )
     seen.counts["read"] += 1
     return _snapshot_record(snapshot)
 
@@ -142,11 +151,8 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
         )
         for v in repo_verdicts(snapshot.signals())
     ]
-    repo = snapshot.repo
     return RepoSnapshotRecord(
-        repo.host,
-        repo.owner,
-        repo.name,
+        *store_key(snapshot.repo),
         snapshot.commit,
         "ok",
         repo_key=snapshot.repo_id,
@@ -162,11 +168,12 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
 
 def _record(link: CodeLink, own: CodeLink | None, repo_id: int | None) -> PaperRepoLink:
     chosen = own is not None and link.repo == own.repo
+    host, owner, name = store_key(link.repo)
     return PaperRepoLink(
         url=link.url,
-        host=link.repo.host,
-        owner=link.repo.owner,
-        name=link.repo.name,
+        host=host,
+        owner=owner,
+        name=name,
         role=link.role,
         chosen=chosen,
         score=link.score,
