@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fwcensus.repos.github import choose_files
 from fwcensus.repos.installs import install_specs
-from fwcensus.repos.signals import file_kind, signals_from_file
+from fwcensus.repos.signals import file_kind, read_file, signals_from_file
 from fwcensus.repos.verdict import repo_verdicts
 
 
@@ -105,3 +105,31 @@ def test_one_file_using_a_framework_beside_a_declared_one_is_minor() -> None:
     assert verdicts({"tools/convert.py": "import torch\n"}) == {"pytorch": "used"}
     two = {**files, "tools/check.py": "import torch\n"}
     assert verdicts(two) == {"tensorflow": "used", "pytorch": "used"}
+
+
+def declared(path: str, text: str) -> list[tuple[str, int]]:
+    return [(d.package, d.line) for d in read_file(path, text.encode())[1]]
+
+
+def test_runtime_dependencies_the_catalogue_lacks_are_declared() -> None:
+    assert declared("requirements.txt", "numpy\ntorch\n-r dev.txt\nlitgpt==0.4  # tuning\n") == [
+        ("numpy", 1), ("litgpt", 4)]  # fmt: skip
+    setup = (
+        "from setuptools import setup\nREQUIRED = ['litgpt>=0.4', 'numpy']\n"
+        "setup(name='x', version='1.0', description='utf-8', install_requires=REQUIRED,\n"
+        "      extras_require={'dev': ['pytest']})\n"
+    )
+    assert declared("setup.py", setup) == [("litgpt", 2), ("numpy", 2)]
+    pyproject = (
+        '[project]\nname = "x"\ndependencies = ["litgpt"]\n'
+        '[project.optional-dependencies]\ndev = ["pytest"]\n'
+        '[tool.poetry.dependencies]\npython = "^3.10"\nunsloth = "*"\n'
+    )
+    assert declared("pyproject.toml", pyproject) == [("litgpt", 3), ("unsloth", 8)]
+    conda = "dependencies:\n  - cudatoolkit=11.3\n  - pip:\n    - litgpt\n  - ffmpeg\n"
+    assert declared("environment.yml", conda) == [("litgpt", 4)]
+    assert declared("poetry.lock", '[[package]]\nname = "litgpt"\n') == []
+    assert declared("Dockerfile", "FROM python:3.11\nRUN pip install litgpt && apt-get -y x\n") == [
+        ("litgpt", 2)]  # fmt: skip
+    cfg = "[options]\ninstall_requires =\n    litgpt\ntests_require =\n    pytest\n"
+    assert declared("setup.cfg", cfg) == [("litgpt", 3)]

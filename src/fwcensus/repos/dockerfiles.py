@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fwcensus.repos.findings import Signal
+from fwcensus.repos.findings import Finding, Signal
 from fwcensus.repos.installs import install_specs
 from fwcensus.repos.names import docker_framework, requirement
 
@@ -39,7 +39,7 @@ def _instructions(text: str) -> Iterator[list[Line]]:
         yield group
 
 
-def read_dockerfile(path: str, text: str) -> Iterator[Signal]:
+def read_dockerfile(path: str, text: str) -> Iterator[Finding]:
     args: dict[str, str] = {}
     stages: set[str] = set()
     for group in _instructions(text):
@@ -69,9 +69,9 @@ def _expand(word: str, args: dict[str, str]) -> str:
     return _VARIABLE.sub(value, word)
 
 
-def _installed(path: str, group: list[Line], joined: str) -> Iterator[Signal]:
+def _installed(path: str, group: list[Line], joined: str) -> Iterator[Finding]:
     for spec in install_specs(joined):
         number, line = next((item for item in group if spec in item[1]), group[0])
-        found = requirement(path, number, spec, line)
+        found = requirement(path, number, spec, line, declare=True)
         if found:
             yield found

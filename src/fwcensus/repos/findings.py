@@ -1,7 +1,9 @@
-"""What a repository reader finds in a file: framework signals.
+"""What a repository reader finds in a file: framework signals and declared packages.
 
 A ``Signal`` names a framework (a catalogue id) with the file, line and text it was read from;
-its kind sets its weight and how the verdict counts it (``verdict.py``).
+its kind sets its weight and how the verdict counts it (``verdict.py``). A ``Declared`` package
+is a dependency a manifest names that the catalogue does not know (``litgpt``): the library
+resolver may still tell its backend (``repos/dependencies.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 # Kinds of signal and their weights.
 WEIGHTS: dict[str, float] = {
     "requirement": 3.0,  # a declared dependency (any manifest, a rockspec, `pip install`)
+    "dependency": 3.0,  # a declared library whose own requirements name the framework
     "docker": 3.0,  # FROM pytorch/pytorch, FROM tensorflow/tensorflow
     "lua-require": 3.0,  # require 'torch' / require 'nn' in Lua code
     "prototxt": 2.0,  # a Caffe network or solver definition
@@ -24,8 +27,9 @@ WEIGHTS: dict[str, float] = {
 }
 # Kinds that make a framework used on their own: the repository declares or ships it.
 MANIFEST_KINDS = frozenset(
-    {"requirement", "docker", "lua-require", "prototxt", "weights", "hub-library", "hub-tag"}
-)
+    {"requirement", "dependency", "docker", "lua-require", "prototxt", "weights", "hub-library",
+     "hub-tag"}
+)  # fmt: skip
 # Kinds counted once per code file: a framework is used when several files (or most) use it.
 CODE_KINDS = frozenset({"import", "include", "matlab-call"})
 # Kinds that stand for the framework only when no other framework is declared: a Caffe
@@ -45,6 +49,19 @@ class Signal:
     @property
     def weight(self) -> float:
         return WEIGHTS[self.kind]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A package a manifest declares that the catalogue does not know."""
+
+    package: str  # as written
+    file: str
+    line: int
+    text: str
+
+
+Finding = Signal | Declared
 
 
 def dedupe(signals: Iterable[Signal]) -> list[Signal]:

@@ -27,14 +27,9 @@ import httpx
 from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.repos.findings import Signal
+from fwcensus.repos.findings import Declared, Signal
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import (
-    MANIFEST_FILE_KINDS,
-    NATIVE_FILE_KINDS,
-    file_kind,
-    signals_from_file,
-)
+from fwcensus.repos.signals import MANIFEST_FILE_KINDS, NATIVE_FILE_KINDS, file_kind, read_file
 
 T = TypeVar("T")
 
@@ -74,10 +69,20 @@ class Snapshot:
     def bytes_read(self) -> int:
         return sum(len(v) for v in self.files.values())
 
+    def findings(self) -> tuple[list[Signal], list[Declared]]:
+        """Every framework signal of the snapshot (each file read, then the metadata ones) and
+        the packages its manifests declare that the catalogue does not know."""
+        signals: list[Signal] = []
+        declared: list[Declared] = []
+        for path, data in self.files.items():
+            found, packages = read_file(path, data)
+            signals += found
+            declared += packages
+        return signals + list(self.metadata_signals), declared
+
     def signals(self) -> list[Signal]:
-        """Every framework signal of the snapshot: each file read, then the metadata ones."""
-        read = [s for path, data in self.files.items() for s in signals_from_file(path, data)]
-        return read + list(self.metadata_signals)
+        """Every framework signal of the snapshot, without its libraries resolved."""
+        return self.findings()[0]
 
 
 class RepoUnavailable(Exception):

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from fwcensus.repos.findings import Signal
+from fwcensus.repos.findings import Finding, Signal
 from fwcensus.repos.installs import install_specs
 from fwcensus.repos.names import module_framework, requirement
 
@@ -60,7 +60,7 @@ def read_python(path: str, text: str) -> Iterator[Signal]:
             yield Signal(framework, "import", path, number, line)
 
 
-def read_notebook(path: str, text: str) -> Iterator[Signal]:
+def read_notebook(path: str, text: str) -> Iterator[Finding]:
     """Code cells of a notebook; one that is not valid JSON is scanned for import lines."""
     try:
         data = json.loads(text)
@@ -83,7 +83,8 @@ def read_notebook(path: str, text: str) -> Iterator[Signal]:
                 continue
             code.append("")
             for spec in install_specs(line):
-                found = requirement(path, number, spec, f"cell {index}: {line.strip()}")
+                shown = f"cell {index}: {line.strip()}"
+                found = requirement(path, number, spec, shown, declare=True)
                 if found:
                     yield found
         for signal in read_python(path, "\n".join(code)):

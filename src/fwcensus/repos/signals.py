@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
 from fwcensus.repos.dockerfiles import read_dockerfile
-from fwcensus.repos.findings import Signal, dedupe
+from fwcensus.repos.findings import Declared, Finding, Signal, dedupe
 from fwcensus.repos.manifests import (
     read_conda,
     read_pipfile,
@@ -28,6 +28,7 @@ from fwcensus.repos.manifests import (
     read_setup_cfg,
     read_setup_py,
 )
+from fwcensus.repos.names import normalise
 from fwcensus.repos.native_code import (
     read_c_family,
     read_lua,
@@ -106,14 +107,24 @@ MANIFEST_FILE_KINDS = frozenset(
 NATIVE_FILE_KINDS = frozenset({"lua", "prototxt", "matlab"})
 
 
-def signals_from_file(path: str, data: bytes) -> list[Signal]:
-    """Every signal one file gives; a file that cannot be read gives none (never an error)."""
+def read_file(path: str, data: bytes) -> tuple[list[Signal], list[Declared]]:
+    """Every signal one file gives, and the packages it declares that the catalogue does not
+    know (each once); a file that cannot be read gives none (never an error)."""
     kind = file_kind(path)
     if kind is None:
-        return []
-    text = data.decode("utf-8", "replace")
-    reader = _READERS[kind]
-    return dedupe(reader(path, text))
+        return [], []
+    signals: list[Signal] = []
+    declared: dict[str, Declared] = {}
+    for found in _READERS[kind](path, data.decode("utf-8", "replace")):
+        if isinstance(found, Signal):
+            signals.append(found)
+        else:
+            declared.setdefault(normalise(found.package), found)
+    return dedupe(signals), list(declared.values())
+
+
+def signals_from_file(path: str, data: bytes) -> list[Signal]:
+    return read_file(path, data)[0]
 
 
 def weights_frameworks(path: str) -> tuple[str, ...]:
@@ -133,7 +144,7 @@ def signals_from_weights(paths: Iterable[str]) -> list[Signal]:
     return dedupe(found)
 
 
-_READERS: dict[str, Callable[[str, str], Iterator[Signal]]] = {
+_READERS: dict[str, Callable[[str, str], Iterator[Finding]]] = {
     "requirements": read_requirements,
     "setup_py": read_setup_py,
     "setup_cfg": read_setup_cfg,
