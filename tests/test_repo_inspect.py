@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from fwcensus.cli import app
@@ -16,6 +17,12 @@ from fwcensus.mirror.github_site import write_repo
 from conftest import Serve
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def store_beside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """inspect --repos keeps library answers beside the store: the test's own folder."""
+    monkeypatch.setenv("FWCENSUS_DB", str(tmp_path / "fwcensus.db"))
 
 
 def paper_pdf(folder: Path, name: str, used: str, repo: str) -> Path:

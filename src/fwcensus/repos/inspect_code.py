@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwcensus.fetch.api import RateLimited
+from fwcensus.libraries.resolver import LibraryResolver, offline_resolver
+from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader
 from fwcensus.repos.links import CodeLink, own_repository
@@ -39,9 +41,12 @@ def read_summary(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
+def read_own_code(
+    reader: RepoReader, links: tuple[CodeLink, ...], resolver: LibraryResolver | None = None
+) -> CodeView:
     """The paper's own repository read by ``reader`` (the host registry, ``RepoReaders``, so
-    every host the stage reads is read here too; a host it has no reader for says so)."""
+    every host the stage reads is read here too; a host it has no reader for says so), the
+    libraries it declares resolved by ``resolver`` (the catalogue only when None)."""
     own = own_repository(links)
     if own is None:
         return CodeView(None, None, None, ())
@@ -50,7 +55,8 @@ def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
     except (RepoUnavailable, RateLimited) as exc:
         return CodeView(own.repo.url, None, str(exc), ())
     moved_to = snapshot.repo.url if snapshot.linked is not None else None
-    verdicts = tuple(repo_verdicts(snapshot.signals()))
+    signals = code_signals(snapshot, resolver or offline_resolver())
+    verdicts = tuple(repo_verdicts(signals))
     return CodeView(own.repo.url, snapshot.commit, None, verdicts, moved_to, read_summary(snapshot))
 
 

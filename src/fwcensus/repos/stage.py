@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
+from fwcensus.libraries.resolver import LibraryResolver, network_resolver
 from fwcensus.models import Selection
 from fwcensus.progress import progress_bar
+from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader, RepoReaders
 from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
@@ -55,12 +58,15 @@ def read_repos(
     known: Mapping[str, str] | None = None,
 ) -> RepoSummary:
     """Read each selected paper's own repository; ``known`` forges as ``links.forges()`` gives
-    them (the environment's by default)."""
+    them (the environment's by default). The libraries its manifests name are resolved to
+    their backend, the answers kept beside the HTTP cache (``settings.cache_dir``)."""
     jobs = store.repo_jobs(selection)
     seen = _Seen()
     postponed = 0
+    cache_folder = Path(settings.cache_dir) if settings.cache_dir else None
     with (
         RepoReaders(settings, caps, known, transport=transport) as readers,
+        network_resolver(settings, readers, cache_folder, transport) as resolver,
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
         for index, job in enumerate(jobs):
@@ -70,7 +76,7 @@ def read_repos(
             if own is not None:
                 seen.counts["own"] += 1
                 try:
-                    repo_id = _repo_id(store, readers, own.repo, seen)
+                    repo_id = _repo_id(store, _Reading(readers, resolver), own.repo, seen)
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
@@ -86,6 +92,14 @@ def read_repos(
         postponed=postponed,
         unsupported=counts["unsupported"],
     )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reads a repository: the host's reader, and the resolver of its libraries."""
+
+    reader: RepoReader
+    resolver: LibraryResolver
 
 
 @dataclass
@@ -113,11 +127,11 @@ def store_key(repo: RepoRef) -> tuple[str, str, str]:
     return repo.host, repo.owner, name
 
 
-def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> int:
+def _repo_id(store: Store, reading: _Reading, repo: RepoRef, seen: _Seen) -> int:
     if repo not in seen.ids:
         stored = store.find_repo(*store_key(repo))
         if stored is None:
-            record = _read(reader, repo, seen)
+            record = _read(reading, repo, seen)
             # A repository that could not be read is not asked for again in this run; the
             # paper still points at the record that says why.
             seen.ids[repo] = store.save_repo(record)
@@ -127,9 +141,9 @@ def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> in
     return seen.ids[repo]
 
 
-def _read(reader: RepoReader, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
+def _read(reading: _Reading, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
     try:
-        snapshot = reader.read(repo)
+        snapshot = reading.reader.read(repo)
     except RepoUnavailable as exc:
         outcome = "unsupported" if isinstance(exc, HostNotRead) else "failed"
         seen.unreadable[repo] = outcome
@@ -138,10 +152,10 @@ def _read(reader: RepoReader, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
             *store_key(repo), "", "failed", error=exc.reason, http_status=exc.status
         )
     seen.counts["read"] += 1
-    return _snapshot_record(snapshot)
+    return _snapshot_record(snapshot, reading.resolver)
 
 
-def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
+def _snapshot_record(snapshot: Snapshot, resolver: LibraryResolver) -> RepoSnapshotRecord:
     verdicts = [
         RepoVerdictRecord(
             v.framework,
@@ -149,7 +163,7 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
             v.score,
             tuple(RepoEvidenceRecord(s.kind, s.file, s.line, s.weight, s.text) for s in v.signals),
         )
-        for v in repo_verdicts(snapshot.signals())
+        for v in repo_verdicts(code_signals(snapshot, resolver))
     ]
     return RepoSnapshotRecord(
         *store_key(snapshot.repo),
