@@ -73,8 +73,8 @@ def parse_project(data: object) -> Project:
     requires = tuple(
         found for text in info.get("requires_dist") or () if (found := _requirement(text))
     )
-    links = info.get("project_urls") if isinstance(info.get("project_urls"), dict) else {}
-    urls = [info.get("home_page"), *links.values()]  # type: ignore[union-attr]
+    links = info.get("project_urls")
+    urls = [info.get("home_page"), *(links.values() if isinstance(links, dict) else ())]
     classifiers = info.get("classifiers") or ()
     return Project(
         name=info["name"],
