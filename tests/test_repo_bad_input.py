@@ -60,7 +60,7 @@ def test_links_into_a_repository_keep_the_folder() -> None:
 
 
 def test_a_folder_of_a_monorepo_is_read_alone(tmp_path: Path, serve: Serve) -> None:
-    commit = write_repo(tmp_path, "gr", "mono", MONOREPO, default_branch="master")
+    write_repo(tmp_path, "gr", "mono", MONOREPO, default_branch="master")
     server = serve(tmp_path)
     seg = code("https://github.com/gr/mono/tree/master/projects/seg", server.url)
     assert used(seg) == {"pytorch"}
@@ -69,9 +69,20 @@ def test_a_folder_of_a_monorepo_is_read_alone(tmp_path: Path, serve: Serve) -> N
                            "tree_truncated": False}  # fmt: skip
     flows = code("https://github.com/gr/mono/blob/master/projects/flows/train.py", server.url)
     assert used(flows) == {"jax", "flax"}
-    # Each folder's own tree was asked for, never the whole monorepo's.
-    assert f"api.github.com/repos/gr/mono/git/trees/{commit}?recursive=1" not in server.requests
-    assert f"api.github.com/repos/gr/mono/git/trees/{commit}" in server.requests
+    raw = [r for r in server.requests if r.startswith("raw.githubusercontent.com")]
+    assert not [r for r in raw if "tools/" in r or r.endswith("README.md")]
+
+
+def test_a_folder_of_a_monorepo_too_big_to_list_is_walked_to(tmp_path: Path, serve: Serve) -> None:
+    # data/ fills GitHub's answer: projects/ is cut from the whole tree
+    commit = write_repo(tmp_path, "gr", "mono", MONOREPO, extra_blobs=1000, listed=1000)
+    server = serve(tmp_path)
+    seg = code("https://github.com/gr/mono/tree/main/projects/seg", server.url)
+    assert used(seg) == {"pytorch"} and seg["read"]["files_read"] == 2
+    assert seg["read"]["tree_truncated"] is False  # the folder's own tree was whole
+    trees = [r.rpartition("/")[2] for r in server.requests if "/git/trees/" in r]
+    assert trees[:2] == [f"{commit}?recursive=1", commit]  # the cut tree, then the root
+    assert len(trees) == 4  # then projects/, then projects/seg recursively
 
 
 def test_a_file_link_reads_its_folder_and_the_manifests_above(tmp_path: Path, serve: Serve) -> None:

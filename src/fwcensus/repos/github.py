@@ -289,20 +289,33 @@ class GitHubReader(ApiReader):
     def folder_tree(
         self, repo: RepoRef, commit: str, folder: str
     ) -> tuple[list[tuple[str, int]], bool]:
-        """The blobs of ``folder`` (its own tree, listed recursively, so a monorepo's size does
-        not matter) and the manifests of the folders above it, which a project inside a
-        repository often shares (the root's requirements.txt)."""
+        """The blobs of ``folder`` and the manifests of the folders above it, which a project
+        inside a repository often shares (the root's requirements.txt). The whole tree is
+        listed once and cut to them; a tree too big for one answer is walked down to the
+        folder instead, and the folder's own tree listed."""
+        entries, truncated = self.listing(repo, commit, recursive=True)
+        if truncated:
+            return self._walk_to(repo, commit, folder)
+        blobs = _blobs(entries)
+        inside = [(path, size) for path, size in blobs if path.startswith(folder + "/")]
+        if not inside:
+            raise RepoUnavailable(repo, f"no folder {folder} at commit {commit[:12]}")
+        return _manifests_above(blobs, folder) + inside, False
+
+    def _walk_to(
+        self, repo: RepoRef, commit: str, folder: str
+    ) -> tuple[list[tuple[str, int]], bool]:
         sha, above, prefix = commit, [], ""
         for segment in folder.split("/"):
             entries, _ = self.listing(repo, sha, recursive=False)
-            above += [(prefix + path, size) for path, size in _blobs(entries)
-                      if file_kind(path) in MANIFEST_FILE_KINDS]  # fmt: skip
+            above += [(prefix + path, size) for path, size in _blobs(entries)]
             sub = next((e for e in entries if e.type == "tree" and e.path == segment), None)
             if sub is None:
                 raise RepoUnavailable(repo, f"no folder {folder} at commit {commit[:12]}")
             sha, prefix = sub.sha, f"{prefix}{segment}/"
         entries, truncated = self.listing(repo, sha, recursive=True)
-        return above + [(prefix + path, size) for path, size in _blobs(entries)], truncated
+        inside = [(prefix + path, size) for path, size in _blobs(entries)]
+        return _manifests_above(above, folder) + inside, truncated
 
     def snapshot(self, repo: RepoRef) -> Snapshot:
         current, repo_id, branch, commit = self.head(repo)
@@ -316,6 +329,17 @@ class GitHubReader(ApiReader):
         base = f"{RAW}/{current.owner}/{current.name}/{commit}/"
         self._read_files(snapshot, choose_files(blobs), lambda path: base + quote(path))
         return snapshot
+
+
+def _manifests_above(blobs: list[tuple[str, int]], folder: str) -> list[tuple[str, int]]:
+    """The manifests directly in ``folder``'s ancestors (the root included)."""
+    parts = folder.split("/")
+    ancestors = {"/".join(parts[:i]) for i in range(len(parts))}
+    return [
+        (path, size)
+        for path, size in blobs
+        if path.rpartition("/")[0] in ancestors and file_kind(path) in MANIFEST_FILE_KINDS
+    ]
 
 
 @dataclass(frozen=True)
