@@ -6,16 +6,24 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from fwcensus.cli import app
 from fwcensus.demo.papertext import Usage, make_paper, make_title, make_topic
 from fwcensus.demo.pdfgen import render_paper_pdf
 from fwcensus.mirror.github_site import write_repo
+from fwcensus.mirror.pypi_json_site import write_project
 
 from conftest import Serve
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def store_beside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """inspect --repos keeps library answers beside the store: the test's own folder."""
+    monkeypatch.setenv("FWCENSUS_DB", str(tmp_path / "fwcensus.db"))
 
 
 def paper_pdf(folder: Path, name: str, used: str, repo: str) -> Path:
@@ -69,3 +77,21 @@ def test_an_unreadable_repository_is_said_so(tmp_path: Path, serve: Serve) -> No
     assert [(r["framework"], r["agreement"]) for r in code["combined"]] == [
         ("pytorch", "text-only-no-repo")
     ]
+
+
+def test_libraries_the_code_depends_on_are_resolved_and_kept_beside_the_store(
+    tmp_path: Path, serve: Serve
+) -> None:
+    mirror = tmp_path / "mirror"
+    write_repo(mirror, "wwang", "tuned", {"requirements.txt": "litgpt==0.4.3\n"})
+    write_project(mirror, "litgpt", ["torch>=2.2", "lightning==2.4.0"])
+    server = serve(mirror)
+    pdf = paper_pdf(tmp_path, "a.pdf", "pytorch", "wwang/tuned")
+    code = json.loads(inspect(pdf, server.url, "--json"))["code"]
+    [pytorch] = code["frameworks"]
+    why = "litgpt -> pytorch (pypi requires_dist: torch>=2.2)"
+    assert pytorch["evidence"] == [
+        {"file": "requirements.txt", "line": 1, "kind": "dependency", "text": why}]  # fmt: skip
+    assert (tmp_path / "fwcensus.cache" / "libraries.sqlite").exists()
+    inspect(pdf, server.url, "--json")
+    assert server.requests.count("pypi.org/pypi/litgpt/json") == 1  # the second run kept it

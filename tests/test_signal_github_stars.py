@@ -14,14 +14,13 @@ import pytest
 
 from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import restore, set_rate_limited, write_not_found
+from fwcensus.mirror.github_site import restore, set_rate_limited, write_not_found, write_renamed
 from fwcensus.mirror.github_stars_site import (
     PER_PAGE,
     history_page_url,
     history_weeks,
     sample_id,
     spread_months,
-    write_renamed,
     write_sample,
     write_stars,
 )

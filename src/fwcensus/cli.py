@@ -311,23 +311,38 @@ def inspect(
     ] = False,
     mirror: MirrorOpt = None,
     rate: RateOpt = 1.0,
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db",
+            envvar="FWCENSUS_DB",
+            help="With --repos: keep library answers beside this store (shared with its repos).",
+        ),
+    ] = DEFAULT_DB,
 ) -> None:
     """Which frameworks each PDF uses, names or cites, with the sentences that decided it;
     with --repos, also what its own code repository uses, and where the two agree."""
     import json
-    from contextlib import nullcontext
+    from contextlib import ExitStack
 
     from fwcensus.detect.inspection import inspect_files, report_json, report_table, text_roles
+    from fwcensus.libraries.resolver import network_resolver
     from fwcensus.repos.hosts import RepoReaders
     from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
+    from fwcensus.store.db import cache_dir_for
 
     limits = _limits(workers, pdf_seconds, pdf_memory_mb)
     settings = _settings(mirror, rate, 30.0, 5)
-    with RepoReaders(settings) if repos else nullcontext() as reader:
+    with ExitStack() as stack:
+        reader = resolver = None
+        if repos:
+            reader = stack.enter_context(RepoReaders(settings))
+            resolver = stack.enter_context(network_resolver(settings, reader, cache_dir_for(db)))
         for report in inspect_files(files, limits):
             code = None
             if reader is not None and report.ok:
-                code = code_json(read_own_code(reader, report.code_links), text_roles(report))
+                view = read_own_code(reader, report.code_links, resolver)
+                code = code_json(view, text_roles(report))
             if json_lines:
                 line = json.dumps(report_json(report, code), ensure_ascii=False)
             else:

@@ -24,6 +24,9 @@ class Framework:
     urls: tuple[str, ...]
     docker: tuple[str, ...]
     compounds: tuple[str, ...]  # lower-case stems naming it inside a library's name
+    includes: tuple[str, ...]  # C/C++/CUDA header paths or their leading folders
+    lua_requires: tuple[str, ...]  # Lua modules (require, rockspec dependencies)
+    matlab_calls: tuple[str, ...]  # MATLAB functions; a trailing * matches any suffix
     family: str  # id scoring merges this one into; itself when the file leaves it empty
     first_release: date
 
@@ -113,6 +116,9 @@ def _framework(entry: dict[str, object]) -> Framework:
         urls=_strings(entry, "urls"),
         docker=_strings(entry, "docker"),
         compounds=tuple(stem.casefold() for stem in _strings(entry, "compounds")),
+        includes=_strings(entry, "includes"),
+        lua_requires=_strings(entry, "lua_requires"),
+        matlab_calls=_strings(entry, "matlab_calls"),
         family=str(entry.get("family") or entry["id"]),
         first_release=date.fromisoformat(str(entry["first_release"])),
     )

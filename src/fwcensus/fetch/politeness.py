@@ -54,6 +54,7 @@ API_PREFIXES: tuple[str, ...] = (
     "https://hn.algolia.com/api/",
     "https://dev.to/api/",
     "https://pypistats.org/api/",
+    "https://pypi.org/pypi/",  # the JSON API (libraries/pypi.py), not the project pages
     "https://sql-clickhouse.clickhouse.com/",
     "https://bigquery.googleapis.com/",
 )

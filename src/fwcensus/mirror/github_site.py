@@ -8,7 +8,10 @@ shared/fixtures-real/github/ (PROVENANCE.md there): the repository object of
 ``tree[]`` of ``{path, mode, type, sha, size, url}``, ``truncated``), the 403 primary rate-limit
 answer (``x-ratelimit-remaining: 0`` with ``x-ratelimit-reset``, the modern message) and the
 secondary limit (``Retry-After``). ``GET /repos/{owner}/{repo}/commits/{ref}`` follows the
-public documentation (``sha``, ``node_id``, ``commit``, ``url``, ``html_url``, ``parents``).
+public documentation (``sha``, ``node_id``, ``commit``, ``url``, ``html_url``, ``parents``), as
+do the non-recursive trees (one level, a folder's ``sha`` leading to its own tree) and the 301 a
+renamed repository answers (``write_renamed``: ``Location: /repositories/{id}``, as recorded in
+``rest_contents_dir_redirect_302_github3py_2017-12-22.meta.json`` for its sub-resources).
 Raw files are served from raw.githubusercontent.com/{owner}/{repo}/{sha}/{path}.
 """
 
@@ -24,6 +27,7 @@ from fwcensus.mirror.urls import meta_for, write_mirror_file
 API = "https://api.github.com"
 RAW = "https://raw.githubusercontent.com"
 _JSON = {"Content-Type": "application/json; charset=utf-8"}
+_REDIRECT_DOCS = "https://developer.github.com/v3/#http-redirects"
 
 
 def _sha(data: bytes) -> str:
@@ -98,17 +102,25 @@ def write_repo(
     extra_blobs: int = 0,
     truncated: bool = False,
     symlinks: Mapping[str, str] | None = None,
+    listed: int | None = None,
 ) -> str:
-    """Write one repository (metadata, head commit, recursive tree, raw files); return its
-    commit sha. ``extra_blobs`` adds that many tree entries (``data/fNNNNNN.png``) with no
-    raw file behind them: a huge tree without writing huge folders."""
+    """Write one repository (metadata, head commit, trees, raw files); return its commit sha.
+
+    The metadata is served at ``/repos/{owner}/{name}`` and ``/repositories/{id}`` (where a
+    rename leads); trees at ``/git/trees/{sha}`` for the commit's root and every folder, each
+    also ``?recursive=1``. ``extra_blobs`` adds that many entries (``data/fNNNNNN.png``) to the
+    root's recursive tree with no raw file behind them: a huge tree without writing huge
+    folders. ``listed`` cuts the root's recursive tree after that many entries, in git's
+    depth-first order, and marks it truncated, as GitHub does past 100,000 entries."""
     blobs = {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}
     commit = hashlib.sha1(f"{owner}/{name}:{sorted(blobs)}".encode()).hexdigest()
     tree_sha = hashlib.sha1(commit.encode()).hexdigest()
     base = f"{API}/repos/{owner}/{name}"
     # The repository URL is also the folder of its sub-resources: the mirror serves a folder's
     # index.html for it.
-    _write_json(root, base + "/", repo_object(owner, name, repo_id, default_branch))
+    meta = repo_object(owner, name, repo_id, default_branch)
+    for url in (base + "/", f"{API}/repositories/{repo_id}/"):
+        _write_json(root, url, meta)
     _write_json(root, f"{base}/commits/{default_branch}", {
         "sha": commit,
         "node_id": f"C_kwDO{repo_id:08d}",
@@ -119,31 +131,60 @@ def write_repo(
         "html_url": f"https://github.com/{owner}/{name}/commit/{commit}",
         "parents": [],
     })  # fmt: skip
-    entries: list[dict[str, object]] = []
-    folders = sorted(
-        {"/".join(p.split("/")[:i]) for p in blobs for i in range(1, p.count("/") + 1)}
-    )
+    entries: dict[str, dict[str, object]] = {}  # path -> tree entry, every level
+    folders = {"/".join(p.split("/")[:i]) for p in blobs for i in range(1, p.count("/") + 1)}
     for folder in folders:
-        sha = hashlib.sha1(folder.encode()).hexdigest()
-        entries.append({"path": folder, "mode": "040000", "type": "tree", "sha": sha,
-                        "url": f"{base}/git/trees/{sha}"})  # fmt: skip
-    for path, data in sorted(blobs.items()):
-        sha = _sha(data)
-        entries.append({"path": path, "mode": "100644", "type": "blob", "sha": sha,
-                        "size": len(data), "url": f"{base}/git/blobs/{sha}"})  # fmt: skip
+        entries[folder] = {"path": folder, "mode": "040000", "type": "tree",
+                           "sha": _folder_sha(folder), "url": ""}  # fmt: skip
+    for path, data in blobs.items():
+        entries[path] = {"path": path, "mode": "100644", "type": "blob", "sha": _sha(data),
+                         "size": len(data), "url": ""}  # fmt: skip
         write_mirror_file(root, f"{RAW}/{owner}/{name}/{commit}/{path}", data)
     for path, target in (symlinks or {}).items():
-        sha = _sha(target.encode())
-        entries.append({"path": path, "mode": "120000", "type": "blob", "sha": sha,
-                        "size": len(target), "url": f"{base}/git/blobs/{sha}"})  # fmt: skip
-    for index in range(extra_blobs):
-        sha = hashlib.sha1(b"%d" % index).hexdigest()
-        entries.append({"path": f"data/f{index:06d}.png", "mode": "100644", "type": "blob",
-                        "sha": sha, "size": 2048, "url": f"{base}/git/blobs/{sha}"})  # fmt: skip
-    _write_json(root, f"{base}/git/trees/{commit}?recursive=1",
-                {"sha": tree_sha, "url": f"{base}/git/trees/{tree_sha}", "tree": entries,
-                 "truncated": truncated})  # fmt: skip
+        entries[path] = {"path": path, "mode": "120000", "type": "blob",
+                         "sha": _sha(target.encode()), "size": len(target), "url": ""}  # fmt: skip
+    for entry in entries.values():
+        kind = "trees" if entry["type"] == "tree" else "blobs"
+        entry["url"] = f"{base}/git/{kind}/{entry['sha']}"
+    extra = [{"path": f"data/f{index:06d}.png", "mode": "100644", "type": "blob",
+              "sha": hashlib.sha1(b"%d" % index).hexdigest(), "size": 2048,
+              "url": f"{base}/git/blobs/{hashlib.sha1(b'%d' % index).hexdigest()}"}
+             for index in range(extra_blobs)]  # fmt: skip
+    for folder, sha in [("", commit), *((f, _folder_sha(f)) for f in sorted(folders))]:
+        url = f"{base}/git/trees/{sha}"
+        listed_sha = tree_sha if not folder else sha
+        below = _relative(entries, folder)
+        if not folder:
+            below = sorted([*below, *extra], key=_git_order)
+        cut = listed if not folder and listed is not None else None
+        recursive = below if cut is None else below[:cut]
+        _write_json(root, url + "?recursive=1",
+                    {"sha": listed_sha, "url": url, "tree": recursive,
+                     "truncated": truncated or cut is not None})  # fmt: skip
+        direct = [e for e in _relative(entries, folder) if "/" not in str(e["path"])]
+        _write_json(root, url, {"sha": listed_sha, "url": url, "tree": direct,
+                                "truncated": False})  # fmt: skip
     return commit
+
+
+def _folder_sha(folder: str) -> str:
+    return hashlib.sha1(folder.encode()).hexdigest()
+
+
+def _relative(entries: Mapping[str, dict[str, object]], folder: str) -> list[dict[str, object]]:
+    """The entries below ``folder``, with paths relative to it, in git's order."""
+    prefix = f"{folder}/" if folder else ""
+    below = [
+        {**entry, "path": path[len(prefix) :]}
+        for path, entry in entries.items()
+        if path.startswith(prefix) and path != folder
+    ]
+    return sorted(below, key=_git_order)
+
+
+def _git_order(entry: Mapping[str, object]) -> tuple[str, ...]:
+    """Depth first, each level by name: a folder's contents follow it, as git lists them."""
+    return tuple(str(entry["path"]).split("/"))
 
 
 def write_not_found(root: Path, owner: str, name: str) -> Path:
@@ -152,6 +193,16 @@ def write_not_found(root: Path, owner: str, name: str) -> Path:
             "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
             "status": "404"}  # fmt: skip
     return _write_json(root, f"{API}/repos/{owner}/{name}/", body, status=404)
+
+
+def write_renamed(root: Path, old_full_name: str, repo_id: int) -> Path:
+    """The old name of a renamed or transferred repository: 301 to ``/repositories/{id}``
+    (which ``write_repo`` serves under the new name), with GitHub's body ``{"message": "Moved
+    Permanently", "url", "documentation_url"}`` (quoted from a real answer in 18F/charlie PR
+    #85)."""
+    target = f"{API}/repositories/{repo_id}"
+    body = {"message": "Moved Permanently", "url": target, "documentation_url": _REDIRECT_DOCS}
+    return _write_json(root, f"{API}/repos/{old_full_name}/", body, 301, {"Location": target})
 
 
 def write_unavailable_for_legal_reasons(root: Path, owner: str, name: str) -> Path:

@@ -4,8 +4,7 @@
   shared/fixtures-real/github/) with its star count and creation date set. It is served at
   ``/repos/{owner}/{name}`` and at ``/repositories/{id}``, where a rename leads.
 * A renamed repository answers 301 with ``Location: /repositories/{id}`` and GitHub's body
-  ``{"message": "Moved Permanently", "url", "documentation_url"}`` (quoted from a real answer in
-  18F/charlie PR #85).
+  (``github_site.write_renamed``).
 * ``/stargazers/history`` follows shared/fixtures-real/signals/github-stars/PROVENANCE.md (the
   2026-09-04 changelog; no recorded body exists yet): a JSON array of weeks, newest first, each
   ``{"week": <unix seconds>, "total": <int>, "days": [7 ints]}``, 30 weeks a page. Pages after
@@ -36,7 +35,6 @@ from fwcensus.signals.targets import Target
 
 PER_PAGE = 30
 _WEEK = timedelta(days=7)
-_REDIRECT_DOCS = "https://developer.github.com/v3/#http-redirects"
 
 
 def _write(root: Path, url: str, body: object, status: int = 200,
@@ -126,13 +124,6 @@ def write_stars(
     total = sum(daily.values()) if stars is None else stars
     write_repository(root, full_name, repo_id, total, min(daily, default=today))
     return write_history(root, full_name, repo_id, daily, today)
-
-
-def write_renamed(root: Path, old_full_name: str, repo_id: int) -> Path:
-    """The old name of a renamed repository: 301 to the id-based URL."""
-    target = f"{API}/repositories/{repo_id}"
-    body = {"message": "Moved Permanently", "url": target, "documentation_url": _REDIRECT_DOCS}
-    return _write(root, f"{API}/repos/{old_full_name}/", body, 301, {"Location": target})
 
 
 def month_days(month: str, today: date) -> list[date]:

@@ -27,8 +27,9 @@ import httpx
 from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
+from fwcensus.repos.findings import Declared, Signal
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import MANIFEST_FILE_KINDS, Signal, file_kind, signals_from_file
+from fwcensus.repos.signals import MANIFEST_FILE_KINDS, NATIVE_FILE_KINDS, file_kind, read_file
 
 T = TypeVar("T")
 
@@ -60,15 +61,28 @@ class Snapshot:
     skipped: int = 0  # files that could speak but were left out by the caps
     # Signals that are no file's content: weights files by name, the host's own metadata.
     metadata_signals: tuple[Signal, ...] = ()
+    # The repository as the paper linked it, when the host answers for it under another name
+    # (renamed or transferred); ``repo`` is then the name it has now.
+    linked: RepoRef | None = None
 
     @property
     def bytes_read(self) -> int:
         return sum(len(v) for v in self.files.values())
 
+    def findings(self) -> tuple[list[Signal], list[Declared]]:
+        """Every framework signal of the snapshot (each file read, then the metadata ones) and
+        the packages its manifests declare that the catalogue does not know."""
+        signals: list[Signal] = []
+        declared: list[Declared] = []
+        for path, data in self.files.items():
+            found, packages = read_file(path, data)
+            signals += found
+            declared += packages
+        return signals + list(self.metadata_signals), declared
+
     def signals(self) -> list[Signal]:
-        """Every framework signal of the snapshot: each file read, then the metadata ones."""
-        read = [s for path, data in self.files.items() for s in signals_from_file(path, data)]
-        return read + list(self.metadata_signals)
+        """Every framework signal of the snapshot, without its libraries resolved."""
+        return self.findings()[0]
 
 
 class RepoUnavailable(Exception):
@@ -227,48 +241,144 @@ class GitHubReader(ApiReader):
     def headers(self, token: str | None) -> HeadersFor:
         return github_headers(token)
 
-    def head(self, repo: RepoRef) -> tuple[int | None, str, str]:
-        """``(repository id, default branch, commit sha of its head)``."""
+    def head(self, repo: RepoRef) -> tuple[RepoRef, int | None, str, str]:
+        """``(the repository as GitHub names it now, its id, default branch, head commit)``:
+        a renamed or transferred repository answers, after GitHub's 301 to
+        ``/repositories/{id}``, with its new ``full_name``, and is read under that name."""
         meta = self._json(repo, f"{API}/repos/{repo.owner}/{repo.name}")
         if not isinstance(meta, dict) or "default_branch" not in meta:
             raise RepoUnavailable(repo, "repository answer without default_branch")
+        current = _named(repo, meta.get("full_name"))
         branch = str(meta["default_branch"])
         commit = self._json(
-            repo, f"{API}/repos/{repo.owner}/{repo.name}/commits/{quote(branch, safe='')}"
+            current, f"{API}/repos/{current.owner}/{current.name}/commits/{quote(branch, safe='')}"
         )
         if not isinstance(commit, dict) or "sha" not in commit:
             raise RepoUnavailable(repo, f"no commit for branch {branch}")
         repo_id = meta.get("id")
-        return (int(repo_id) if isinstance(repo_id, int) else None), branch, str(commit["sha"])
+        repo_id = int(repo_id) if isinstance(repo_id, int) else None
+        return current, repo_id, branch, str(commit["sha"])
 
-    def tree(self, repo: RepoRef, commit: str) -> tuple[list[tuple[str, int]], bool]:
-        """``([(path, size)] of every blob, truncated)`` at ``commit``."""
-        data = self._json(
-            repo, f"{API}/repos/{repo.owner}/{repo.name}/git/trees/{commit}?recursive=1"
-        )
+    def listing(self, repo: RepoRef, sha: str, recursive: bool) -> tuple[list[_Entry], bool]:
+        """``(entries, truncated)`` of the git tree ``sha`` (a commit's root tree or a
+        folder's), every level below it when ``recursive``; paths are relative to it."""
+        query = "?recursive=1" if recursive else ""
+        data = self._json(repo, f"{API}/repos/{repo.owner}/{repo.name}/git/trees/{sha}{query}")
         if not isinstance(data, dict) or not isinstance(data.get("tree"), list):
             raise RepoUnavailable(repo, "tree answer without a tree")
-        blobs = [
-            (str(entry["path"]), int(entry.get("size") or 0))
-            for entry in data["tree"]
-            if isinstance(entry, dict)
-            and entry.get("type") == "blob"
-            and "path" in entry
-            and str(entry.get("mode", "")) != "120000"  # symlinks are not followed
-        ]
-        return blobs, bool(data.get("truncated"))
+        entries = [
+            _Entry(str(e["path"]), str(e.get("type")), str(e.get("sha", "")),
+                   int(e.get("size") or 0), str(e.get("mode", "")))
+            for e in data["tree"]
+            if isinstance(e, dict) and "path" in e
+        ]  # fmt: skip
+        return entries, bool(data.get("truncated"))
+
+    def tree(self, repo: RepoRef, commit: str) -> tuple[list[tuple[str, int]], bool]:
+        """``([(path, size)] of every blob, truncated)`` at ``commit``. A tree too big for one
+        answer (GitHub cuts it at 100,000 entries, depth first) may lack the root's own files,
+        so the root is then listed on its own too: its manifests are read whatever the size."""
+        entries, truncated = self.listing(repo, commit, recursive=True)
+        blobs = _blobs(entries)
+        if truncated:
+            listed = {path for path, _ in blobs}
+            root, _ = self.listing(repo, commit, recursive=False)
+            blobs += [blob for blob in _blobs(root) if blob[0] not in listed]
+        return blobs, truncated
+
+    def folder_tree(
+        self, repo: RepoRef, commit: str, folder: str
+    ) -> tuple[list[tuple[str, int]], bool]:
+        """The blobs of ``folder`` and the manifests of the folders above it, which a project
+        inside a repository often shares (the root's requirements.txt). The whole tree is
+        listed once and cut to them; a tree too big for one answer is walked down to the
+        folder instead, and the folder's own tree listed."""
+        entries, truncated = self.listing(repo, commit, recursive=True)
+        if truncated:
+            return self._walk_to(repo, commit, folder)
+        blobs = _blobs(entries)
+        inside = [(path, size) for path, size in blobs if path.startswith(folder + "/")]
+        if not inside:
+            raise RepoUnavailable(repo, f"no folder {folder} at commit {commit[:12]}")
+        return _manifests_above(blobs, folder) + inside, False
+
+    def _walk_to(
+        self, repo: RepoRef, commit: str, folder: str
+    ) -> tuple[list[tuple[str, int]], bool]:
+        sha, above, prefix = commit, [], ""
+        for segment in folder.split("/"):
+            entries, _ = self.listing(repo, sha, recursive=False)
+            above += [(prefix + path, size) for path, size in _blobs(entries)]
+            sub = next((e for e in entries if e.type == "tree" and e.path == segment), None)
+            if sub is None:
+                raise RepoUnavailable(repo, f"no folder {folder} at commit {commit[:12]}")
+            sha, prefix = sub.sha, f"{prefix}{segment}/"
+        entries, truncated = self.listing(repo, sha, recursive=True)
+        inside = [(prefix + path, size) for path, size in _blobs(entries)]
+        return _manifests_above(above, folder) + inside, truncated
 
     def snapshot(self, repo: RepoRef) -> Snapshot:
-        repo_id, branch, commit = self.head(repo)
-        blobs, truncated = self.tree(repo, commit)
-        snapshot = Snapshot(repo, commit, repo_id, branch, len(blobs), truncated)
-        base = f"{RAW}/{repo.owner}/{repo.name}/{commit}/"
+        current, repo_id, branch, commit = self.head(repo)
+        if repo.path:
+            blobs, truncated = self.folder_tree(current, commit, repo.path)
+        else:
+            blobs, truncated = self.tree(current, commit)
+        snapshot = Snapshot(current, commit, repo_id, branch, len(blobs), truncated)
+        if current != repo:
+            snapshot.linked = repo
+        base = f"{RAW}/{current.owner}/{current.name}/{commit}/"
         self._read_files(snapshot, choose_files(blobs), lambda path: base + quote(path))
         return snapshot
 
 
+def _manifests_above(blobs: list[tuple[str, int]], folder: str) -> list[tuple[str, int]]:
+    """The manifests directly in ``folder``'s ancestors (the root included)."""
+    parts = folder.split("/")
+    ancestors = {"/".join(parts[:i]) for i in range(len(parts))}
+    return [
+        (path, size)
+        for path, size in blobs
+        if path.rpartition("/")[0] in ancestors and file_kind(path) in MANIFEST_FILE_KINDS
+    ]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One entry of a git tree answer."""
+
+    path: str
+    type: str  # blob | tree | commit (a submodule)
+    sha: str
+    size: int
+    mode: str
+
+
+def _blobs(entries: list[_Entry]) -> list[tuple[str, int]]:
+    """``(path, size)`` of the files; symlinks are not followed, submodules not entered."""
+    return [(e.path, e.size) for e in entries if e.type == "blob" and e.mode != "120000"]
+
+
+def _named(repo: RepoRef, full_name: object) -> RepoRef:
+    """``repo`` under the ``owner/name`` GitHub answered with (its folder kept)."""
+    if not isinstance(full_name, str) or full_name.count("/") != 1:
+        return repo
+    owner, name = full_name.split("/")
+    if (owner.casefold(), name.casefold()) == (repo.owner.casefold(), repo.name.casefold()):
+        return repo
+    return RepoRef(repo.host, owner, name, repo.path)
+
+
+def _rank(kind: str) -> int:
+    if kind in MANIFEST_FILE_KINDS:
+        return 0
+    if kind in NATIVE_FILE_KINDS:
+        return 1
+    return 3 if kind == "c_family" else 2
+
+
 def choose_files(blobs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The files worth reading, manifests first, then shallow code before deep code."""
+    """The files worth reading: manifests first, then Lua/Caffe/MATLAB, Python and notebooks,
+    C/C++ last; within each, shallow before deep."""
     ranked = []
     for path, size in blobs:
         kind = file_kind(path)
@@ -277,7 +387,6 @@ def choose_files(blobs: list[tuple[str, int]]) -> list[tuple[str, int]]:
         parts = path.split("/")
         if any(p in {"node_modules", "site-packages", ".git", "venv", ".venv"} for p in parts):
             continue
-        rank = 0 if kind in MANIFEST_FILE_KINDS else 1 if kind in {"lua", "prototxt"} else 2
-        ranked.append((rank, len(parts), path, size))
+        ranked.append((_rank(kind), len(parts), path, size))
     ranked.sort()
     return [(path, size) for _, _, path, size in ranked]

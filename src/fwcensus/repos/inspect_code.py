@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwcensus.fetch.api import RateLimited
-from fwcensus.repos.github import RepoUnavailable
+from fwcensus.libraries.resolver import LibraryResolver, offline_resolver
+from fwcensus.repos.dependencies import code_signals
+from fwcensus.repos.github import RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader
 from fwcensus.repos.links import CodeLink, own_repository
 from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts
@@ -22,11 +24,29 @@ class CodeView:
     commit: str | None
     error: str | None
     verdicts: tuple[RepoVerdict, ...]
+    moved_to: str | None = None  # where the host says the repository lives now
+    read: Mapping[str, Any] | None = None  # what was read (``read_summary``)
 
 
-def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
+def read_summary(snapshot: Snapshot) -> dict[str, Any]:
+    """What a verdict rests on: the files listed and read, the bytes, the files the caps left
+    out, whether the host cut the tree, and the folder read when the link named one."""
+    return {
+        "folder": snapshot.repo.path or None,
+        "files_total": snapshot.files_total,
+        "files_read": len(snapshot.files),
+        "bytes_read": snapshot.bytes_read,
+        "files_skipped": snapshot.skipped,
+        "tree_truncated": snapshot.tree_truncated,
+    }
+
+
+def read_own_code(
+    reader: RepoReader, links: tuple[CodeLink, ...], resolver: LibraryResolver | None = None
+) -> CodeView:
     """The paper's own repository read by ``reader`` (the host registry, ``RepoReaders``, so
-    every host the stage reads is read here too; a host it has no reader for says so)."""
+    every host the stage reads is read here too; a host it has no reader for says so), the
+    libraries it declares resolved by ``resolver`` (the catalogue only when None)."""
     own = own_repository(links)
     if own is None:
         return CodeView(None, None, None, ())
@@ -34,7 +54,10 @@ def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
         snapshot = reader.read(own.repo)
     except (RepoUnavailable, RateLimited) as exc:
         return CodeView(own.repo.url, None, str(exc), ())
-    return CodeView(own.repo.url, snapshot.commit, None, tuple(repo_verdicts(snapshot.signals())))
+    moved_to = snapshot.repo.url if snapshot.linked is not None else None
+    signals = code_signals(snapshot, resolver or offline_resolver())
+    verdicts = tuple(repo_verdicts(signals))
+    return CodeView(own.repo.url, snapshot.commit, None, verdicts, moved_to, read_summary(snapshot))
 
 
 def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
@@ -70,6 +93,8 @@ def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
             for r in rows
         ],
         "conflict": conflict,
+        "moved_to": view.moved_to,
+        "read": view.read,
     }
 
 
@@ -78,6 +103,15 @@ def code_table(code: Mapping[str, Any]) -> str:
     if code["repo"] is None:
         return "\n  code: no own repository linked"
     lines = [f"\n  code: {code['repo']} @ {code['commit'] or code['error']}"]
+    if code["moved_to"]:
+        lines.append(f"\n    moved to {code['moved_to']}")
+    if code["read"]:
+        read = code["read"]
+        cut = ", tree cut by the host" if read["tree_truncated"] else ""
+        lines.append(
+            f"\n    read {read['files_read']} of {read['files_total']} files"
+            f" ({read['bytes_read']} bytes, {read['files_skipped']} left out by the caps{cut})"
+        )
     for row in code["combined"]:
         lines.append(
             f"\n    {row['framework']:<13} text {row['text_role'] or '-':<10}"

@@ -76,10 +76,12 @@ class RepoRef:
     host: str
     owner: str
     name: str
+    path: str = ""  # a folder inside the repository (a monorepo's project); "": all of it
 
     @property
     def url(self) -> str:
-        return f"https://{self.host}/{self.owner}/{self.name}"
+        base = f"https://{self.host}/{self.owner}/{self.name}"
+        return f"{base}/tree/HEAD/{self.path}" if self.path else base
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,19 @@ def parse_repo(url: str, known: Mapping[str, str] | None = None) -> RepoRef | No
         return None
     if not all(_SEGMENT.fullmatch(p) for p in owners) or not re.fullmatch(r"[\w.-]+", name):
         return None
-    return RepoRef(host, "/".join(owner_parts), name)
+    folder = _github_folder(parts) if kind == "github" else ""
+    return RepoRef(host, "/".join(owner_parts), name, folder)
+
+
+def _github_folder(parts: list[str]) -> str:
+    """The folder a GitHub link points into: ``tree/REF/a/b`` -> ``a/b``, ``blob/REF/a/x.py``
+    -> ``a`` (the file's folder); "" for the repository itself or a path with ``.``/``..``."""
+    if len(parts) < 5 or parts[2] not in ("tree", "blob"):
+        return ""
+    folder = parts[4:-1] if parts[2] == "blob" else parts[4:]
+    if any(p in (".", "..") for p in folder):
+        return ""
+    return "/".join(folder).rstrip(".")  # a link ending a sentence
 
 
 def _gitlab_path(parts: list[str]) -> tuple[list[str], str]:

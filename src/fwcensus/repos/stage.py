@@ -5,20 +5,25 @@ owner, name and commit); a paper whose links were looked at is not looked at aga
 resumes where it stopped. A rate limit that would need too long a wait stops the stage cleanly:
 the papers not reached are taken by the next run. Readers come from the host registry
 (``repos.hosts``); a repository on a host without a reader is stored as failed with the reason,
-and counted apart (``unsupported``).
+and counted apart (``unsupported``). A renamed or transferred repository is stored under the
+name its host answers with now (the paper's link keeps the name it was linked by); a folder of
+a monorepo is a snapshot of its own (``store_key``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
+from fwcensus.libraries.resolver import LibraryResolver, network_resolver
 from fwcensus.models import Selection
 from fwcensus.progress import progress_bar
+from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader, RepoReaders
 from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
@@ -53,12 +58,15 @@ def read_repos(
     known: Mapping[str, str] | None = None,
 ) -> RepoSummary:
     """Read each selected paper's own repository; ``known`` forges as ``links.forges()`` gives
-    them (the environment's by default)."""
+    them (the environment's by default). The libraries its manifests name are resolved to
+    their backend, the answers kept beside the HTTP cache (``settings.cache_dir``)."""
     jobs = store.repo_jobs(selection)
     seen = _Seen()
     postponed = 0
+    cache_folder = Path(settings.cache_dir) if settings.cache_dir else None
     with (
         RepoReaders(settings, caps, known, transport=transport) as readers,
+        network_resolver(settings, readers, cache_folder, transport) as resolver,
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
         for index, job in enumerate(jobs):
@@ -68,7 +76,7 @@ def read_repos(
             if own is not None:
                 seen.counts["own"] += 1
                 try:
-                    repo_id = _repo_id(store, readers, own.repo, seen)
+                    repo_id = _repo_id(store, _Reading(readers, resolver), own.repo, seen)
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
@@ -84,6 +92,14 @@ def read_repos(
         postponed=postponed,
         unsupported=counts["unsupported"],
     )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reads a repository: the host's reader, and the resolver of its libraries."""
+
+    reader: RepoReader
+    resolver: LibraryResolver
 
 
 @dataclass
@@ -103,11 +119,19 @@ def _links(store: Store, job: RepoJob, known: Mapping[str, str]) -> list[CodeLin
     return find_code_links(job.code_urls, text, job.authors, job.title, known)
 
 
-def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> int:
+def store_key(repo: RepoRef) -> tuple[str, str, str]:
+    """``(host, owner, name)`` a repository is stored under. A folder of a monorepo is named by
+    its path on the forge (``name/tree/HEAD/folder``), so each project linked from a monorepo
+    is read and judged apart, and the URL made of the key leads to the folder."""
+    name = f"{repo.name}/tree/HEAD/{repo.path}" if repo.path else repo.name
+    return repo.host, repo.owner, name
+
+
+def _repo_id(store: Store, reading: _Reading, repo: RepoRef, seen: _Seen) -> int:
     if repo not in seen.ids:
-        stored = store.find_repo(repo.host, repo.owner, repo.name)
+        stored = store.find_repo(*store_key(repo))
         if stored is None:
-            record = _read(reader, repo, seen)
+            record = _read(reading, repo, seen)
             # A repository that could not be read is not asked for again in this run; the
             # paper still points at the record that says why.
             seen.ids[repo] = store.save_repo(record)
@@ -117,22 +141,21 @@ def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> in
     return seen.ids[repo]
 
 
-def _read(reader: RepoReader, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
+def _read(reading: _Reading, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
     try:
-        snapshot = reader.read(repo)
+        snapshot = reading.reader.read(repo)
     except RepoUnavailable as exc:
         outcome = "unsupported" if isinstance(exc, HostNotRead) else "failed"
         seen.unreadable[repo] = outcome
         seen.counts[outcome] += 1
         return RepoSnapshotRecord(
-            repo.host, repo.owner, repo.name, "", "failed", error=exc.reason,
-            http_status=exc.status,
-        )  # fmt: skip
+            *store_key(repo), "", "failed", error=exc.reason, http_status=exc.status
+        )
     seen.counts["read"] += 1
-    return _snapshot_record(snapshot)
+    return _snapshot_record(snapshot, reading.resolver)
 
 
-def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
+def _snapshot_record(snapshot: Snapshot, resolver: LibraryResolver) -> RepoSnapshotRecord:
     verdicts = [
         RepoVerdictRecord(
             v.framework,
@@ -140,13 +163,10 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
             v.score,
             tuple(RepoEvidenceRecord(s.kind, s.file, s.line, s.weight, s.text) for s in v.signals),
         )
-        for v in repo_verdicts(snapshot.signals())
+        for v in repo_verdicts(code_signals(snapshot, resolver))
     ]
-    repo = snapshot.repo
     return RepoSnapshotRecord(
-        repo.host,
-        repo.owner,
-        repo.name,
+        *store_key(snapshot.repo),
         snapshot.commit,
         "ok",
         repo_key=snapshot.repo_id,
@@ -162,11 +182,12 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
 
 def _record(link: CodeLink, own: CodeLink | None, repo_id: int | None) -> PaperRepoLink:
     chosen = own is not None and link.repo == own.repo
+    host, owner, name = store_key(link.repo)
     return PaperRepoLink(
         url=link.url,
-        host=link.repo.host,
-        owner=link.repo.owner,
-        name=link.repo.name,
+        host=host,
+        owner=owner,
+        name=name,
         role=link.role,
         chosen=chosen,
         score=link.score,

@@ -1,9 +1,13 @@
 """A repository's verdict per framework, and the paper's verdict combining text and code.
 
-Repository: ``used`` when a manifest, a Dockerfile, Lua ``require``, a Caffe prototxt, a weights
-file in the framework's format or the host's metadata (a Hugging Face library or framework tag)
-names the framework, or when it is imported in at least two files, or it is the most imported one;
-``minor`` when it only appears otherwise (one helper script importing it); absent without signal.
+Repository: ``used`` when a manifest, a Dockerfile, Lua ``require``, a weights file in the
+framework's format or the host's metadata (a Hugging Face library or framework tag) names the
+framework; when a Caffe prototxt does and no other framework is declared (a prototxt beside
+``torch`` in requirements.txt is a net run through OpenCV or converted, not Caffe training); or
+when code uses it (imports, C/C++ includes, MATLAB calls, counted per file) in at least two
+files, or it is the most used one and no other framework is declared. ``minor`` when it only
+appears otherwise (one helper script beside a declared framework, a handful of imports beside a
+different main framework); absent without signal.
 Combined: ``used`` when either source says used; ``agreement`` says which source(s) decided:
 ``both``, ``text-only``, ``code-only``, ``text-only-no-repo`` (no repository read), and
 ``conflict`` is flagged when the two sources name different frameworks and share none.
@@ -15,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fwcensus.repos.signals import MANIFEST_KINDS, Signal
+from fwcensus.repos.findings import CODE_KINDS, MANIFEST_KINDS, SUPPORTING_KINDS, Signal
 
 USED, MINOR = "used", "minor"
 
@@ -32,16 +36,20 @@ def repo_verdicts(signals: Iterable[Signal]) -> list[RepoVerdict]:
     by_fw: dict[str, list[Signal]] = defaultdict(list)
     for signal in signals:
         by_fw[signal.framework].append(signal)
-    import_files = {
-        fw: len({s.file for s in items if s.kind == "import"}) for fw, items in by_fw.items()
+    code_files = {
+        fw: len({s.file for s in items if s.kind in CODE_KINDS}) for fw, items in by_fw.items()
     }
-    top = max(import_files.values(), default=0)
+    top = max(code_files.values(), default=0)
+    declaring = MANIFEST_KINDS - SUPPORTING_KINDS
+    declared = {fw for fw, items in by_fw.items() if any(s.kind in declaring for s in items)}
     verdicts = []
     for fw, items in by_fw.items():
-        manifest = any(s.kind in MANIFEST_KINDS for s in items)
-        files = import_files[fw]
-        score = sum(s.weight for s in items if s.kind != "import") + min(files, 10)
-        used = manifest or files >= 2 or (files >= 1 and files == top)
+        kinds = {s.kind for s in items}
+        others_declared = bool(declared - {fw})
+        manifest = fw in declared or bool(kinds & SUPPORTING_KINDS and not others_declared)
+        files = code_files[fw]
+        score = sum(s.weight for s in items if s.kind not in CODE_KINDS) + min(files, 10)
+        used = manifest or files >= 2 or (files == top >= 1 and not others_declared)
         if not manifest and top >= 10 and files < top / 5:
             used = False  # a handful of imports beside a different main framework
         ordered = sorted(items, key=lambda s: (-s.weight, s.file, s.line))

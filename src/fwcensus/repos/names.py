@@ -1,0 +1,108 @@
+"""Which framework a name in code stands for, from the catalogue (``frameworks.toml``) only:
+a Python module, a package of any manifest, a Docker image, a C/C++ header, a Lua module, a
+MATLAB function."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.repos.findings import Declared, Signal
+
+REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+# Packaging tools a manifest names beside the real dependencies; never a library's backend.
+_TOOLS = frozenset({"python", "pip", "setuptools", "wheel", "cython", "setuptools-scm"})
+
+
+def requirement(
+    path: str, line_no: int, spec: str, raw: str, declare: bool = False
+) -> Signal | Declared | None:
+    """The signal of one requirement specifier (``torch>=1.7``, ``x @ git+...#egg=torch``);
+    with ``declare``, a package the catalogue does not know is returned as ``Declared``."""
+    spec = spec.strip()
+    if not spec or spec.startswith(("#", "-", "--")):
+        return None
+    match = REQUIREMENT_NAME.match(spec.split("#egg=")[-1] if "#egg=" in spec else spec)
+    if not match:
+        return None
+    framework = package_framework(match.group(1))
+    if framework is not None:
+        return Signal(framework, "requirement", path, line_no, raw.strip()[:200])
+    if declare and normalise(match.group(1)) not in _TOOLS:
+        return Declared(match.group(1), path, line_no, raw.strip()[:200])
+    return None
+
+
+@cache
+def _maps() -> tuple[dict[str, str], dict[str, str], tuple[tuple[str, str], ...]]:
+    """(import module -> framework, normalised package -> framework, docker image -> framework)."""
+    catalogue = load_catalogue()
+    imports: dict[str, str] = {}
+    packages: dict[str, str] = {}
+    docker: list[tuple[str, str]] = []
+    for fw in catalogue.frameworks:
+        for module in fw.imports:
+            if module != "tf":  # "tf" is how code names tensorflow, never a module of its own
+                imports.setdefault(module, fw.id)
+        for package in fw.packages:
+            packages.setdefault(normalise(package), fw.id)
+        docker.extend((image.casefold(), fw.id) for image in fw.docker)
+    for lib in catalogue.libraries:
+        if not lib.framework:
+            continue
+        for module in lib.imports:
+            imports.setdefault(module, lib.framework)
+            packages.setdefault(normalise(module), lib.framework)
+        packages.setdefault(normalise(lib.name), lib.framework)
+    return imports, packages, tuple(docker)
+
+
+def normalise(name: str) -> str:
+    """PEP 503 normalised package name."""
+    return re.sub(r"[-_.]+", "-", name).casefold()
+
+
+def package_framework(name: str) -> str | None:
+    return _maps()[1].get(normalise(name))
+
+
+def module_framework(module: str) -> str | None:
+    return _maps()[0].get(module.split(".")[0])
+
+
+def docker_framework(image: str) -> str | None:
+    base = image.casefold().split("@")[0].rsplit(":", 1)[0] if "/" in image else image.casefold()
+    for name, framework in _maps()[2]:
+        if base == name or base.endswith("/" + name):
+            return framework
+    return None
+
+
+def lua_framework(module: str) -> str | None:
+    """The framework of a Lua module (``nn``, ``cunn``, ``dpnn.Foo``: its first part)."""
+    head = module.split(".")[0]
+    return next((fw.id for fw in load_catalogue().frameworks if head in fw.lua_requires), None)
+
+
+def include_framework(header: str) -> str | None:
+    """The framework whose headers ``#include`` names (``caffe/layer.hpp``, ``torch/torch.h``)."""
+    for fw in load_catalogue().frameworks:
+        for entry in fw.includes:
+            if header.startswith(entry) if entry.endswith("/") else header == entry:
+                return fw.id
+    return None
+
+
+@cache
+def matlab_calls() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``(pattern, framework)`` per MATLAB toolbox: its functions as whole identifiers."""
+    found = []
+    for fw in load_catalogue().frameworks:
+        if not fw.matlab_calls:
+            continue
+        names = [
+            re.escape(n[:-1]) + r"\w*" if n.endswith("*") else re.escape(n) for n in fw.matlab_calls
+        ]
+        found.append((re.compile(r"(?<![\w.])(?:" + "|".join(names) + r")(?!\w)"), fw.id))
+    return tuple(found)
