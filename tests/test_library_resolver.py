@@ -31,9 +31,9 @@ LITGPT = ["torch>=2.2", "lightning==2.4.0", "jsonargparse[signatures]>=4.27.6",
 
 def write_index(root: Path) -> None:
     """PyPI as the tests see it: projects of every shape the resolver meets."""
-    write_project(root, "litgpt", LITGPT, summary="Pretrain, finetune, deploy 20+ LLMs")
-    write_not_found(root, "llama-factory")
-    write_project(root, "llamafactory", ["transformers>=4.41.2", "peft>=0.11", "torch>=1.13.1"])
+    write_project(root, "quokkagpt", LITGPT, summary="Pretrain, finetune, deploy 20+ LLMs")
+    write_not_found(root, "wombat-factory")
+    write_project(root, "wombatfactory", ["transformers>=4.41.2", "peft>=0.11", "torch>=1.13.1"])
     write_project(root, "multiback", ["numpy", 'torch; extra == "torch"',
                                       "tensorflow>=2.12; extra == 'tf'",
                                       'jax[cpu]; extra == "jax"'])  # fmt: skip
@@ -80,11 +80,11 @@ def asked(server: MirrorServer, name: str) -> int:
 def test_requires_dist_names_the_backend(tmp_path: Path, serve: Serve) -> None:
     write_index(tmp_path)
     with resolver(serve(tmp_path)) as libraries:
-        assert libraries.resolve("LitGPT") == Backend(
-            "litgpt", "pytorch", "pypi", "requires_dist: torch>=2.2")  # fmt: skip
-        llama = libraries.resolve("LLaMA-Factory")  # asked as llama-factory, then llamafactory
+        assert libraries.resolve("QuokkaGPT") == Backend(
+            "quokkagpt", "pytorch", "pypi", "requires_dist: torch>=2.2")  # fmt: skip
+        llama = libraries.resolve("Wombat-Factory")  # asked as wombat-factory, then wombatfactory
         assert (llama.library, llama.framework, llama.detail) == (
-            "llama-factory", "pytorch", "requires_dist: torch>=1.13.1")  # fmt: skip
+            "wombat-factory", "pytorch", "requires_dist: peft>=0.11")  # fmt: skip
 
 
 def test_extras_or_several_frameworks_are_several_backends(tmp_path: Path, serve: Serve) -> None:
@@ -143,21 +143,21 @@ def test_answers_are_kept_between_runs(tmp_path: Path, serve: Serve) -> None:
     write_index(tmp_path)
     server = serve(tmp_path)
     with resolver(server, tmp_path / "cache") as libraries:
-        first = libraries.resolve("litgpt")
+        first = libraries.resolve("quokkagpt")
     with resolver(server, tmp_path / "cache") as libraries:
-        assert libraries.resolve("litgpt") == first
-        assert libraries.resolve("lit_gpt") == Backend("lit-gpt", *astuple(first)[1:])
-    assert asked(server, "litgpt") == 1
+        assert libraries.resolve("quokkagpt") == first
+        assert libraries.resolve("quokka_gpt") == Backend("quokka-gpt", *astuple(first)[1:])
+    assert asked(server, "quokkagpt") == 1
     assert (tmp_path / "cache" / "libraries.sqlite").exists()
 
 
 def test_pypi_failing_is_not_an_answer(tmp_path: Path, serve: Serve) -> None:
     write_index(tmp_path)
-    server = serve(tmp_path, faults="503*2@pypi.org/pypi/litgpt/json")
+    server = serve(tmp_path, faults="503*2@pypi.org/pypi/quokkagpt/json")
     with resolver(server) as libraries:
-        failed = libraries.resolve("litgpt")
+        failed = libraries.resolve("quokkagpt")
         assert failed.framework is None and failed.detail.startswith("PyPI did not answer")
-        assert libraries.resolve("litgpt").framework == "pytorch"  # asked again, not kept
+        assert libraries.resolve("quokkagpt").framework == "pytorch"  # asked again, not kept
 
 
 def test_the_repository_tells_when_pypi_does_not(tmp_path: Path, serve: Serve) -> None:
@@ -182,13 +182,13 @@ def test_the_catalogue_answers_first_and_offline() -> None:
     assert offline.resolve("PyTorch Lightning").framework == "pytorch"
     transformers = offline.resolve("transformers")
     assert (transformers.framework, transformers.source) == (None, "catalogue")
-    assert offline.resolve("litgpt") == Backend(
-        "litgpt", None, "none", "not in the catalogue (offline)")  # fmt: skip
+    assert offline.resolve("quokkagpt") == Backend(
+        "quokkagpt", None, "none", "not in the catalogue nor asked yet (offline)")  # fmt: skip
 
 
 # -- in the repository readers -------------------------------------------------------------------
 
-REPO = {"requirements.txt": "numpy\nlitgpt==0.4.3\n", "finetune.py": "import litgpt\n"}
+REPO = {"requirements.txt": "numpy\nquokkagpt==0.4.3\n", "finetune.py": "import quokkagpt\n"}
 
 
 def test_a_repository_depending_on_a_library_uses_its_backend(
@@ -203,7 +203,7 @@ def test_a_repository_depending_on_a_library_uses_its_backend(
                          {})  # fmt: skip
     [pytorch] = view["frameworks"]
     assert (pytorch["framework"], pytorch["role"]) == ("pytorch", "used")
-    why = "litgpt -> pytorch (pypi requires_dist: torch>=2.2)"
+    why = "quokkagpt -> pytorch (pypi requires_dist: torch>=2.2)"
     assert pytorch["evidence"] == [
         {"file": "requirements.txt", "line": 2, "kind": "dependency", "text": why}]  # fmt: skip
 

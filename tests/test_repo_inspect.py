@@ -83,15 +83,15 @@ def test_libraries_the_code_depends_on_are_resolved_and_kept_beside_the_store(
     tmp_path: Path, serve: Serve
 ) -> None:
     mirror = tmp_path / "mirror"
-    write_repo(mirror, "wwang", "tuned", {"requirements.txt": "litgpt==0.4.3\n"})
-    write_project(mirror, "litgpt", ["torch>=2.2", "lightning==2.4.0"])
+    write_repo(mirror, "wwang", "tuned", {"requirements.txt": "quokkagpt==0.4.3\n"})
+    write_project(mirror, "quokkagpt", ["torch>=2.2", "lightning==2.4.0"])
     server = serve(mirror)
     pdf = paper_pdf(tmp_path, "a.pdf", "pytorch", "wwang/tuned")
     code = json.loads(inspect(pdf, server.url, "--json"))["code"]
     [pytorch] = code["frameworks"]
-    why = "litgpt -> pytorch (pypi requires_dist: torch>=2.2)"
+    why = "quokkagpt -> pytorch (pypi requires_dist: torch>=2.2)"
     assert pytorch["evidence"] == [
         {"file": "requirements.txt", "line": 1, "kind": "dependency", "text": why}]  # fmt: skip
     assert (tmp_path / "fwcensus.cache" / "libraries.sqlite").exists()
     inspect(pdf, server.url, "--json")
-    assert server.requests.count("pypi.org/pypi/litgpt/json") == 1  # the second run kept it
+    assert server.requests.count("pypi.org/pypi/quokkagpt/json") == 1  # the second run kept it

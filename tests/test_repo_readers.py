@@ -112,24 +112,24 @@ def declared(path: str, text: str) -> list[tuple[str, int]]:
 
 
 def test_runtime_dependencies_the_catalogue_lacks_are_declared() -> None:
-    assert declared("requirements.txt", "numpy\ntorch\n-r dev.txt\nlitgpt==0.4  # tuning\n") == [
-        ("numpy", 1), ("litgpt", 4)]  # fmt: skip
+    assert declared("requirements.txt", "numpy\ntorch\n-r dev.txt\nquokkagpt==0.4  # tuning\n") == [
+        ("numpy", 1), ("quokkagpt", 4)]  # fmt: skip
     setup = (
-        "from setuptools import setup\nREQUIRED = ['litgpt>=0.4', 'numpy']\n"
+        "from setuptools import setup\nREQUIRED = ['quokkagpt>=0.4', 'numpy']\n"
         "setup(name='x', version='1.0', description='utf-8', install_requires=REQUIRED,\n"
         "      extras_require={'dev': ['pytest']})\n"
     )
-    assert declared("setup.py", setup) == [("litgpt", 2), ("numpy", 2)]
+    assert declared("setup.py", setup) == [("quokkagpt", 2), ("numpy", 2)]
     pyproject = (
-        '[project]\nname = "x"\ndependencies = ["litgpt"]\n'
+        '[project]\nname = "x"\ndependencies = ["quokkagpt"]\n'
         '[project.optional-dependencies]\ndev = ["pytest"]\n'
-        '[tool.poetry.dependencies]\npython = "^3.10"\nunsloth = "*"\n'
+        '[tool.poetry.dependencies]\npython = "^3.10"\nslothtune = "*"\n'
     )
-    assert declared("pyproject.toml", pyproject) == [("litgpt", 3), ("unsloth", 8)]
-    conda = "dependencies:\n  - cudatoolkit=11.3\n  - pip:\n    - litgpt\n  - ffmpeg\n"
-    assert declared("environment.yml", conda) == [("litgpt", 4)]
-    assert declared("poetry.lock", '[[package]]\nname = "litgpt"\n') == []
-    assert declared("Dockerfile", "FROM python:3.11\nRUN pip install litgpt && apt-get -y x\n") == [
-        ("litgpt", 2)]  # fmt: skip
-    cfg = "[options]\ninstall_requires =\n    litgpt\ntests_require =\n    pytest\n"
-    assert declared("setup.cfg", cfg) == [("litgpt", 3)]
+    assert declared("pyproject.toml", pyproject) == [("quokkagpt", 3), ("slothtune", 8)]
+    conda = "dependencies:\n  - cudatoolkit=11.3\n  - pip:\n    - quokkagpt\n  - ffmpeg\n"
+    assert declared("environment.yml", conda) == [("quokkagpt", 4)]
+    assert declared("poetry.lock", '[[package]]\nname = "quokkagpt"\n') == []
+    docker = "FROM python:3.11\nRUN pip install quokkagpt && apt-get -y x\n"
+    assert declared("Dockerfile", docker) == [("quokkagpt", 2)]
+    cfg = "[options]\ninstall_requires =\n    quokkagpt\ntests_require =\n    pytest\n"
+    assert declared("setup.cfg", cfg) == [("quokkagpt", 3)]

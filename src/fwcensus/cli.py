@@ -316,7 +316,8 @@ def inspect(
         typer.Option(
             "--db",
             envvar="FWCENSUS_DB",
-            help="With --repos: keep library answers beside this store (shared with its repos).",
+            help="Library answers are kept beside this store (shared with its repos stage);"
+            " without --repos only those already kept are used.",
         ),
     ] = DEFAULT_DB,
 ) -> None:
@@ -326,7 +327,7 @@ def inspect(
     from contextlib import ExitStack
 
     from fwcensus.detect.inspection import inspect_files, report_json, report_table, text_roles
-    from fwcensus.libraries.resolver import network_resolver
+    from fwcensus.libraries.resolver import cached_resolver, network_resolver
     from fwcensus.repos.hosts import RepoReaders
     from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
     from fwcensus.store.db import cache_dir_for
@@ -334,11 +335,13 @@ def inspect(
     limits = _limits(workers, pdf_seconds, pdf_memory_mb)
     settings = _settings(mirror, rate, 30.0, 5)
     with ExitStack() as stack:
-        reader = resolver = None
+        reader = None
         if repos:
             reader = stack.enter_context(RepoReaders(settings))
             resolver = stack.enter_context(network_resolver(settings, reader, cache_dir_for(db)))
-        for report in inspect_files(files, limits):
+        else:
+            resolver = stack.enter_context(cached_resolver(cache_dir_for(db)))
+        for report in inspect_files(files, limits, resolver.answer):
             code = None
             if reader is not None and report.ok:
                 view = read_own_code(reader, report.code_links, resolver)

@@ -165,6 +165,7 @@ class Evidence:
     snippet: str
     rule: str
     section: str | None = None
+    via: str | None = None  # the library or cited work the framework was found through
 
 
 @dataclass(frozen=True)

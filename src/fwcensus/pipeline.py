@@ -18,6 +18,7 @@ from fwcensus.extract.stage import extract_texts
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.fetch.documents import fetch_documents
+from fwcensus.libraries.resolver import cached_resolver
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles, write_report
 from fwcensus.repos.stage import read_repos
@@ -137,7 +138,8 @@ def repos_selection(store: Store, settings: FetchSettings, selection: Selection,
 
 
 def detect_selection(store: Store, selection: Selection, method: str, say: Say) -> None:
-    summary = detect_papers(store, selection, method)
+    with cached_resolver(store.cache_dir) as resolver:
+        summary = detect_papers(store, selection, method, resolver.answer)
     say(
         f"detect ({summary.method}): {summary.papers} papers judged,"
         f" {summary.with_verdicts} name a framework"

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.cited_tools import cited_tools
 from fwcensus.detect.clauses import Agent, agent, clause_span
+from fwcensus.detect.library_names import Resolve, library_names
 from fwcensus.detect.mentions import Kind, Mention, scanner
 from fwcensus.detect.name_groups import disjoined, listed
 from fwcensus.detect.own_names import own_names
@@ -44,13 +45,22 @@ class Decision:
     evidence: Evidence
 
 
-def detect(pages: Sequence[str], sections: Sequence[Section] | None = None) -> list[Verdict]:
+def detect(
+    pages: Sequence[str],
+    sections: Sequence[Section] | None = None,
+    resolve: Resolve | None = None,
+) -> list[Verdict]:
     """Verdicts for every framework the paper uses, names or cites; ``sections`` are the
-    extract stage's spans over these pages (found again when not given)."""
-    return verdicts(decisions(pages, sections))
+    extract stage's spans over these pages (found again when not given); ``resolve`` says
+    which framework a library the catalogue does not know runs on (library_names.py)."""
+    return verdicts(decisions(pages, sections, resolve))
 
 
-def decisions(pages: Sequence[str], sections: Sequence[Section] | None = None) -> list[Decision]:
+def decisions(
+    pages: Sequence[str],
+    sections: Sequence[Section] | None = None,
+    resolve: Resolve | None = None,
+) -> list[Decision]:
     if sections is None:
         sections = find_sections(pages)
     year = paper_year(pages, sections)
@@ -60,6 +70,9 @@ def decisions(pages: Sequence[str], sections: Sequence[Section] | None = None) -
     found: dict[tuple[str, int, int], Decision] = {}
     scan = scanner()
     scanned = {number: scan.scan(number, text) for number, text in enumerate(pages, 1)}
+    if resolve is not None:
+        for number, tools in resolved_libraries(pages, sections, scanned, resolve).items():
+            scanned[number] = sorted([*scanned[number], *tools], key=lambda m: m.start)
     cited = cited_tools(pages, sections, scanned, catalogue.family)
     for number, text in enumerate(pages, 1):
         named = [*scanned[number], *cited.get(number, ())]
@@ -128,6 +141,31 @@ def paper_year(pages: Sequence[str], sections: Sequence[Section]) -> int | None:
     return max(years) if years else None
 
 
+def resolved_libraries(
+    pages: Sequence[str],
+    sections: Sequence[Section],
+    scanned: Mapping[int, Sequence[Mention]],
+    resolve: Resolve,
+) -> dict[int, list[Mention]]:
+    """Per page, a mention for each tool name the catalogue does not know whose backend
+    ``resolve`` knows, placed where the name stands (never over a mention already found)."""
+    found: dict[int, list[Mention]] = defaultdict(list)
+    for section in sections:
+        if section.kind in (SectionKind.REFERENCES, SectionKind.TITLE):
+            continue
+        taken = scanned.get(section.page, ())
+        text = pages[section.page - 1]
+        for name in library_names(text, section.start, section.end):
+            if any(m.start < name.end and name.start < m.end for m in taken):
+                continue
+            framework, detail = resolve(name.name)
+            if framework is not None:
+                mention = Mention(section.page, name.start, name.end, framework,
+                                  f"{name.name} -> {framework} ({detail})", Kind.NAME)  # fmt: skip
+                found[section.page].append(mention)
+    return found
+
+
 def _named_once(group: list[Mention], family: Callable[[str], str]) -> list[Mention]:
     """A citation stands for a framework only where the sentence does not name it: in "the
     Caffe source code [22]" the name decides, not its citation."""
@@ -187,4 +225,5 @@ def _evidence(ctx: Context, finding: Finding) -> Evidence:
         snippet=sentence,
         rule=finding.rule,
         section=ctx.section.value,
+        via=ctx.mention.via,
     )

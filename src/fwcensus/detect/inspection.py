@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fwcensus.detect import evidence, substring2019
+from fwcensus.detect.library_names import Resolve
 from fwcensus.extract.pool import Limits, extract_many
 from fwcensus.models import ExtractedText, TextStatus, Verdict
 from fwcensus.repos.links import CodeLink, find_code_links, own_repository
@@ -28,15 +29,18 @@ class FileReport:
     code_links: tuple[CodeLink, ...] = ()
 
 
-def inspect_files(paths: Iterable[Path], limits: Limits) -> Iterator[FileReport]:
-    """One report per path, in the order given; extraction runs in sandboxed workers."""
+def inspect_files(
+    paths: Iterable[Path], limits: Limits, resolve: Resolve | None = None
+) -> Iterator[FileReport]:
+    """One report per path, in the order given; extraction runs in sandboxed workers;
+    ``resolve`` knows the backends of libraries the catalogue does not."""
     ordered = list(paths)
     done = dict(extract_many(((str(path), path) for path in ordered), limits))
     for path in ordered:
-        yield inspect_text(str(path), done[str(path)])
+        yield inspect_text(str(path), done[str(path)], resolve)
 
 
-def inspect_text(name: str, text: ExtractedText) -> FileReport:
+def inspect_text(name: str, text: ExtractedText, resolve: Resolve | None = None) -> FileReport:
     if text.status is not TextStatus.OK:
         return FileReport(name, False, text.error or text.status.value, (), {})
     pages = list(text.pages)
@@ -45,7 +49,7 @@ def inspect_text(name: str, text: ExtractedText) -> FileReport:
         file=name,
         ok=True,
         error=None,
-        verdicts=tuple(evidence.detect(pages, text.sections or None)),
+        verdicts=tuple(evidence.detect(pages, text.sections or None, resolve)),
         substring_2019={term: term in named for term in substring2019.TERMS},
         code_links=tuple(find_code_links((), text)),
     )
@@ -67,7 +71,13 @@ def report_json(report: FileReport, code: dict[str, Any] | None = None) -> dict[
                 "role": verdict.role.value,
                 "confidence": verdict.confidence,
                 "evidence": [
-                    {"page": e.page, "section": e.section, "text": e.snippet, "rule": e.rule}
+                    {
+                        "page": e.page,
+                        "section": e.section,
+                        "text": e.snippet,
+                        "rule": e.rule,
+                        "via": e.via,
+                    }
                     for e in verdict.evidence
                 ],
             }

@@ -1,4 +1,8 @@
-"""The detect stage: run a method over every paper whose text it has not judged yet."""
+"""The detect stage: run a method over every paper whose text it has not judged yet.
+
+It never goes to the network: libraries the catalogue does not know are resolved from what the
+repos stage (or ``inspect --repos``) learned and kept beside the store (``fwcensus.libraries``).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fwcensus.detect import evidence, substring2019
+from fwcensus.detect.library_names import Resolve
 from fwcensus.models import ExtractedText, Selection, Verdict
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
 
-METHODS: dict[str, Callable[[ExtractedText], list[Verdict]]] = {
+METHODS: dict[str, Callable[[ExtractedText, Resolve | None], list[Verdict]]] = {
     # The default. The sections the extract stage stored (found with the PDF's own title), as
     # inspect uses.
-    evidence.METHOD: lambda text: evidence.detect(text.pages, text.sections or None),
+    evidence.METHOD: lambda text, resolve: evidence.detect(
+        text.pages, text.sections or None, resolve
+    ),
     # The 2019 study searched the whole text: sections play no part.
-    substring2019.METHOD: lambda text: substring2019.detect(list(text.pages)),
+    substring2019.METHOD: lambda text, _: substring2019.detect(list(text.pages)),
 }
 
 
@@ -33,7 +40,9 @@ class DetectSummary:
     with_verdicts: int
 
 
-def detect_papers(store: Store, selection: Selection, method: str) -> DetectSummary:
+def detect_papers(
+    store: Store, selection: Selection, method: str, resolve: Resolve | None = None
+) -> DetectSummary:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     detect = METHODS[method]
@@ -42,7 +51,7 @@ def detect_papers(store: Store, selection: Selection, method: str) -> DetectSumm
     positive = 0
     with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
         for job in jobs:
-            verdicts = detect(store.load_text(job.text_sha256))
+            verdicts = detect(store.load_text(job.text_sha256), resolve)
             store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts, detector)
             positive += bool(verdicts)
             advance()

@@ -40,7 +40,7 @@ from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.libraries.backend import Backend
-from fwcensus.libraries.cache import LibraryCache
+from fwcensus.libraries.cache import CACHE_FILE, LibraryCache
 from fwcensus.libraries.pypi import Project, PyPI, PyPIError
 from fwcensus.repos.findings import CODE_KINDS, MANIFEST_KINDS, SUPPORTING_KINDS
 from fwcensus.repos.github import RepoUnavailable, Snapshot
@@ -118,6 +118,11 @@ class LibraryResolver:
         """The backend of the library ``name`` (``urls``: where its code is, if known)."""
         return self._lookup(name, tuple(urls), 0, frozenset())[0]
 
+    def answer(self, name: str) -> tuple[str | None, str]:
+        """``(framework, detail)`` for ``name``: the form detection asks in."""
+        backend = self.resolve(name)
+        return backend.framework, backend.detail
+
     def _lookup(
         self, name: str, urls: tuple[str, ...], depth: int, active: frozenset[str]
     ) -> tuple[Backend, bool]:
@@ -127,8 +132,6 @@ class LibraryResolver:
         known = catalogue_backend(name)
         if known is not None:
             return known, True
-        if self.pypi is None and self.repos is None:
-            return Backend(key, None, "none", "not in the catalogue (offline)"), True
         if key in active:
             return Backend(key, None, "none", "a dependency cycle"), False
         now = self.clock()
@@ -136,6 +139,8 @@ class LibraryResolver:
             kept = self.cache.get(variant, urls, now)
             if kept is not None:
                 return replace(kept, library=key), True
+        if self.pypi is None and self.repos is None:
+            return Backend(key, None, "none", "not in the catalogue nor asked yet (offline)"), True
         answer, complete = self._ask(key, name, urls, depth, active | {key})
         if complete:
             self.cache.put(answer, urls, now)
@@ -279,6 +284,20 @@ def _said(project: Project) -> str:
 def offline_resolver() -> LibraryResolver:
     """The catalogue's hand list only: no network, nothing kept."""
     return LibraryResolver()
+
+
+@contextmanager
+def cached_resolver(cache_folder: Path | None) -> Iterator[LibraryResolver]:
+    """The catalogue and what earlier runs learned (``cache_folder``): no network, so a stage
+    that must not reach out (detect) still knows the libraries the repos stage looked up."""
+    if cache_folder is None or not (cache_folder / CACHE_FILE).is_file():
+        yield offline_resolver()
+        return
+    cache_ = LibraryCache(cache_folder)
+    try:
+        yield LibraryResolver(cache=cache_)
+    finally:
+        cache_.close()
 
 
 @contextmanager

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import httpx
 
+from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.library_names import library_names
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.libraries.resolver import LibraryResolver, network_resolver
-from fwcensus.models import Selection
+from fwcensus.models import ExtractedText, SectionKind, Selection
 from fwcensus.progress import progress_bar
 from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
@@ -32,7 +34,6 @@ from fwcensus.store import Store
 from fwcensus.store.db import (
     PaperRepoLink,
     RepoEvidenceRecord,
-    RepoJob,
     RepoSnapshotRecord,
     RepoVerdictRecord,
 )
@@ -70,7 +71,8 @@ def read_repos(
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
         for index, job in enumerate(jobs):
-            links = _links(store, job, readers.known)
+            text = store.load_text(job.text_sha256) if job.text_sha256 else None
+            links = find_code_links(job.code_urls, text, job.authors, job.title, readers.known)
             own = own_repository(links, readers.known)
             repo_id = None
             if own is not None:
@@ -80,6 +82,9 @@ def read_repos(
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
+            if text is not None and _look_up_tools(text, resolver):
+                # The paper names a tool now known to run on a framework: judge it again.
+                store.forget_detection(job.paper_id, EVIDENCE)
             store.save_paper_repos(job.paper_id, [_record(link, own, repo_id) for link in links])
             advance(own.repo.url if own else "")
     counts = seen.counts
@@ -114,9 +119,19 @@ class _Seen:
     )
 
 
-def _links(store: Store, job: RepoJob, known: Mapping[str, str]) -> list[CodeLink]:
-    text = store.load_text(job.text_sha256) if job.text_sha256 else None
-    return find_code_links(job.code_urls, text, job.authors, job.title, known)
+def _look_up_tools(text: ExtractedText, resolver: LibraryResolver) -> bool:
+    """Ask the resolver about the tools the paper names that the catalogue does not know, so
+    the detect stage (which never goes to the network) finds the answers in its cache; whether
+    any of them runs on a framework."""
+    found = False
+    for section in text.sections:
+        if section.kind in (SectionKind.REFERENCES, SectionKind.TITLE):
+            continue
+        page = text.pages[section.page - 1]
+        for name in library_names(page, section.start, section.end):
+            # A failure to ask is not cached: the next run asks again.
+            found |= resolver.resolve(name.name).framework is not None
+    return found
 
 
 def store_key(repo: RepoRef) -> tuple[str, str, str]:

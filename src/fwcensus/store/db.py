@@ -454,6 +454,13 @@ class Store:
         ).fetchall()
         return [DetectJob(paper_id=row[0], text_sha256=row[1]) for row in rows]
 
+    def forget_detection(self, paper_id: int, method: str) -> None:
+        """Make the detect stage judge the paper again under ``method`` (what it knows changed)."""
+        with self.transaction() as tx:
+            tx.execute(
+                "DELETE FROM detections WHERE paper_id = ? AND method = ?", (paper_id, method)
+            )
+
     def save_verdicts(
         self,
         paper_id: int,
@@ -473,7 +480,7 @@ class Store:
                 )
                 tx.executemany(
                     "INSERT INTO evidence (verdict_id, page, char_start, char_end, section,"
-                    " snippet, rule) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " snippet, rule, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
                             cur.lastrowid,
@@ -483,6 +490,7 @@ class Store:
                             e.section,
                             e.snippet,
                             e.rule,
+                            e.via,
                         )
                         for e in verdict.evidence
                     ],
@@ -712,7 +720,7 @@ class Store:
             "SELECT v.id AS verdict_id, p.id AS paper_id, p.venue, p.year, p.track, p.title,"
             " p.pdf_url,"
             " v.method, v.framework, v.role, v.confidence,"
-            " e.page, e.section, e.snippet, e.rule, e.char_start, e.char_end"
+            " e.page, e.section, e.snippet, e.rule, e.char_start, e.char_end, e.via"
             " FROM verdicts v JOIN papers p ON p.id = v.paper_id"
             " LEFT JOIN evidence e ON e.verdict_id = v.id"
             f" WHERE {where}{method_sql} ORDER BY p.venue, p.year, p.id, v.framework, e.id",
@@ -940,7 +948,7 @@ def _document_state(paper: Paper) -> tuple[str, str | None]:
     return DocStatus.PENDING.value, None
 
 
-_EVIDENCE_COLUMNS = ("page", "section", "snippet", "rule", "char_start", "char_end")
+_EVIDENCE_COLUMNS = ("page", "section", "snippet", "rule", "char_start", "char_end", "via")
 
 
 def _selection_sql(selection: Selection, alias: str = "p") -> tuple[str, tuple[Any, ...]]:

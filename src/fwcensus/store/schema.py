@@ -279,6 +279,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE shares ADD COLUMN source TEXT NOT NULL DEFAULT 'text';
     ALTER TABLE detections ADD COLUMN detector TEXT NOT NULL DEFAULT '';
     """,
+    # 8: a piece of evidence names the library (or cited work) the framework was found through,
+    # and how its backend was known ("LitGPT (catalogue)", "foo-lm -> pytorch (pypi ...)").
+    """
+    ALTER TABLE evidence ADD COLUMN via TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
