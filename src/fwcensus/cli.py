@@ -320,8 +320,8 @@ def inspect(
     with RepoReaders(settings) if repos else nullcontext() as reader:
         for report in inspect_files(files, limits):
             code = None
-            if reader is not None and report.ok:
-                code = code_json(read_own_code(reader, report.code_links), text_roles(report))
+            if reader is not None and report.code is not None:
+                code = code_json(read_own_code(reader, report.code), text_roles(report))
             if json_lines:
                 line = json.dumps(report_json(report, code), ensure_ascii=False)
             else:

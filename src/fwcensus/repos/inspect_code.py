@@ -10,7 +10,7 @@ from typing import Any
 from fwcensus.fetch.api import RateLimited
 from fwcensus.repos.github import RepoUnavailable
 from fwcensus.repos.hosts import RepoReader
-from fwcensus.repos.links import CodeLink, own_repository
+from fwcensus.repos.own_link import OwnDecision
 from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts
 
 EVIDENCE_SHOWN = 8  # files and lines shown per framework
@@ -24,10 +24,11 @@ class CodeView:
     verdicts: tuple[RepoVerdict, ...]
 
 
-def read_own_code(reader: RepoReader, links: tuple[CodeLink, ...]) -> CodeView:
-    """The paper's own repository read by ``reader`` (the host registry, ``RepoReaders``, so
-    every host the stage reads is read here too; a host it has no reader for says so)."""
-    own = own_repository(links)
+def read_own_code(reader: RepoReader, decision: OwnDecision) -> CodeView:
+    """The paper's own repository, as ``decision`` took it, read by ``reader`` (the host
+    registry, ``RepoReaders``, so every host the stage reads is read here too; a host it has no
+    reader for says so)."""
+    own = decision.taken
     if own is None:
         return CodeView(None, None, None, ())
     try:

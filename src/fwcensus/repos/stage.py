@@ -21,7 +21,8 @@ from fwcensus.models import Selection
 from fwcensus.progress import progress_bar
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader, RepoReaders
-from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
+from fwcensus.repos.links import CodeLink, RepoRef
+from fwcensus.repos.own_link import OwnDecision, own_link
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 from fwcensus.store.db import (
@@ -62,8 +63,8 @@ def read_repos(
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
         for index, job in enumerate(jobs):
-            links = _links(store, job, readers.known)
-            own = own_repository(links, readers.known)
+            decision = _decide(store, job, readers.known)
+            own = decision.taken
             repo_id = None
             if own is not None:
                 seen.counts["own"] += 1
@@ -72,7 +73,8 @@ def read_repos(
                 except RateLimited:
                     postponed = len(jobs) - index
                     break
-            store.save_paper_repos(job.paper_id, [_record(link, own, repo_id) for link in links])
+            records = [_record(link, decision, repo_id) for link in decision.links]
+            store.save_paper_repos(job.paper_id, records)
             advance(own.repo.url if own else "")
     counts = seen.counts
     return RepoSummary(
@@ -98,9 +100,10 @@ class _Seen:
     )
 
 
-def _links(store: Store, job: RepoJob, known: Mapping[str, str]) -> list[CodeLink]:
+def _decide(store: Store, job: RepoJob, known: Mapping[str, str]) -> OwnDecision:
+    """The paper's own repository, decided as ``inspect --repos`` decides it."""
     text = store.load_text(job.text_sha256) if job.text_sha256 else None
-    return find_code_links(job.code_urls, text, job.authors, job.title, known)
+    return own_link(job.code_urls, text, job.authors, job.title, known)
 
 
 def _repo_id(store: Store, reader: RepoReader, repo: RepoRef, seen: _Seen) -> int:
@@ -160,8 +163,8 @@ def _snapshot_record(snapshot: Snapshot) -> RepoSnapshotRecord:
     )
 
 
-def _record(link: CodeLink, own: CodeLink | None, repo_id: int | None) -> PaperRepoLink:
-    chosen = own is not None and link.repo == own.repo
+def _record(link: CodeLink, decision: OwnDecision, repo_id: int | None) -> PaperRepoLink:
+    chosen = link is decision.taken
     return PaperRepoLink(
         url=link.url,
         host=link.repo.host,
@@ -176,4 +179,5 @@ def _record(link: CodeLink, own: CodeLink | None, repo_id: int | None) -> PaperR
         section=link.section,
         snippet=link.snippet,
         repo_id=repo_id if chosen else None,
+        decision=decision.why_of(link),
     )

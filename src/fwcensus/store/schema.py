@@ -273,6 +273,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX arxiv_lookups_status ON arxiv_lookups (status, asked_at);
     """,
+    # 7: why each code link of a paper was taken as the authors' own repository or not (the
+    # decision the repos stage made), so the evidence browser shows it beside the scores.
+    """
+    ALTER TABLE paper_repos ADD COLUMN decision TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
