@@ -1,11 +1,15 @@
-"""Which of a paper's code links is the authors' own repository.
+"""A paper's code links, each scored as the authors' own repository or not.
 
 Candidates come from the source's metadata (``Paper.code_urls``) and from the URLs the extract
 stage found in the text. Each is scored from where it stands (metadata, abstract, title page,
-footnote, references), the words around it ("our code is available at" vs "we build on the
-official implementation of"), and ownership (the owner or name matching an author or the title).
-Links to frameworks and libraries (``github.com/pytorch/pytorch``, any URL in the catalogue) are
-never the paper's own. Every reason is kept as evidence.
+footnote, references), the words nearest it ("our code is available at" vs "we build on the
+official implementation of"; for a URL in a footnote, also the sentence carrying the footnote's
+mark: "our code is publicly available.2"), and ownership (``repos.ownership``: the owner an
+author or the authors' organisation, the name the title's). Authors, affiliations and e-mails
+come from the first page where the listing has none. A single code link in the abstract, the
+first-page footnotes or a "code is available" sentence gains a point. Links to frameworks and
+libraries (``github.com/pytorch/pytorch``, any URL in the catalogue) are never the paper's own.
+Every reason is kept as evidence with its points; ``repos.own_link`` takes the decision.
 
 Which hosts are code forges, and of what kind, is decided here (``forges``): the public ones
 (GitHub, GitLab.com, Bitbucket, Codeberg, Hugging Face) and the self-hosted GitLab and Gitea
