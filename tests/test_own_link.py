@@ -147,3 +147,15 @@ def test_a_single_link_in_the_first_page_footnotes_is_the_papers_own() -> None:
         "the only code link in the abstract, first-page footnotes and 'code is available' "
         "sentences (+1)",
     )
+
+
+def test_a_printed_url_cut_by_the_line_is_read_as_its_annotation_says() -> None:
+    page = "Details in Appendix B and code at https://github.com/deepmind/language_model\n"
+    page += "ing_is_compression).\n"
+    full = "https://github.com/deepmind/language_modeling_is_compression"
+    links = find_links([page], [Section(K.BODY, "", 1, 0, len(page))], [[full]])
+    decision = own_link((), ExtractedText(TextStatus.OK, (page,), None, (), links))
+    [link] = decision.links
+    assert (link.url, link.repo.name, link.source) == (full, "language_modeling_is_compression",
+                                                       "both")  # fmt: skip
+    assert "wording: 'code at' (+3)" in link.reasons

@@ -112,6 +112,24 @@ def find_links(
     return tuple(links)
 
 
+def completing_annotation(link: TextLink, links: Sequence[TextLink]) -> TextLink | None:
+    """The one annotation-only link on the printed ``link``'s page whose URL the printed one is
+    the start of: the line broke the printed URL where nothing marks the break
+    ("...language_model" / "ing_is_compression"), and the annotation holds the whole URL."""
+    key = _key(link.url)
+    if link.source != "text" or "/" not in key:
+        return None
+    longer = [
+        other
+        for other in links
+        if other.source == "annotation"
+        and other.page == link.page
+        and _key(other.url).startswith(key)
+        and len(_key(other.url)) > len(key)
+    ]
+    return longer[0] if len(longer) == 1 else None
+
+
 def _key(url: str) -> str:
     """Printed and annotated forms of one URL compare equal: no scheme, www or final slash."""
     bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.I)

@@ -39,6 +39,7 @@ from fwcensus.extract.footnotes import (
     footnote_refs,
 )
 from fwcensus.extract.front_matter import read_front_matter
+from fwcensus.extract.links import completing_annotation
 from fwcensus.models import ExtractedText, SectionKind, TextLink
 from fwcensus.repos.ownership import Authorship, ownership
 
@@ -344,10 +345,15 @@ def find_code_links(
             role, score, reasons = score_link(repo, "metadata", None, None, None, paper.who,
                                               paper.title)  # fmt: skip
             keep(CodeLink(url, repo, role, score, reasons, "metadata"))
-    for link in text.links if text is not None else ():
-        repo = parse_repo(link.url, known)
-        if repo is not None:
-            keep(_text_link(link, repo, paper))
+    printed = text.links if text is not None else ()
+    completions = {id(link): completing_annotation(link, printed) for link in printed}
+    completed = {id(full) for full in completions.values() if full is not None}
+    for link in printed:
+        full = completions[id(link)]
+        repo = parse_repo((full or link).url, known)
+        if repo is not None and id(link) not in completed:
+            scored = _text_link(link, repo, paper)
+            keep(scored if full is None else replace(scored, url=full.url, source="both"))
     return _single_prominent(sorted(found.values(), key=lambda c: (-c.score, c.page or 0)))
 
 
