@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.extract.footnotes import (
@@ -209,13 +209,28 @@ def _window(
 
 @dataclass(frozen=True)
 class _Paper:
-    """What a paper's links are judged against, read once per paper."""
+    """What a paper's links are judged against; its footnotes are read only when a repository
+    link is printed in the text."""
 
     who: Authorship
     title: str
-    pages: tuple[str, ...] = ()
-    footnotes: tuple[Footnote, ...] = ()
-    refs: tuple[FootnoteRef, ...] = ()
+    text: ExtractedText | None
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return self.text.pages if self.text else ()
+
+    @cached_property
+    def footnotes(self) -> tuple[Footnote, ...]:
+        if self.text is None:
+            return ()
+        return tuple(find_footnotes(self.text.pages, self.text.sections))
+
+    @cached_property
+    def refs(self) -> tuple[FootnoteRef, ...]:
+        if self.text is None:
+            return ()
+        return tuple(footnote_refs(self.text.pages, self.text.sections, self.footnotes))
 
 
 def authorship(
@@ -225,15 +240,6 @@ def authorship(
     page's (``fwcensus inspect``, arXiv); affiliations and e-mails always from the first page."""
     front = read_front_matter(text.pages, text.sections) if text and text.pages else None
     return Authorship.of(authors, front), title or (front.title if front else "")
-
-
-def _paper(authors: Sequence[str], title: str, text: ExtractedText | None) -> _Paper:
-    who, title = authorship(authors, title, text)
-    if text is None or not text.pages:
-        return _Paper(who, title)
-    notes = tuple(find_footnotes(text.pages, text.sections))
-    refs = tuple(footnote_refs(text.pages, text.sections, notes))
-    return _Paper(who, title, text.pages, notes, refs)
 
 
 def _wording(before: str, after: str) -> tuple[str, re.Match[str]] | None:
@@ -330,7 +336,7 @@ def find_code_links(
     as ``parse_repo`` takes them. Authors and title come from the listing, else from the
     first page."""
     known = forges() if known is None else known
-    paper = _paper(authors, title, text)
+    paper = _Paper(*authorship(authors, title, text), text)
     found: dict[RepoRef, CodeLink] = {}
 
     def keep(link: CodeLink) -> None:
