@@ -97,8 +97,11 @@ def test_a_first_page_without_authors_scores_no_ownership_and_says_why() -> None
                  [(K.BODY, "See github.com/wliu/saf for details.")])  # fmt: skip
     decision = own_link((), text)
     [link] = decision.links
-    assert "authors unknown: the first page has no title and authors' block" in link.reasons[0]
+    assert link.reasons == ("authors unknown, owner not compared (+0)",)
     assert decision.taken is None and decision.authorship.source == "none"
+    assert decision.authorship.reason == (
+        "the first page has no title and authors' block (it opens with its abstract)"
+    )
     # The same link with the authors known is theirs.
     known = own_link((), text, authors=("Wei Liu",))
     assert known.taken is not None and "owner 'wliu' is author Wei Liu (+2)" in known.why

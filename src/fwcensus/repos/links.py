@@ -304,7 +304,7 @@ def score_link(
     if available:
         add(1, f"wording: {available.group(0).strip()!r}")
     if not who.authors:
-        reasons.append(f"authors unknown: {who.reason} (+0)")
+        reasons.append("authors unknown, owner not compared (+0)")  # Authorship.reason says why
     tie = ownership(repo.owner, repo.name, who)
     if tie is not None:
         add(*tie)
