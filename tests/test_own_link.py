@@ -3,6 +3,8 @@ and why every other one is not."""
 
 from __future__ import annotations
 
+import pytest
+
 from fwcensus.extract.links import find_links
 from fwcensus.models import ExtractedText, Section, SectionKind, TextStatus
 from fwcensus.repos.own_link import OwnDecision, own_link
@@ -162,3 +164,22 @@ def test_a_printed_url_cut_by_the_line_is_read_as_its_annotation_says() -> None:
     assert (link.url, link.repo.name, link.source) == (full, "language_modeling_is_compression",
                                                        "both")  # fmt: skip
     assert "wording: 'code at' (+3)" in link.reasons
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("Implementation: https://github.com/zeta/flowkit", "own"),
+        ("Code and data: https://github.com/zeta/flowkit", "own"),
+        ("The code is at https://github.com/zeta/flowkit .", "own"),
+        ("The codes can be found https://github.com/zeta/flowkit .", "own"),
+        ("Our model is based on https://github.com/zeta/flowkit .", "third-party"),
+        ("We use the baseline of https://github.com/zeta/flowkit .", "third-party"),
+        ("The toolkit of Doe et al. is available at https://github.com/zeta/flowkit .",
+         "third-party"),  # a point for "available at", but not the two it takes
+    ],
+)  # fmt: skip
+def test_the_wording_around_a_link_in_the_body_decides_its_role(sentence: str, role: str) -> None:
+    text = paper([*FRONT, (K.ABSTRACT, "Abstract\nWe study fields.")], [(K.BODY, sentence)])
+    [link] = own_link((), text).links
+    assert link.role == role

@@ -74,7 +74,8 @@ _OWN = re.compile(
     r"(?:set)?s?)\b[^.]{0,60}\b(?:is|are|will be|has been|have been)\s+(?:publicly\s+|made\s+)?"
     r"(?:available|released|public)|\bcodes?\s+(?:and\s+\w+\s+)?(?:is|are)\s+(?:publicly\s+)?"
     r"available|\b(?:we|will)\s+(?:publicly\s+)?(?:release|open[- ]source|make)\b|\bproject\s+page"
-    r"|\bour\s+(?:code|implementation|repository)\b|^\s*(?:code|source code|project)\s*:"
+    r"|\bour\s+(?:code|implementation|repository)\b"
+    r"|^\s*(?:(?:source\s+)?code|implementation|project(?:\s+page)?|software)(?:\s+and\s+\w+)?\s*:"
     r"|\bcodes?\s+(?:is\s+)?at\b|\bcan be (?:found|accessed|downloaded)\b"
     r"|\b(?:is|are) (?:released|open[- ]sourced)\b",
     re.I | re.M,
@@ -97,6 +98,7 @@ _AVAILABLE = re.compile(
 )
 _WINDOW = 160  # characters either side of a URL read for its wording
 OWN_AT = 2.0  # the score from which a link is the authors' own
+OWN_WORDS, THIRD_WORDS = 3.0, -2.0  # "our code is available" / "based on", "we use"
 _FIRST_PAGES = 2  # footnotes this early are the title page's (LaTeX moves them a page on)
 
 
@@ -298,7 +300,8 @@ def score_link(
         wording = _wording(*words) if words else None
         if wording is not None:
             kind, match = wording
-            add(3 if kind == "own" else -2, f"{where}wording: {match.group(0).strip()!r}")
+            points = OWN_WORDS if kind == "own" else THIRD_WORDS
+            add(points, f"{where}wording: {match.group(0).strip()!r}")
             said = True
     available = None if said or context is None else _AVAILABLE.search(context[0][-60:])
     if available:
@@ -392,16 +395,22 @@ def _prominent(link: CodeLink) -> bool:
     first_page = link.section in (SectionKind.ABSTRACT, SectionKind.TITLE, SectionKind.FRONT) or (
         link.section == SectionKind.FOOTNOTE and (link.page or 0) <= _FIRST_PAGES
     )
-    said = any(r.startswith(("wording:", "footnote mark in wording:")) and "(+" in r
-               for r in link.reasons)  # fmt: skip
+    said = any(_is_wording(r, OWN_WORDS) for r in link.reasons)
     return link.role != "framework" and (first_page or said)
+
+
+def _is_wording(reason: str, points: float) -> bool:
+    """Whether ``reason`` is a wording of the link (or of its footnote's mark) worth ``points``."""
+    return reason.startswith(("wording:", "footnote mark in wording:")) and reason.endswith(
+        f"({points:+g})"
+    )
 
 
 def _single_prominent(links: list[CodeLink]) -> list[CodeLink]:
     """A single code link in the abstract, the first-page footnotes or a "code is available"
     sentence is the paper's own unless its wording says otherwise."""
     prominent = [link for link in links if _prominent(link)]
-    if len(prominent) != 1 or any("(-2)" in r for r in prominent[0].reasons):
+    if len(prominent) != 1 or any(_is_wording(r, THIRD_WORDS) for r in prominent[0].reasons):
         return links
     only = prominent[0]
     score = only.score + 1
