@@ -183,3 +183,16 @@ def test_the_wording_around_a_link_in_the_body_decides_its_role(sentence: str, r
     text = paper([*FRONT, (K.ABSTRACT, "Abstract\nWe study fields.")], [(K.BODY, sentence)])
     [link] = own_link((), text).links
     assert link.role == role
+
+
+def test_an_annotated_link_printed_in_a_form_the_url_reader_missed_is_read_where_printed() -> None:
+    # The "tt" ligature lost from the scheme, underscores printed as spaces.
+    page = "3 Method\nOur implementation is available at:\nhps://github.com/zeta/neural flow kit.\n"
+    full = "https://github.com/zeta/neural_flow_kit"
+    sections = [Section(K.BODY, "", 1, 0, len(page))]
+    links = find_links(["Front page.", page], sections, [[], [full]])
+    [link] = own_link(
+        (), ExtractedText(TextStatus.OK, ("Front page.", page), None, (), links)
+    ).links
+    assert (link.url, link.source, link.role) == (full, "annotation", "own")
+    assert link.reasons[0] == "wording: 'Our implementation is available' (+3)"

@@ -40,6 +40,7 @@ from fwcensus.extract.footnotes import (
 )
 from fwcensus.extract.front_matter import read_front_matter
 from fwcensus.extract.links import completing_annotation
+from fwcensus.extract.sections import section_at
 from fwcensus.models import ExtractedText, SectionKind, TextLink
 from fwcensus.repos.ownership import Authorship, ownership
 
@@ -367,26 +368,48 @@ def find_code_links(
 
 
 def _text_link(link: TextLink, repo: RepoRef, paper: _Paper) -> CodeLink:
-    """A link printed in the text (or behind an annotation), scored where it stands; a link
-    inside a footnote is a footnote's, and the sentence carrying its mark speaks for it."""
+    """A link printed in the text (or behind an annotation, where it is printed in a form the
+    URL reader missed), scored where it stands; a link inside a footnote is a footnote's, and the
+    sentence carrying its mark speaks for it."""
     page = paper.pages[link.page - 1] if 0 < link.page <= len(paper.pages) else ""
     section = str(link.section) if link.section else None
     context = cited = snippet = None
-    if link.start is not None and link.end is not None and page:
-        note = footnote_at(paper.footnotes, link.page, link.start)
+    span: tuple[int, int] | None = None
+    if link.start is not None and link.end is not None:
+        span = (link.start, link.end)
+    elif paper.text is not None:
+        span = _printed_remnant(page, repo)
+        where = section_at(paper.text.sections, link.page, span[0]) if span else None
+        section = str(where.kind) if where else section
+    if span is not None:
+        start, end = span
+        note = footnote_at(paper.footnotes, link.page, start)
         if note is not None:
             section = str(SectionKind.FOOTNOTE)
             ref = citing_ref(paper.refs, note)
             if ref is not None:
                 cited = _window(paper.pages[ref.page - 1], ref.start, ref.start)
         bounds = (note.start, note.end) if note else None
-        context = _window(page, link.start, link.end, bounds)
-        snippet = (context[0] + page[link.start : link.end] + context[1]).strip()
+        context = _window(page, start, end, bounds)
+        snippet = (context[0] + page[start:end] + context[1]).strip()
     role, score, reasons = score_link(
         repo, "text", section, link.page, context, paper.who, paper.title, cited
     )
     return CodeLink(link.url, repo, role, score, reasons, link.source, link.page, section,
                     " ".join((snippet or "").split())[:300] or None)  # fmt: skip
+
+
+def _printed_remnant(page: str, repo: RepoRef) -> tuple[int, int] | None:
+    """Where a link known only from its annotation is printed after all, in a form the URL
+    reader missed (a scheme whose ligature was lost, "hps://github.com/owner/..."; underscores
+    printed as spaces): its "owner/name", else "host/owner", found exactly once on the page."""
+    lowered = page.casefold()
+    for needle in (f"{repo.owner}/{repo.name}", f"{repo.host}/{repo.owner}/"):
+        needle = needle.casefold()
+        first = lowered.find(needle)
+        if first >= 0 and lowered.find(needle, first + 1) < 0:
+            return first, first + len(needle)
+    return None
 
 
 def _prominent(link: CodeLink) -> bool:
