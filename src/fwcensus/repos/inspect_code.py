@@ -77,7 +77,7 @@ def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
 def code_table(code: Mapping[str, Any]) -> str:
     """The readable lines ``inspect --repos`` adds under a file: text and code side by side."""
     if code["repo"] is None:
-        return "\n  code: no own repository linked"
+        return "\n  code: nothing read (no link taken as the authors' own)"
     lines = [f"\n  code: {code['repo']} @ {code['commit'] or code['error']}"]
     for row in code["combined"]:
         lines.append(
