@@ -10,15 +10,12 @@ from fwcensus.extract.footnotes import (
     footnote_refs,
 )
 from fwcensus.models import Section, SectionKind
+from sectioned import Block, sectioned
 
 
-def page_of(*blocks: tuple[SectionKind, str]) -> tuple[str, list[Section]]:
-    """One page made of ``blocks`` (joined by newlines) and its sections."""
-    text, sections = "", []
-    for kind, block in blocks:
-        start = len(text)
-        text += block + "\n"
-        sections.append(Section(kind, "", 1, start, len(text)))
+def page_of(*blocks: Block) -> tuple[str, list[Section]]:
+    """One page made of ``blocks`` and its sections."""
+    [text], sections = sectioned(list(blocks))
     return text, sections
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from fwcensus.extract.front_matter import read_front_matter
 from fwcensus.models import Section, SectionKind
+from sectioned import Block, sectioned
 
 
-def first_page(*blocks: tuple[SectionKind, str]) -> tuple[list[str], list[Section]]:
-    text, sections = "", []
-    for kind, block in blocks:
-        start = len(text)
-        text += block + "\n"
-        sections.append(Section(kind, "", 1, start, len(text)))
-    return [text, "Second page."], sections
+def first_page(*blocks: Block) -> tuple[list[str], list[Section]]:
+    return sectioned(list(blocks), [(SectionKind.BODY, "Second page.")])
 
 
 ABSTRACT = (SectionKind.ABSTRACT, "Abstract\nWe study things.")

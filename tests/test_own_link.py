@@ -8,23 +8,17 @@ import pytest
 from fwcensus.extract.links import find_links
 from fwcensus.models import ExtractedText, Section, SectionKind, TextStatus
 from fwcensus.repos.own_link import OwnDecision, own_link
+from sectioned import Block, sectioned
 
 K = SectionKind
 FRONT = [(K.TITLE, "Sparse Attention Fields"), (K.FRONT, "Wei Liu1 Anna Smith2\n"
          "1Acme Research 2University of Lyon\n{wliu, asmith}@acme.com")]  # fmt: skip
 
 
-def paper(*pages: list[tuple[SectionKind, str]]) -> ExtractedText:
+def paper(*pages: list[Block]) -> ExtractedText:
     """A paper whose pages are made of ``(section, text)`` blocks, with its links found as the
     extract stage finds them."""
-    texts, sections = [], []
-    for number, blocks in enumerate(pages, 1):
-        text = ""
-        for kind, block in blocks:
-            start = len(text)
-            text += block + "\n"
-            sections.append(Section(kind, "", number, start, len(text)))
-        texts.append(text)
+    texts, sections = sectioned(*pages)
     links = find_links(texts, sections, [[] for _ in texts])
     return ExtractedText(TextStatus.OK, tuple(texts), None, tuple(sections), links)
 
