@@ -35,11 +35,14 @@ from fwcensus.models import (
 )
 from fwcensus.report.html import write_report
 from fwcensus.store import Store
+from fwcensus.store.db import PaperRepoLink
 
 CHROMIUM = os.environ.get("FWCENSUS_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 HOSTILE = "<script>alert(1)</script> Hostile title"
+HOSTILE_REASON = "<img src=x onerror=alert(3)> owner is author (+2)"
+HOSTILE_DECISION = "<script>alert(2)</script> taken as the authors' own"
 SENTENCE = "We implement our model in PyTorch 1.7 on one GPU."
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
@@ -67,6 +70,14 @@ def add_hostile_paper(store: Store) -> int:
         evidence = (Evidence(2, 26, 33, SENTENCE, f"{method}:test", "body"),)
         verdict = Verdict("pytorch", Role.USED, 0.9, evidence)
         store.save_verdicts(job.paper_id, method, job.text_sha256, [verdict], DETECTORS[method])
+    store.save_paper_repos(doc.paper_id, [
+        PaperRepoLink("https://github.com/mallory/own", "github.com", "mallory", "own", "own",
+                      True, 4.0, ("in the abstract (+2)",), "text", 1, "abstract", None, None,
+                      HOSTILE_DECISION),
+        PaperRepoLink("javascript:alert(4)//github.com/x/y", "github.com", "x", "y",
+                      "third-party", False, -5.0, (HOSTILE_REASON,), "text", 9,
+                      "references", None, None, "score -5 is below 2"),
+    ])  # fmt: skip
     return doc.paper_id
 
 
@@ -299,3 +310,40 @@ def test_a_papers_code_repository_lists_the_files_that_decided(page: Any, report
     assert p.locator("#source-table").count() == 1
     shot(p, report, "06-repo-evidence")
     assert errors == []
+
+
+def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
+    page: Any, report: dict
+) -> None:
+    p, errors, dialogs = page
+    with Store(report["db"]) as store:
+        decided = {pid: rows for pid, rows in store.paper_link_rows().items() if pid != report[
+            "hostile_id"]}  # fmt: skip
+        titles = {r["paper_id"]: (r["title"], r["venue"]) for r in store.paper_rows(Selection())}
+    paper_id, rows = next((pid, rows) for pid, rows in decided.items() if rows[0]["chosen"])
+    title, venue = titles[paper_id]
+    p.select_option("#f-venue", venue)
+    p.fill("#f-title", title)
+    p.locator("#results button.paper").first.click()
+    items = p.locator("#detail ul.link-decisions > li")
+    assert items.count() == len(rows)
+    first = items.first
+    assert first.get_attribute("class") == "taken"
+    assert rows[0]["decision"] in first.inner_text()
+    repo = f"https://{rows[0]['host']}/{rows[0]['owner']}/{rows[0]['name']}"
+    assert first.locator("a").get_attribute("href") == repo
+    assert "the authors' own is taken" in p.locator("#detail div.code-links h4").inner_text()
+    p.locator("#detail div.code-links").scroll_into_view_if_needed()
+    shot(p, report, "07-code-links")
+    # A hostile decision, reasons and URL are text; the link goes to the repository parsed.
+    p.click("#f-clear")
+    p.fill("#f-title", "Hostile")
+    p.locator("#results button.paper").first.click()
+    shown = p.locator("#detail div.code-links").inner_text()
+    assert HOSTILE_DECISION in shown and HOSTILE_REASON in shown
+    assert p.locator("#detail div.code-links script, #detail div.code-links img").count() == 0
+    rejected = p.locator("#detail ul.link-decisions > li.rejected")
+    assert rejected.locator("a").get_attribute("href") == "https://github.com/x/y"
+    assert "javascript:alert(4)//github.com/x/y" in rejected.inner_text()
+    p.wait_for_timeout(300)
+    assert dialogs == [] and errors == []

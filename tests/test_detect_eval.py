@@ -34,12 +34,14 @@ def test_inspect_json_is_one_object_per_file_as_documented(tmp_path: Path) -> No
     result = runner.invoke(app, ["inspect", str(good), str(bad), "--json", "--workers", "1"])
     assert result.exit_code == 0, result.output
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert set(first) == {"file", "status", "error", "frameworks", "substring_2019", "code_links"}
+    # Keys are only ever added, never renamed or removed.
+    assert set(first) == {"file", "status", "error", "frameworks", "substring_2019", "code_links",
+                          "own_link", "authorship"}  # fmt: skip
     assert (first["file"], first["status"], first["error"]) == (str(good), "ok", None)
     roles = {f["framework"]: f["role"] for f in first["frameworks"]}
     assert roles == {"pytorch": "used", "tensorflow": "cited"}
     evidence = first["frameworks"][0]["evidence"][0]
-    assert set(evidence) == {"page", "section", "text", "rule"}
+    assert set(evidence) == {"page", "section", "text", "rule", "via"}
     assert first["substring_2019"] == {"pytorch": True, "tensorflow": True}
     assert second["status"] == "failed" and second["error"] and second["frameworks"] == []
 
@@ -61,7 +63,9 @@ def test_inspect_lists_the_code_links_of_the_text_without_network(tmp_path: Path
     own = links["https://github.com/wwang/deep-things"]
     assert (own["role"], own["own"], own["page"]) == ("own", True, 1)
     assert own["score"] > 0 and any("available" in reason for reason in own["reasons"])
-    assert set(own) == {"url", "repo", "role", "own", "score", "reasons", "page", "section"}
+    assert set(own) == {"url", "repo", "role", "own", "score", "reasons", "page", "section",
+                        "decision"}  # fmt: skip
+    assert own["decision"].startswith("taken as the authors' own: score")
     framework = links["https://github.com/pytorch/fairseq"]
     assert (framework["role"], framework["own"]) == ("framework", False)
     table = runner.invoke(app, ["inspect", str(pdf), "--workers", "1"]).stdout

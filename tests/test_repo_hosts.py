@@ -25,8 +25,10 @@ from fwcensus.repos.github import Caps, GitHubReader, HostNotRead, RepoUnavailab
 from fwcensus.repos.hosts import RepoReaders
 from fwcensus.repos.huggingface import hub_headers
 from fwcensus.repos.inspect_code import read_own_code
-from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, forges, own_repository
+from fwcensus.repos.links import CodeLink, RepoRef, forges
 from fwcensus.repos.links import parse_repo as parse
+from fwcensus.repos.own_link import decide, own_link
+from fwcensus.repos.ownership import Authorship
 from fwcensus.repos.stage import read_repos
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
@@ -95,10 +97,14 @@ def test_own_repository_prefers_readable_hosts_and_code_over_models() -> None:
     codeberg = _own("https://codeberg.org/ada/code", 5)
     model = _own("https://huggingface.co/ada/model", 8)
     github = _own("https://github.com/ada/code", 4)
-    assert own_repository([unread, codeberg], KNOWN) is codeberg
-    assert own_repository([model, github], KNOWN) is github
-    assert own_repository([unread, model], KNOWN) is model
-    assert own_repository([unread], KNOWN) is unread  # known to be theirs, though unreadable
+
+    def own(*links: CodeLink) -> CodeLink | None:
+        return decide(links, Authorship((), (), (), "none"), KNOWN).taken
+
+    assert own(unread, codeberg) is codeberg
+    assert own(model, github) is github
+    assert own(unread, model) is model
+    assert own(unread) is unread  # known to be theirs, though unreadable
 
 
 # -- each host read by the stage ------------------------------------------------------------------
@@ -296,7 +302,7 @@ def test_unknown_host_is_unreadable_with_its_reason_until_listed(
 def test_inspect_reads_every_host_through_the_registry(tmp_path: Path, serve: Serve) -> None:
     commit = write_gitea_repo(tmp_path, "ada", "cb-code", TF)
     server = serve(tmp_path)
-    links = tuple(find_code_links(("https://codeberg.org/ada/cb-code",), None, known=KNOWN))
+    links = own_link(("https://codeberg.org/ada/cb-code",), None, known=KNOWN)
     with RepoReaders(settings(server.url), known=KNOWN) as readers:
         view = read_own_code(readers, links)
     assert (view.repo, view.commit, view.error) == ("https://codeberg.org/ada/cb-code", commit,

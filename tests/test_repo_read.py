@@ -18,7 +18,8 @@ from fwcensus.mirror.github_site import (
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import ExtractedText, SectionKind, TextLink, TextStatus
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
-from fwcensus.repos.links import find_code_links, own_repository, parse_repo
+from fwcensus.repos.links import parse_repo
+from fwcensus.repos.own_link import own_link
 from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import combine, repo_verdicts
 
@@ -139,11 +140,11 @@ def test_own_repository_told_from_framework_and_cited_repos() -> None:
              "We build on the official implementation of DeepLab,"
              " github.com/bob/deeplab.")  # fmt: skip
     refs = "[3] C. Doe. Baselines. github.com/doe/baselines 2019."
-    links = find_code_links((), _text(page1, refs), authors=("Alice Smith",), title="FastSeg")
-    roles = {link.repo.name: link.role for link in links}
+    decision = own_link((), _text(page1, refs), authors=("Alice Smith",), title="FastSeg")
+    roles = {link.repo.name: link.role for link in decision.links}
     assert roles == {"fastseg": "own", "pytorch": "framework", "deeplab": "third-party",
                      "baselines": "third-party"}  # fmt: skip
-    own = own_repository(links)
+    own = decision.taken
     assert own is not None and own.repo.owner == "alice-smith"
     assert any("wording" in r for r in own.reasons) and any("author" in r for r in own.reasons)
 
@@ -151,8 +152,7 @@ def test_own_repository_told_from_framework_and_cited_repos() -> None:
 def test_metadata_link_is_taken_and_urls_are_normalised() -> None:
     assert parse_repo("https://github.com/o/r.git") == parse_repo("github.com/o/r/tree/main")
     assert parse_repo("https://github.com/orgs/x") is None
-    links = find_code_links(("https://github.com/DS3Lab/ner-at-first-sight",), None)
-    assert own_repository(links) is not None
+    assert own_link(("https://github.com/DS3Lab/ner-at-first-sight",), None).taken is not None
 
 
 # -- reading GitHub through the mirror --------------------------------------------------------

@@ -48,5 +48,10 @@ def test_each_repository_is_read_once_and_its_verdicts_kept(
         assert {v["commit_sha"] for v in verdicts} == {commit}
         assert any(v["file"] == "requirements.txt" and v["line"] == 2 for v in verdicts)
     assert store.repo_verdict_rows().get(rows["c"], []) == []
+    [link] = store.paper_link_rows()[rows["a"]]
+    assert (link["chosen"], link["role"]) == (1, "own")
+    assert link["decision"] == (
+        "taken as the authors' own: score 4 (given by the source's metadata (+4))"
+    )
     again = read_repos(store, settings, Selection())
     assert (again.papers, again.read) == (1, 0)  # only the paper without any link is looked at

@@ -343,8 +343,8 @@ def inspect(
             resolver = stack.enter_context(cached_resolver(cache_dir_for(db)))
         for report in inspect_files(files, limits, resolver.answer):
             code = None
-            if reader is not None and report.ok:
-                view = read_own_code(reader, report.code_links, resolver)
+            if reader is not None and report.code is not None:
+                view = read_own_code(reader, report.code, resolver)
                 code = code_json(view, text_roles(report))
             if json_lines:
                 line = json.dumps(report_json(report, code), ensure_ascii=False)

@@ -15,7 +15,8 @@ from fwcensus.detect import evidence, substring2019
 from fwcensus.detect.library_names import Resolve
 from fwcensus.extract.pool import Limits, extract_many
 from fwcensus.models import ExtractedText, TextStatus, Verdict
-from fwcensus.repos.links import CodeLink, find_code_links, own_repository
+from fwcensus.repos.own_link import OwnDecision, own_link
+from fwcensus.repos.ownership import Authorship
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,9 @@ class FileReport:
     error: str | None
     verdicts: tuple[Verdict, ...]  # the evidence method's
     substring_2019: dict[str, bool]
-    # the code links found in the text (no network: repositories are read by the repos stage)
-    code_links: tuple[CodeLink, ...] = ()
+    # the code links found in the text and which is the authors' own (no network: repositories
+    # are read by ``inspect --repos`` and the repos stage)
+    code: OwnDecision | None = None
 
 
 def inspect_files(
@@ -51,7 +53,7 @@ def inspect_text(name: str, text: ExtractedText, resolve: Resolve | None = None)
         error=None,
         verdicts=tuple(evidence.detect(pages, text.sections or None, resolve)),
         substring_2019={term: term in named for term in substring2019.TERMS},
-        code_links=tuple(find_code_links((), text)),
+        code=own_link((), text),
     )
 
 
@@ -84,28 +86,52 @@ def report_json(report: FileReport, code: dict[str, Any] | None = None) -> dict[
             for verdict in report.verdicts
         ],
         "substring_2019": report.substring_2019,
-        "code_links": code_links_json(report.code_links),
+        "code_links": code_links_json(report.code) if report.code else [],
+        "own_link": own_link_json(report.code) if report.code else None,
+        "authorship": authorship_json(report.code.authorship) if report.code else None,
     } | ({"code": code} if code is not None else {})
 
 
-def code_links_json(links: Iterable[CodeLink]) -> list[dict[str, Any]]:
-    """The paper's code links, best first: ``own`` marks the one taken as the authors' own
-    repository (the one the repos stage would read)."""
-    links = list(links)
-    own = own_repository(links)
+def code_links_json(decision: OwnDecision) -> list[dict[str, Any]]:
+    """The paper's code links, the taken one first: ``own`` marks the one taken as the
+    authors' own repository (the one the repos stage would read), ``decision`` says why each
+    was taken or not."""
     return [
         {
             "url": link.url,
             "repo": link.repo.url,
             "role": link.role,
-            "own": own is not None and link.repo == own.repo,
+            "own": link is decision.taken,
             "score": link.score,
             "reasons": list(link.reasons),
             "page": link.page,
             "section": link.section,
+            "decision": decision.why_of(link),
         }
-        for link in links
+        for link in decision.links
     ]
+
+
+def own_link_json(decision: OwnDecision) -> dict[str, Any]:
+    """The own-link decision: the repository taken (None when none is) and why."""
+    taken = decision.taken
+    return {
+        "repo": taken.repo.url if taken else None,
+        "url": taken.url if taken else None,
+        "score": taken.score if taken else None,
+        "why": decision.why,
+    }
+
+
+def authorship_json(who: Authorship) -> dict[str, Any]:
+    """Who the paper's links were judged against, and where that came from."""
+    return {
+        "source": who.source,
+        "authors": list(who.authors),
+        "affiliations": list(who.affiliations),
+        "emails": list(who.emails),
+        "reason": who.reason,
+    }
 
 
 def report_table(report: FileReport) -> str:
@@ -120,6 +146,23 @@ def report_table(report: FileReport) -> str:
     if report.ok:
         named = ", ".join(fw for fw, hit in report.substring_2019.items() if hit) or "-"
         lines.append(f"  substring-2019: {named}")
-        for link in report.code_links:
-            lines.append(f"  code: {link.url} ({link.role}, score {link.score:.1f})")
+    if report.code is not None:
+        lines += own_link_lines(report.code)
     return "\n".join(lines)
+
+
+def own_link_lines(decision: OwnDecision) -> list[str]:
+    """The readable own-link decision: each link with its role and score, taken or rejected
+    and why; the authors it was judged against."""
+    who = decision.authorship
+    lines = [f"  authors ({who.source}): " + (", ".join(who.authors) or str(who.reason))]
+    for link in decision.links:
+        head = f"  code: {link.url} ({link.role}, score {link.score:.1f})"
+        if link is decision.taken:
+            lines.append(f"{head} TAKEN: {'; '.join(link.reasons)}")
+        else:
+            reasons = f" [{'; '.join(link.reasons)}]" if link.reasons else ""
+            lines.append(f"{head} rejected: {decision.why_of(link)}{reasons}")
+    if decision.taken is None:
+        lines.append(f"  own repository: none ({decision.why})")
+    return lines

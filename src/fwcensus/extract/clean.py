@@ -16,6 +16,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from fwcensus.extract.links import CODE_HOSTS, CODE_HOSTS_PATTERN
+
 # pdfium marks a hyphen it saw at a line end with U+FFFE and drops the line break itself.
 PDFIUM_HYPHEN = "\ufffe"
 # Lines looked at for running headers and footers at each end of a page.
@@ -54,8 +56,12 @@ _BREAK = re.compile(r"\ufffe\n?|-\n")
 _LEFT_WORD = re.compile(r"[\w.:/@-]*\Z")
 _RIGHT_WORD = re.compile(r"\w[\w-]*")
 WORD_REACH = 64  # characters looked at either side of a break
-# A URL that ends a line, and the character that starts the next one.
-_URL_AT_EOL = re.compile(r"((?:https?://|www\.)\S*)\n(?=(\S))")
+# A URL that ends a line, and the character that starts the next one. A line may end right
+# after the scheme ("https:" / "//github.com/o/r"), and code-host links often have none.
+_URL_AT_EOL = re.compile(
+    rf"((?:https?:(?://)?|www\.|(?:{CODE_HOSTS_PATTERN})/)\S*)\n(?=(\S))", re.I
+)
+_URL_HINTS = ("http", "www.", *(host.split(".")[0] for host in CODE_HOSTS))
 _URL_SEPARATORS = frozenset("/-_=?&#~%.")
 
 # First halves after which a line-end hyphen is a real one: "self-\nattention".
@@ -165,7 +171,7 @@ def _clean_lines(lines: list[str], running: frozenset[str], known: frozenset[str
     text = "\n".join(kept)
     if PDFIUM_HYPHEN in text or "-\n" in text:
         text = _join_breaks(text)
-    if "\n" in text and ("http" in text or "www." in text):
+    if "\n" in text and any(hint in text for hint in _URL_HINTS):
         text = _URL_AT_EOL.sub(_join_url, text)
     return text
 
@@ -268,6 +274,9 @@ def keeps_hyphen(left: str, right: str) -> bool:
 
 def _join_url(match: re.Match[str]) -> str:
     url, following = match.group(1), match.group(2)
+    if url.endswith(":"):
+        # Only the scheme on this line: the rest of the URL must start the next one.
+        return url if following == "/" else url + "\n"
     if url[-1] in _URL_SEPARATORS and not (url[-1] == "." and not following.islower()):
         return url
     if following in "/-_.?=&#":

@@ -18,11 +18,18 @@ from fwcensus.models import Section, TextLink
 
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co")
 CODE_HOSTS_PATTERN = "|".join(re.escape(h) for h in CODE_HOSTS)
-# Scheme-less code-host links are as common as full ones in papers ("github.com/x/y").
+# Scheme-less code-host links are as common as full ones in papers ("github.com/x/y"). A URL
+# ends where another one starts (unless it is a query's value, "?u=https://..."): footnotes
+# printed on one line run into each other ("http://www.libfm.org/7https://github.com/o/r", 7
+# being the next footnote's mark).
+_URL_START = rf"(?:https?://|www\.|(?:{CODE_HOSTS_PATTERN})/)"
 _URL = re.compile(
-    rf"\b(?:https?://|www\.|(?:{CODE_HOSTS_PATTERN})/)" r"[^\s<>\"'{}|\\^`\[\]]+",
+    rf"(?<![^\W\d_]){_URL_START}(?:(?!(?<!=)\d{{0,2}}https?://)[^\s<>\"'{{}}|\\^`\[\]])+",
     re.I,
 )
+# A footnote mark printed right after a URL ("github.com/o/r1"), told apart by the link
+# annotation behind it, which has no such digits.
+_TRAILING_MARK = re.compile(r"\d{1,2}$")
 # Cheap tests that let a page without any URL skip the scan.
 _URL_HINTS = ("http", "www.", "HTTP", "WWW.", *(h.split(".")[0] for h in CODE_HOSTS))
 # Punctuation that ends the sentence around a URL rather than the URL itself.
@@ -83,6 +90,10 @@ def find_links(
         for url, start, end in text_urls(text):
             section = section_at(sections, number, start)
             key = _key(url)
+            mark = _TRAILING_MARK.search(url)
+            if key not in wanted and mark and _key(url[: mark.start()]) in wanted:
+                url, end = url[: mark.start()], end - len(mark.group(0))
+                key = _key(url)
             links.append(
                 TextLink(
                     url=url,
@@ -99,6 +110,24 @@ def find_links(
             if key not in seen and not url.startswith("#"):
                 links.append(TextLink(url, number, "annotation", code_host=code_host(url)))
     return tuple(links)
+
+
+def completing_annotation(link: TextLink, links: Sequence[TextLink]) -> TextLink | None:
+    """The one annotation-only link on the printed ``link``'s page whose URL the printed one is
+    the start of: the line broke the printed URL where nothing marks the break
+    ("...language_model" / "ing_is_compression"), and the annotation holds the whole URL."""
+    key = _key(link.url)
+    if link.source != "text" or "/" not in key:
+        return None
+    longer = [
+        other
+        for other in links
+        if other.source == "annotation"
+        and other.page == link.page
+        and _key(other.url).startswith(key)
+        and len(_key(other.url)) > len(key)
+    ]
+    return longer[0] if len(longer) == 1 else None
 
 
 def _key(url: str) -> str:

@@ -16,7 +16,7 @@ from fwcensus.models import ExtractedText, TextStatus
 
 # Bumped whenever cleaning, sections or links change what is stored: a stored text made by
 # another version is extracted again, and detection follows because the text's hash changes.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 EXTRACTOR = f"fwcensus-extract-{EXTRACTOR_VERSION}+pypdfium2-{pdfium.version.PYPDFIUM_INFO}"
 # A scanned paper yields no characters, or a handful from a stamped page number: below this
 # average per page the PDF has no usable text layer.

@@ -41,6 +41,7 @@ from fwcensus.store import Store
 FRAMEWORKS = ("pytorch", "tensorflow")
 EVIDENCE_PER_VERDICT = 8  # sentences kept per (paper, method, framework) in the browser
 REPO_EVIDENCE_PER_VERDICT = 8  # repository files kept per (paper, framework) in the browser
+CODE_LINKS_PER_PAPER = 12  # code links (taken and rejected) kept per paper in the browser
 PROBLEMS_LISTED = 200
 COMPARED = ("substring-2019", "evidence")
 
@@ -263,6 +264,24 @@ def _repo_record(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {"u": safe_href(url), "n": url, "c": first["commit_sha"], "v": list(verdicts.values())}
 
 
+def _link_records(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The browser's view of the own-link decision: each code link the repos stage looked at,
+    the taken one first, as ``[href, url, role, score, taken, why, reasons]``; the link goes to
+    the repository the printed URL was parsed as."""
+    return [
+        [
+            safe_href(f"https://{row['host']}/{row['owner']}/{row['name']}"),
+            row["url"],
+            row["role"],
+            round(row["score"], 2),
+            bool(row["chosen"]),
+            row["decision"] or "",
+            row["reasons"],
+        ]
+        for row in rows[:CODE_LINKS_PER_PAPER]
+    ]
+
+
 def _venue_blocks(
     papers: list[dict[str, Any]],
     verdicts: list[dict[str, Any]],
@@ -288,6 +307,7 @@ def _venue_blocks(
     records: dict[int, dict[str, Any]] = {}
     by_venue: dict[str, list[dict[str, Any]]] = defaultdict(list)
     repo_rows = store.repo_verdict_rows()
+    link_rows = store.paper_link_rows()
     for paper in papers:
         work = paper["work_id"] or paper["paper_id"]
         record = {
@@ -311,6 +331,10 @@ def _venue_blocks(
             if repo is not None:
                 record["r"] = repo
             record["c"] = code_use[paper["paper_id"]]
+        links = link_rows.get(paper["paper_id"])
+        if links:
+            record["k"] = _link_records(links)
+            record["kn"] = len(links)
         records[paper["paper_id"]] = record
         by_venue[record["v"]].append(record)
     for verdict in verdicts:

@@ -12,7 +12,7 @@ from fwcensus.libraries.resolver import LibraryResolver, offline_resolver
 from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader
-from fwcensus.repos.links import CodeLink, own_repository
+from fwcensus.repos.own_link import OwnDecision
 from fwcensus.repos.verdict import RepoVerdict, combine, repo_verdicts
 
 EVIDENCE_SHOWN = 8  # files and lines shown per framework
@@ -42,12 +42,13 @@ def read_summary(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def read_own_code(
-    reader: RepoReader, links: tuple[CodeLink, ...], resolver: LibraryResolver | None = None
+    reader: RepoReader, decision: OwnDecision, resolver: LibraryResolver | None = None
 ) -> CodeView:
-    """The paper's own repository read by ``reader`` (the host registry, ``RepoReaders``, so
-    every host the stage reads is read here too; a host it has no reader for says so), the
-    libraries it declares resolved by ``resolver`` (the catalogue only when None)."""
-    own = own_repository(links)
+    """The paper's own repository, as ``decision`` took it, read by ``reader`` (the host
+    registry, ``RepoReaders``, so every host the stage reads is read here too; a host it has no
+    reader for says so), the libraries it declares resolved by ``resolver`` (the catalogue
+    only when None)."""
+    own = decision.taken
     if own is None:
         return CodeView(None, None, None, ())
     try:
@@ -101,7 +102,7 @@ def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
 def code_table(code: Mapping[str, Any]) -> str:
     """The readable lines ``inspect --repos`` adds under a file: text and code side by side."""
     if code["repo"] is None:
-        return "\n  code: no own repository linked"
+        return "\n  code: nothing read (no link taken as the authors' own)"
     lines = [f"\n  code: {code['repo']} @ {code['commit'] or code['error']}"]
     if code["moved_to"]:
         lines.append(f"\n    moved to {code['moved_to']}")

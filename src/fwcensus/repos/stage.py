@@ -28,7 +28,8 @@ from fwcensus.progress import progress_bar
 from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader, RepoReaders
-from fwcensus.repos.links import CodeLink, RepoRef, find_code_links, own_repository
+from fwcensus.repos.links import CodeLink, RepoRef
+from fwcensus.repos.own_link import OwnDecision, own_link
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 from fwcensus.store.db import (
@@ -72,8 +73,8 @@ def read_repos(
     ):
         for index, job in enumerate(jobs):
             text = store.load_text(job.text_sha256) if job.text_sha256 else None
-            links = find_code_links(job.code_urls, text, job.authors, job.title, readers.known)
-            own = own_repository(links, readers.known)
+            decision = own_link(job.code_urls, text, job.authors, job.title, readers.known)
+            own = decision.taken
             repo_id = None
             if own is not None:
                 seen.counts["own"] += 1
@@ -85,7 +86,8 @@ def read_repos(
             if text is not None and _look_up_tools(text, resolver):
                 # The paper names a tool now known to run on a framework: judge it again.
                 store.forget_detection(job.paper_id, EVIDENCE)
-            store.save_paper_repos(job.paper_id, [_record(link, own, repo_id) for link in links])
+            records = [_record(link, decision, repo_id) for link in decision.links]
+            store.save_paper_repos(job.paper_id, records)
             advance(own.repo.url if own else "")
     counts = seen.counts
     return RepoSummary(
@@ -195,8 +197,8 @@ def _snapshot_record(snapshot: Snapshot, resolver: LibraryResolver) -> RepoSnaps
     )
 
 
-def _record(link: CodeLink, own: CodeLink | None, repo_id: int | None) -> PaperRepoLink:
-    chosen = own is not None and link.repo == own.repo
+def _record(link: CodeLink, decision: OwnDecision, repo_id: int | None) -> PaperRepoLink:
+    chosen = link is decision.taken
     host, owner, name = store_key(link.repo)
     return PaperRepoLink(
         url=link.url,
@@ -212,4 +214,5 @@ def _record(link: CodeLink, own: CodeLink | None, repo_id: int | None) -> PaperR
         section=link.section,
         snippet=link.snippet,
         repo_id=repo_id if chosen else None,
+        decision=decision.why_of(link),
     )

@@ -154,6 +154,7 @@ class PaperRepoLink:
     section: str | None
     snippet: str | None
     repo_id: int | None
+    decision: str | None = None  # why it was taken as the authors' own, or why not
 
 
 @dataclass(frozen=True)
@@ -568,12 +569,27 @@ class Store:
             tx.execute("DELETE FROM paper_repos WHERE paper_id = ?", (paper_id,))
             tx.executemany(
                 "INSERT INTO paper_repos (paper_id, url, host, owner, name, role, chosen, score,"
-                " reasons, source, page, section, snippet, repo_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reasons, source, page, section, snippet, repo_id, decision)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(paper_id, k.url, k.host, k.owner, k.name, k.role, int(k.chosen), k.score,
-                  json.dumps(list(k.reasons)), k.source, k.page, k.section, k.snippet, k.repo_id)
+                  json.dumps(list(k.reasons)), k.source, k.page, k.section, k.snippet, k.repo_id,
+                  k.decision)
                  for k in links],
             )  # fmt: skip
+
+    def paper_link_rows(self) -> dict[int, list[dict[str, Any]]]:
+        """Per paper, every code link the repos stage looked at, the taken one first, then by
+        score, with its reasons and the decision (one query: the report shows every paper)."""
+        rows = self.conn.execute(
+            "SELECT paper_id, url, host, owner, name, role, chosen, score, reasons, page, section,"
+            " decision FROM paper_repos ORDER BY paper_id, chosen DESC, score DESC, url"
+        ).fetchall()
+        by_paper: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_paper[int(row["paper_id"])].append(
+                dict(row) | {"reasons": json.loads(row["reasons"])}
+            )
+        return by_paper
 
     def repo_verdict_rows(self) -> dict[int, list[dict[str, Any]]]:
         """Per paper, the verdicts of the repository chosen as its own, with their evidence

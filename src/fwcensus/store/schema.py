@@ -284,6 +284,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE evidence ADD COLUMN via TEXT;
     """,
+    # 9: why each code link of a paper was taken as the authors' own repository or not (the
+    # decision the repos stage made), so the evidence browser shows it beside the scores.
+    """
+    ALTER TABLE paper_repos ADD COLUMN decision TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

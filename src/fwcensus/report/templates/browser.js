@@ -189,6 +189,7 @@
       d.appendChild(ul);
     });
     if (!Object.keys(p.m).length) { d.appendChild(el("p", "No framework named in this paper's text.")); }
+    if (p.k) { d.appendChild(codeLinks(p)); }
     if (p.r) {
       var head = el("h4", "Code repository ");
       head.appendChild(p.r.u ? link(p.r.u, p.r.n) : el("span", p.r.n));
@@ -215,6 +216,27 @@
       d.appendChild(repoList);
       d.appendChild(agreement(p));
     }
+  }
+  // Which code link was taken as the authors' own repository and why, and why every other was
+  // not, as the repos stage decided (`inspect --repos` shows the same).
+  function codeLinks(p) {
+    var box = el("div", null, "code-links");
+    var taken = p.k.filter(function (k) { return k[4]; })[0];
+    box.appendChild(el("h4", taken ? "Code links: the authors' own is taken" :
+      "Code links: none taken as the authors' own"));
+    var ul = el("ul", null, "link-decisions");
+    p.k.forEach(function (k) {
+      var li = el("li", null, k[4] ? "taken" : "rejected");
+      li.appendChild(el("span", k[4] ? "taken" : "rejected", "tag"));
+      li.appendChild(link(k[0], k[1]));
+      li.appendChild(document.createTextNode(" (" + k[2] + ", score " + k[3] + ") \u2014 " + k[5]));
+      // A taken link's decision already lists its reasons; a rejected one's says only why not.
+      if (!k[4] && k[6].length) { li.appendChild(el("div", k[6].join("; "), "snippet")); }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    if (p.kn > p.k.length) { box.appendChild(el("div", "first " + p.k.length + " of " + p.kn + " links shown", "snippet")); }
+    return box;
   }
   // The paper's text (evidence method) and its code side by side, as `inspect --repos` says it.
   function agreement(p) {
