@@ -21,6 +21,15 @@ from fwcensus.models import Section, SectionKind
 _DATA_AFTER = re.compile(r"\s*(?:[Dd]atasets?|DATASETS?)\b")
 _NOT_CITING = (SectionKind.REFERENCES, SectionKind.TITLE)
 VIA_CHARS = 80  # how much of the entry names the tool in the evidence
+TOOL_REACH = 40  # characters before a citation that name what it cites
+_TOOL_WORD = re.compile(
+    r"\b(?:library|libraries|framework|toolkit|toolbox|codebase|code\s+base|code|repository|repo"
+    r"|scripts?|implementation|package|software|platform|engine|suite|tool)\s*$",
+    re.IGNORECASE,
+)
+# A name right before the citation: capitalised or with capitals inside, not opening the
+# sentence ("We", "The").
+_TOOL_NAME = re.compile(r"(?<=[\w,;:)] )(?-i:[A-Z][\w-]*|[a-z]+[A-Z][\w-]*)\s*$")
 
 
 def cited_tools(
@@ -41,6 +50,8 @@ def cited_tools(
             continue
         text = pages[section.page - 1]
         for citation in citations(text, section.start, section.end):
+            if not _names_a_tool(text, citation.start):
+                continue
             for entry in resolve(citation, entries):
                 framework = tools[entry]
                 if framework is not None:
@@ -56,6 +67,14 @@ def cited_tools(
                         )
                     )
     return found
+
+
+def _names_a_tool(text: str, citation_start: int) -> bool:
+    """Whether the citation follows the name of a tool: a word saying it is one ("the Foo
+    library [41]", "the GPT-J repository [Wang, 2021]") or a name ("Quokka (Smith et al.)"),
+    not a term or a claim ("bfloat16 [53] activations", "are publicly available [3]")."""
+    before = text[max(0, citation_start - TOOL_REACH) : citation_start]
+    return bool(_TOOL_WORD.search(before) or _TOOL_NAME.search(before))
 
 
 def _framework(

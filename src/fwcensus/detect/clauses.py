@@ -85,7 +85,7 @@ MODAL_PATTERN = (
     r"\b(?:would|could|might|may|should)\b"
     r"|\b(?:can|cannot)\s+(?:also\s+|easily\s+|readily\s+|then\s+|directly\s+|be\s+)*"
     r"(?:implemented|ported|used|run|applied|integrated|adopted|extended|written|plugged"
-    r"|incorporated|combined|done|trained|deployed|reproduced|replaced|found)\b"
+    r"|incorporated|combined|done|trained|deployed|reproduced|replaced)\b"
     r"|\bif\s+(?:one|you|someone|a\s+user|users|the\s+user)\b"
     r"|\bis\s+(?:also\s+)?compatible\s+with\b|\bsupport(?:s|ed)?\s+(?:by|in)\b"
 )
@@ -99,7 +99,7 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
     (
         Cue.CONTRAST,
         re.compile(
-            r"\bunlike\b|\bcompar(?:ed|ing|ison|isons)\s+(?:\w+\s+){0,2}?(?:to|with|against)\b"
+            r"\bunlike\b|\bcompar(?:e|es|ed|ing|ison|isons)\s+(?:\w+\s+){0,2}?(?:to|with|against)\b"
             r"|\bin\s+comparison\b|\bthan\b|\bversus\b|\bvs\b\.?|\binstead\s+of\b"
             r"|\brather\s+than\b|\bsimilar(?:ly)?\s+to\b|\bas\s+in\b|\balternatives?\s+to\b"
             r"|\bin\s+contrast\b|\bcontrary\s+to\b|\bas\s+opposed\s+to\b|\brelative\s+to\b"
@@ -215,3 +215,17 @@ def governor(text: str, start: int, end: int) -> Governor | None:
         return None
     match = best[3]
     return Governor(best[2], match.start(), match.end(), match.group())
+
+
+def contrast_reaching(text: str, start: int, end: int) -> Governor | None:
+    """A comparison in ``text[start:end]`` that still governs what follows it: no word of the
+    authors acting stands between ("relative to the same model using the native JAX
+    implementation", "faster than the widely used Megatron-LM"; but not "unlike TensorFlow,
+    we implement it in PyTorch")."""
+    pattern = dict(_GOVERNORS)[Cue.CONTRAST]
+    last = None
+    for last in pattern.finditer(text, start, end):  # noqa: B007 - the last match is kept
+        pass
+    if last is None or _OWN.search(text, last.end(), end):
+        return None
+    return Governor(Cue.CONTRAST, last.start(), last.end(), last.group())

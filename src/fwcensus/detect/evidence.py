@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.cited_tools import cited_tools
 from fwcensus.detect.clauses import Agent, agent, clause_span
+from fwcensus.detect.footnote_marks import Footnotes
 from fwcensus.detect.library_names import Resolve, library_names
 from fwcensus.detect.mentions import Kind, Mention, scanner
 from fwcensus.detect.name_groups import disjoined, listed
@@ -63,53 +64,104 @@ def decisions(
 ) -> list[Decision]:
     if sections is None:
         sections = find_sections(pages)
-    year = paper_year(pages, sections)
-    catalogue = load_catalogue()
-    releases = {f.id: f.first_release.year for f in catalogue.frameworks}
-    own = own_names(pages, sections)
+    paper = _Paper.read(pages, sections, resolve)
     found: dict[tuple[str, int, int], Decision] = {}
-    scan = scanner()
-    scanned = {number: scan.scan(number, text) for number, text in enumerate(pages, 1)}
-    if resolve is not None:
-        for number, tools in resolved_libraries(pages, sections, scanned, resolve).items():
-            scanned[number] = sorted([*scanned[number], *tools], key=lambda m: m.start)
-    cited = cited_tools(pages, sections, scanned, catalogue.family)
     for number, text in enumerate(pages, 1):
-        named = [*scanned[number], *cited.get(number, ())]
-        mentions = [m for m in named if _in_era(m, year, releases)]
         by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
-        for mention in mentions:
-            by_sentence[sentence_span(text, mention.start, mention.end)].append(mention)
-        for (first, last), found_in_sentence in by_sentence.items():
-            group = _named_once(found_in_sentence, catalogue.family)
-            in_list = listed(text, group)
-            chosen = disjoined(text, group, catalogue.family)
-            for mention in group:
-                section = section_at(sections, number, mention.start)
-                clause_first, clause_last, inherits = clause_span(text, first, last, mention.start)
-                actor = agent(text[clause_first : mention.start], own)
-                if actor is Agent.NONE and inherits:
-                    actor = agent(text[first:clause_first], own)
-                ctx = Context(
-                    mention=mention,
-                    text=text,
-                    sentence_start=first,
-                    sentence_end=last,
-                    clause_start=clause_first,
-                    clause_end=clause_last,
-                    agent=actor,
-                    section=section.kind if section else SectionKind.UNKNOWN,
-                    label=section.label.casefold() if section else "",
-                    in_list=mention in in_list,
-                    in_disjunction=mention in chosen,
-                    year=year,
-                )
-                finding = decide(ctx)
-                key = (mention.framework, number, first)
+        for mention in sorted(paper.mentions[number], key=lambda m: (m.start, m.end)):
+            sentence = sentence_span(text, mention.start, mention.end)
+            by_sentence[paper.notes.clamp(number, mention.start, sentence)].append(mention)
+        for (first, last), in_sentence in by_sentence.items():
+            for decision in paper.decide_sentence(number, text, first, last, in_sentence):
+                where = decision.mention
+                # One decision per framework and sentence (a footnote is a sentence: what its
+                # own text and the sentence carrying its mark say are weighed together).
+                note = paper.notes.at(where.page, where.start)
+                key = (where.framework, where.page, note.start if note else first)
                 held = found.get(key)
-                if held is None or _stronger(finding, held.finding):
-                    found[key] = Decision(mention, finding, _evidence(ctx, finding))
-    return _code_in_several(list(found.values()), catalogue.family)
+                if held is None or _stronger(decision.finding, held.finding):
+                    found[key] = decision
+    return _code_in_several(list(found.values()), paper.family)
+
+
+@dataclass(frozen=True)
+class _Paper:
+    """What the rules read about the whole paper, around each sentence."""
+
+    pages: Sequence[str]
+    sections: Sequence[Section]
+    year: int | None
+    own: frozenset[str]  # names of the paper's own system
+    notes: Footnotes
+    mentions: dict[int, list[Mention]]  # per page, in the paper's era, marks included
+    marked: dict[Mention, Mention]  # a mention placed at a footnote mark -> the one printed
+    family: Callable[[str], str]
+
+    @classmethod
+    def read(
+        cls, pages: Sequence[str], sections: Sequence[Section], resolve: Resolve | None
+    ) -> _Paper:
+        catalogue = load_catalogue()
+        year = paper_year(pages, sections)
+        releases = {f.id: f.first_release.year for f in catalogue.frameworks}
+        scan = scanner()
+        scanned = {number: scan.scan(number, text) for number, text in enumerate(pages, 1)}
+        if resolve is not None:
+            for number, tools in resolved_libraries(pages, sections, scanned, resolve).items():
+                scanned[number] = [*scanned[number], *tools]
+        cited = cited_tools(pages, sections, scanned, catalogue.family)
+        mentions = {
+            number: [m for m in (*found, *cited.get(number, ())) if _in_era(m, year, releases)]
+            for number, found in scanned.items()
+        }
+        notes = Footnotes.of(pages, sections)
+        # A framework in a footnote is also judged where the footnote's mark stands: "we
+        # implement our model in MXNet2" decides the "2 https://mxnet.apache.org" it marks.
+        marked: dict[Mention, Mention] = {}
+        for mention in [m for found in mentions.values() for m in found]:
+            mark = notes.mark_of(mention)
+            if mark is not None:
+                at_mark = replace(mention, page=mark.page, start=mark.start, end=mark.end)
+                marked[at_mark] = mention
+                mentions[mark.page].append(at_mark)
+        own = own_names(pages, sections)
+        return cls(pages, sections, year, own, notes, mentions, marked, catalogue.family)
+
+    def decide_sentence(
+        self, number: int, text: str, first: int, last: int, found: list[Mention]
+    ) -> Iterator[Decision]:
+        group = _named_once(found, self.family)
+        in_list = listed(text, group)
+        chosen = disjoined(text, group, self.family)
+        for mention in group:
+            section = section_at(self.sections, number, mention.start)
+            clause_first, clause_last, inherits = clause_span(text, first, last, mention.start)
+            actor = agent(text[clause_first : mention.start], self.own)
+            inherited = actor is Agent.NONE and inherits
+            if inherited:
+                actor = agent(text[first:clause_first], self.own)
+            ctx = Context(
+                mention=mention,
+                text=text,
+                sentence_start=first,
+                sentence_end=last,
+                clause_start=clause_first,
+                clause_end=clause_last,
+                agent=actor,
+                inherited=inherited and actor is not Agent.NONE,
+                section=section.kind if section else SectionKind.UNKNOWN,
+                label=section.label.casefold() if section else "",
+                in_list=mention in in_list,
+                in_disjunction=mention in chosen,
+                year=self.year,
+            )
+            finding = decide(ctx)
+            printed = self.marked.get(mention)
+            if printed is None:
+                yield Decision(mention, finding, _evidence(ctx, finding))
+            else:  # the evidence points where the framework is printed, quoting both
+                evidence = _through_footnote(_evidence(ctx, finding), printed, self)
+                yield Decision(printed, finding, evidence)
 
 
 def verdicts(decided: Sequence[Decision]) -> list[Verdict]:
@@ -164,6 +216,21 @@ def resolved_libraries(
                                   f"{name.name} -> {framework} ({detail})", Kind.NAME)  # fmt: skip
                 found[section.page].append(mention)
     return found
+
+
+def _through_footnote(evidence: Evidence, printed: Mention, paper: _Paper) -> Evidence:
+    """Evidence decided at a footnote mark: it points where the framework is printed and
+    quotes the marked sentence and the footnote."""
+    note = paper.notes.at(printed.page, printed.start)
+    text = one_line(paper.pages[printed.page - 1][note.start : note.end]) if note else ""
+    return replace(
+        evidence,
+        page=printed.page,
+        char_start=printed.start,
+        char_end=printed.end,
+        snippet=f"{evidence.snippet} [footnote {note.mark if note else ''}: {text[:150]}]",
+        section=SectionKind.FOOTNOTE.value,
+    )
 
 
 def _named_once(group: list[Mention], family: Callable[[str], str]) -> list[Mention]:

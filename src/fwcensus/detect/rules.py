@@ -17,7 +17,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fwcensus.detect.clauses import MODAL, USE_CUES, Agent, Cue, Governor, governor
+from fwcensus.detect.clauses import (
+    MODAL,
+    USE_CUES,
+    Agent,
+    Cue,
+    Governor,
+    contrast_reaching,
+    governor,
+)
 from fwcensus.detect.mentions import Kind, Mention
 from fwcensus.models import Role, SectionKind
 
@@ -33,6 +41,7 @@ class Context:
     clause_start: int
     clause_end: int
     agent: Agent  # who acts in the clause (clauses.agent, inherited where the clause is relative)
+    inherited: bool  # the agent acts in the clause before ("we ..., since X is widely used")
     section: SectionKind
     label: str  # the heading of the section, lower-cased ("2 related work")
     in_list: bool  # one of three or more framework names listed side by side
@@ -280,6 +289,11 @@ def governed(ctx: Context) -> Finding | None:
     if gov.cue is Cue.PORT:  # the object of a port is its source
         return Finding(Role.MENTIONED, "port-source", 0.8)
     if gov.cue in USE_CUES:
+        # A verb of use inside the thing compared is that thing's: "faster than the widely used
+        # Megatron-LM", "which embeds the documents using X" after "we compare with Y".
+        reach = ctx.sentence_start if ctx.inherited else ctx.clause_start
+        if contrast_reaching(ctx.text, reach, ctx.mention.start) is not None:
+            return Finding(Role.MENTIONED, "comparison", 0.7)
         return _use(ctx, _USE_RULES[gov.cue])
     return None
 
@@ -365,6 +379,10 @@ def decide(ctx: Context) -> Finding:
 
 def _use(ctx: Context, rule: str) -> Finding:
     """A verb of use governs the name: whose use it is decides."""
+    if ctx.inherited and (GENERIC.search(ctx.lead) or FIELD_AFTER.search(ctx.tail)):
+        # "we derive X, since such layers have been widely implemented in toolkits like Y":
+        # the authors act in the clause before; this one is about the field.
+        return Finding(Role.MENTIONED, "generic", 0.6)
     if ctx.agent is Agent.OWN:
         if ctx.mention.kind is Kind.CITATION:
             return Finding(Role.USED, "cited-tool", 0.75)
