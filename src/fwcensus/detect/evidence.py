@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.mentions import Mention, scanner
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.rules import Context, Finding, decide
 from fwcensus.detect.sentences import one_line, sentence_span
 from fwcensus.extract.sections import find_sections, section_at
 from fwcensus.models import Evidence, Role, Section, SectionKind, Verdict
 
-METHOD = "evidence"
+METHOD = EVIDENCE
 # Longest evidence sentence kept; longer "sentences" are tables or lists.
 MAX_SNIPPET = 400
 _STRENGTH = {Role.USED: 3, Role.MENTIONED: 2, Role.CITED: 1}
