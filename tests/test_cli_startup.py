@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fwcensus
 from fwcensus.detect import stage
 from fwcensus.detect.methods import METHODS
 from fwcensus.signals import registry
@@ -47,6 +48,13 @@ def test_status_of_a_new_store_loads_no_heavy_library(tmp_path: Path) -> None:
 def test_the_probe_sees_what_a_command_loads(tmp_path: Path) -> None:
     # Listing the venues asks every source, and the sources parse HTML with bs4.
     assert "bs4" in loaded_after("venues", "--json", cwd=tmp_path)
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fwcensus", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == f"fwcensus {fwcensus.__version__}\n"
 
 
 def test_names_listed_at_start_are_the_stages_names() -> None:

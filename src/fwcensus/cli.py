@@ -31,6 +31,26 @@ mirror_app = typer.Typer(help="The local mirror server (tests, demo, offline run
 app.add_typer(mirror_app, name="mirror")
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"fwcensus {version('fwcensus')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options of fwcensus itself (the help text is the Typer app's, above)."""
+
+
 DbOpt = Annotated[
     Path, typer.Option("--db", envvar="FWCENSUS_DB", help="SQLite store (blobs live beside it).")
 ]
