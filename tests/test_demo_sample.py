@@ -83,7 +83,7 @@ def test_truth_lists_two_venues_three_years_and_each_breakage_once(sample: Sampl
     assert sorted(p.broken for p in sample.papers if p.broken) == sorted(BROKEN_KINDS)
     expected = {
         None: ("fetched", "ok"),
-        "truncated": ("fetched", "failed"),
+        "truncated": ("failed", None),
         "scanned": ("fetched", "no-text"),
         "html": ("failed", None),
         "missing": ("failed", None),

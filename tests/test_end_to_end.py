@@ -188,6 +188,42 @@ def test_kill_9_during_fetch_then_rerun_loses_and_duplicates_nothing(
     assert len(pdf_requests) <= 40 + 2  # at most the in-flight downloads were repeated
 
 
+def test_a_truncated_pdf_fails_at_fetch_and_retry_failed_downloads_it_again(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = tmp_path / "mirror"
+    urls = _pdf_mirror(root, 3)
+    whole = [PDF_TEMPLATE % i for i in range(3)]
+    write_mirror_file(root, urls[0], whole[0][:1000])  # answered 200, whole, but itself cut
+    server = serve(root, "truncate:300*2@*/Lovelace_Paper_1_*")  # cut off on the wire, twice
+    db = tmp_path / "fwcensus.db"
+    net = ("--db", db, "--mirror", server.url, "--rate", "0")
+    fwcensus("collect", "--venue", "CVPR", "--year", "2024", *net)
+    fwcensus("fetch", *net, "--attempts", "2")
+    papers = {p["pdf_url"]: p for p in _export_papers(db)}
+    assert [papers[url]["doc_status"] for url in urls] == ["failed", "failed", "fetched"]
+    assert papers[urls[0]]["doc_error"] == "truncated after 1000 bytes"
+    assert papers[urls[1]]["doc_error"] == "truncated after 300 bytes"
+    stored = [p.read_bytes() for p in (tmp_path / "fwcensus.blobs").rglob("*") if p.is_file()]
+    assert [blob for blob in stored if blob.startswith(b"%PDF")] == [whole[2]]  # beside listings
+    status = fwcensus("status", "--db", db).stderr
+    assert "truncated after" in status  # the host's most frequent failure
+
+    asked = len(server.requests)
+    fwcensus("fetch", *net)  # failed documents wait for --retry-failed
+    assert not [r for r in server.requests[asked:] if r.endswith(".pdf")]
+    write_mirror_file(root, urls[0], whole[0])
+    fwcensus("fetch", *net, "--retry-failed")
+    papers = {p["pdf_url"]: p for p in _export_papers(db)}
+    assert {papers[url]["doc_status"] for url in urls} == {"fetched"}
+    with Store(db) as store:
+        assert [store.blobs.read_bytes(papers[url]["pdf_sha256"]) for url in urls] == whole
+
+
+def _export_papers(db: Path) -> list[dict]:
+    return json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
+
+
 def test_changed_listing_structure_fails_the_command_with_one_line(
     tmp_path: Path, serve: Serve
 ) -> None:
