@@ -14,13 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
-from fwcensus.mirror.urls import write_mirror_file
+from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.store import Store
 
 from conftest import Serve
-from study2019 import build_cvpr2019_mirror, shared_dir
+from facts import study_list
+from study2019 import build_cvpr2019_mirror
 
-REAL_2024 = "fixtures-real/cvf/CVPR2024_day-all.first6.html"
 PDF_TEMPLATE = b"%%PDF-1.4\n%% paper %d\n" + b"0" * 4000 + b"\n%%%%EOF\n"
 
 
@@ -228,9 +228,9 @@ def test_changed_listing_structure_fails_the_command_with_one_line(
     tmp_path: Path, serve: Serve
 ) -> None:
     root = tmp_path / "mirror"
-    real = (shared_dir() / REAL_2024).read_bytes()
-    url = "https://openaccess.thecvf.com/CVPR2024?day=all"
-    write_mirror_file(root, url, real.replace(b'<dt class="ptitle">', b'<dt class="title">'))
+    _pdf_mirror(root, 3)
+    listing = file_for_url(root, "https://openaccess.thecvf.com/CVPR2024?day=all")
+    listing.write_bytes(listing.read_bytes().replace(b'<dt class="ptitle">', b'<dt class="title">'))
     server = serve(root)
     result = fwcensus("collect", "--venue", "cvpr", "--year", "2024", "--db", tmp_path / "x.db",
                       "--mirror", server.url, "--rate", "0", check=False)  # fmt: skip
@@ -241,45 +241,27 @@ def test_changed_listing_structure_fails_the_command_with_one_line(
     assert "ptitle" in lines[0]
 
 
-def test_recorded_cvpr_2024_listing_is_collected_with_titles_and_pdf_urls(
+def test_full_size_cvpr_2019_run_gives_the_studys_per_paper_counts(
     tmp_path: Path, serve: Serve
 ) -> None:
-    root = tmp_path / "mirror"
-    url = "https://openaccess.thecvf.com/CVPR2024?day=all"
-    write_mirror_file(root, url, (shared_dir() / REAL_2024).read_bytes())
-    server = serve(root)
-    db = tmp_path / "x.db"
-    fwcensus("collect", "--venue", "CVPR", "--year", "2024", "--db", db, "--mirror", server.url)
-    papers = json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
-    assert len(papers) == 6
-    assert papers[1]["title"] == "Seeing the World through Your Eyes"
-    assert papers[1]["pdf_url"] == (
-        "https://openaccess.thecvf.com/content/CVPR2024/papers/"
-        "Alzayer_Seeing_the_World_through_Your_Eyes_CVPR_2024_paper.pdf"
-    )
-    assert papers[1]["arxiv_id"] == "2306.09348"
-
-
-def test_full_size_cvpr_2019_run_collects_all_1294_papers(tmp_path: Path, serve: Serve) -> None:
+    study = study_list("cvpr_2019")
     root = tmp_path / "mirror"
     expected = build_cvpr2019_mirror(root, with_pdfs=True)
-    assert len(expected) == 1294
+    assert len(expected) == study.papers == 1294
     server = serve(root)
     db = tmp_path / "fwcensus.db"
     fwcensus("run", "--venue", "CVPR", "--year", "2019", "--mirror", server.url, "--rate", "0",
              "--db", db, "--out", tmp_path / "report")  # fmt: skip
-    papers = json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
-    assert len(papers) == 1294
+    papers = _export_papers(db)
     assert Counter((p["title"], p["pdf_url"]) for p in papers) == Counter(expected)
     assert {p["doc_status"] for p in papers} == {"fetched"}
     shares = json.loads(fwcensus("export", "shares", "--format", "json", "--db", db).stdout)
-    [share] = [s for s in shares if s["method"] == "substring-2019"]
-    assert (share["venue"], share["year"], share["listed"], share["with_text"]) == (
-        "CVPR",
-        2019,
-        1294,
-        1294,
-    )
+    [share] = [s for s in shares if s["method"] == "substring-2019" and s["venue"] == "CVPR"]
+    counts = {key: share[key] for key in ("year", "listed", "with_text", "pytorch_only",
+                                          "tensorflow_only", "both", "neither")}  # fmt: skip
+    assert counts == {"year": 2019, "listed": 1294, "with_text": 1294,
+                      "pytorch_only": study.pytorch_only, "tensorflow_only": study.tensorflow_only,
+                      "both": study.both, "neither": study.neither}  # fmt: skip
 
 
 def test_demo_with_a_misbehaving_mirror_loses_no_paper(tmp_path: Path) -> None:
