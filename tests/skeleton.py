@@ -116,12 +116,17 @@ def attributes(node: Node) -> set[tuple[str, str]]:
 
 
 def find(node: Node, path: str) -> Node:
-    """The first element at ``path`` below ``node``: child tags joined by ``/``, each with an
-    attribute it must have in brackets if need be (``body/div[id=content]/dl``)."""
+    """The first element at ``path`` below ``node``: child tags joined by ``/`` (XML tags by
+    their local names, without namespace), each with an attribute it must have in brackets if
+    need be (``body/div[id=content]/dl``)."""
     for step in path.split("/"):
         tag, _, attr = step.removesuffix("]").partition("[")
         found = next(
-            (c for c in node["children"] if c["tag"] == tag and (not attr or attr in c["attrs"])),
+            (
+                child
+                for child in node["children"]
+                if child["tag"].rpartition("}")[2] == tag and (not attr or attr in child["attrs"])
+            ),
             None,
         )
         if found is None:
