@@ -58,9 +58,10 @@ def stand_ins(name: str) -> list[StandIn]:
         if n in facts.prefaces:
             title = f"Preface: Proceedings of the Meeting, Part {n}"
         else:
-            title = f"{_METHODS[n % 8]} {_TASKS[n // 8 % 8]} with Stand-In Model {n}"
+            # The number comes first: CVF names files after the title's first words.
+            title = f"Model {n}: {_METHODS[n % 8]} {_TASKS[n // 8 % 8]}"
             if n % 97 == 1:
-                title = title.replace(" with ", " & <Markup> with ")
+                title += " & <Markup>"
         out.append(StandIn(title, _authors(n), found))
     return out
 
