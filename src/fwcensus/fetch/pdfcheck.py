@@ -33,14 +33,14 @@ class PdfSniffer:
         self.url = url
         self.content_type = content_type
         self.head = b""
-        self.tail = b""  # the last TRAILER_WINDOW bytes before trailing whitespace, and that
+        self.tail = b""  # the last TRAILER_WINDOW bytes before any trailing whitespace, with it
         self.size = 0
 
     def feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
         self.tail += chunk
         content = len(self.tail.rstrip(PDF_WHITESPACE))
-        if content:  # all whitespace so far: keep it, the window ends before it
+        if content:  # (a tail of whitespace only is kept whole: the window ends before it)
             self.tail = self.tail[max(0, content - TRAILER_WINDOW) :]
         if len(self.head) >= HEADER_WINDOW:
             return
