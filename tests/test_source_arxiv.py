@@ -36,20 +36,13 @@ from fwcensus.store import Store
 
 import skeleton
 from conftest import Serve
-from facts import structure
+from facts import FIXTURES, structure
 
 YEAR = 2019
 # The recorded pages whose signatures tests/fixtures/arxiv/structure keeps.
 RECORDED_OAI_PAGE = "oaipmh_ListRecords_arXivRaw_set-cs-cs-AI_2025-05-01_lastpage.xml"
 RECORDED_LEGACY_PAGE = "oaipmh_ListRecords_arXiv_set-physics-astro-ph_2013-04-03_onerecord.xml"
-RECORDED_FEEDS = (
-    "export_api_query_id_list_1707.08567.atom.xml",
-    "export_api_query_id_list_astro-ph_0601001.atom.xml",
-    "export_api_query_id_list_0000.0000_empty.atom.xml",
-    "export_api_query_id_list_abc_http400_error.atom.xml",
-    "export_api_query_search_testing_start0_max10.atom.xml",
-    "export_api_query_search_testing_start10_max10.atom.xml",
-)
+RECORDED_LOOKUP = "export_api_query_id_list_1707.08567.atom.xml"
 OAI_URL = (
     "https://oaipmh.arxiv.org/oai?verb=ListRecords&metadataPrefix=arXivRaw"
     "&set=cs:cs:AI&from=2025-05-01"
@@ -321,10 +314,12 @@ def test_the_builder_writes_the_structure_of_the_recorded_pages(tmp_path: Path) 
     )
     assert built_legacy - {token_path} <= skeleton.tag_paths(recorded(RECORDED_LEGACY_PAGE))
 
-    feeds = set().union(*(skeleton.tag_paths(recorded(name)) for name in RECORDED_FEEDS))
+    # Every recorded export API answer: lookups, searches, an empty one, an error.
+    feeds = (FIXTURES / "arxiv" / "structure").glob("export_api_query_*.json")
+    recorded_paths = set().union(*(skeleton.tag_paths(recorded(f.stem)) for f in feeds))
     (url,) = write_atom_lookup(tmp_path, [record], [record.arxiv_id], batch_size=10)
     built_feed = skeleton.tag_paths(built(file_for_url(tmp_path, url)))
-    assert skeleton.tag_paths(recorded(RECORDED_FEEDS[0])) < built_feed <= feeds
+    assert skeleton.tag_paths(recorded(RECORDED_LOOKUP)) < built_feed <= recorded_paths
 
 
 # --- export API lookups --------------------------------------------------------------------
