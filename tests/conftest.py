@@ -17,6 +17,15 @@ from fwcensus.signals.targets import Target, load_targets
 from fwcensus.store import Store
 
 Serve = Callable[..., MirrorServer]
+RECORDED = Path(__file__).resolve().parent / "recorded"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/recorded/ checks third-party material: marked ``recorded``."""
+    for item in items:
+        if item.path.is_relative_to(RECORDED):
+            item.add_marker(pytest.mark.recorded)
 
 
 @pytest.fixture

@@ -31,13 +31,15 @@ from fwcensus.sources.arxiv_search import (
 )
 from fwcensus.store import Store
 
+import skeleton
 from conftest import Serve
-from study2019 import shared_dir
+from facts import structure
 
 TITLE = "Deep Residual Learning for Image Recognition"
 AUTHORS = ("Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun")
 PREPRINT = "1512.03385"
-RECORDED_SEARCH = "fixtures-real/arxiv/export_api_query_search_testing_start0_max10.atom.xml"
+# Its signature is in tests/fixtures/arxiv/structure.
+RECORDED_SEARCH = "export_api_query_search_testing_start0_max10.atom.xml"
 
 
 def venue_paper(n: int, title: str = TITLE, authors: tuple[str, ...] = AUTHORS) -> Paper:
@@ -235,16 +237,18 @@ def test_the_client_paces_arxiv_to_one_request_every_3_seconds(
 def test_the_search_feed_has_the_recorded_structure(tmp_path: Path) -> None:
     url = write_atom_search(tmp_path, TITLE, [entry(PREPRINT)], total=40)
     built = ET.parse(file_for_url(tmp_path, url))
-    recorded = ET.parse(shared_dir() / RECORDED_SEARCH)
+    ours = skeleton.signature(file_for_url(tmp_path, url).read_bytes(), "xml")["root"]
+    recorded = structure("arxiv", RECORDED_SEARCH)["root"]
 
-    def heads(tree: ET.ElementTree) -> list[str]:
-        return [child.tag for child in tree.getroot() if not child.tag.endswith("entry")]
+    def heads(feed: skeleton.Node) -> list[str]:
+        return [tag for tag in skeleton.child_tags(feed) if not tag.endswith("entry")]
 
-    def entry_tags(tree: ET.ElementTree) -> set[str]:
-        return {child.tag for e in tree.getroot().iterfind("{*}entry") for child in e}
+    def entry_tags(feed: skeleton.Node) -> set[str]:
+        entries = [e for e in feed["children"] if e["tag"].endswith("entry")]
+        return {tag for e in entries for tag in skeleton.child_tags(e)}
 
-    assert heads(built) == heads(recorded)
-    assert entry_tags(built) <= entry_tags(recorded)
+    assert heads(ours) == heads(recorded)
+    assert entry_tags(ours) <= entry_tags(recorded)
     ns = {"a": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/"}
     root = built.getroot()
     assert root.findtext("os:totalResults", None, ns) == "40"

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
-from fwcensus.mirror.urls import write_mirror_file
+from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.store import Store
 
 from conftest import Serve
-from study2019 import build_cvpr2019_mirror, shared_dir
+from facts import study_list
+from study2019 import build_cvpr2019_mirror
 
-REAL_2024 = "fixtures-real/cvf/CVPR2024_day-all.first6.html"
 PDF_TEMPLATE = b"%%PDF-1.4\n%% paper %d\n" + b"0" * 4000 + b"\n%%%%EOF\n"
 
 
@@ -202,13 +202,49 @@ def test_kill_9_during_fetch_then_rerun_loses_and_duplicates_nothing(
     assert len(pdf_requests) <= 40 + 2  # at most the in-flight downloads were repeated
 
 
+def test_a_truncated_pdf_fails_at_fetch_and_retry_failed_downloads_it_again(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = tmp_path / "mirror"
+    urls = _pdf_mirror(root, 3)
+    whole = [PDF_TEMPLATE % i for i in range(3)]
+    write_mirror_file(root, urls[0], whole[0][:1000])  # answered 200, whole, but itself cut
+    server = serve(root, "truncate:300*2@*/Lovelace_Paper_1_*")  # cut off on the wire, twice
+    db = tmp_path / "fwcensus.db"
+    net = ("--db", db, "--mirror", server.url, "--rate", "0")
+    fwcensus("collect", "--venue", "CVPR", "--year", "2024", *net)
+    fwcensus("fetch", *net, "--attempts", "2")
+    papers = {p["pdf_url"]: p for p in _export_papers(db)}
+    assert [papers[url]["doc_status"] for url in urls] == ["failed", "failed", "fetched"]
+    assert papers[urls[0]]["doc_error"] == "truncated after 1000 bytes"
+    assert papers[urls[1]]["doc_error"] == "truncated after 300 bytes"
+    stored = [p.read_bytes() for p in (tmp_path / "fwcensus.blobs").rglob("*") if p.is_file()]
+    assert [blob for blob in stored if blob.startswith(b"%PDF")] == [whole[2]]  # beside listings
+    status = fwcensus("status", "--db", db).stderr
+    assert "truncated after" in status  # the host's most frequent failure
+
+    asked = len(server.requests)
+    fwcensus("fetch", *net)  # failed documents wait for --retry-failed
+    assert not [r for r in server.requests[asked:] if r.endswith(".pdf")]
+    write_mirror_file(root, urls[0], whole[0])
+    fwcensus("fetch", *net, "--retry-failed")
+    papers = {p["pdf_url"]: p for p in _export_papers(db)}
+    assert {papers[url]["doc_status"] for url in urls} == {"fetched"}
+    with Store(db) as store:
+        assert [store.blobs.read_bytes(papers[url]["pdf_sha256"]) for url in urls] == whole
+
+
+def _export_papers(db: Path) -> list[dict]:
+    return json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
+
+
 def test_changed_listing_structure_fails_the_command_with_one_line(
     tmp_path: Path, serve: Serve
 ) -> None:
     root = tmp_path / "mirror"
-    real = (shared_dir() / REAL_2024).read_bytes()
-    url = "https://openaccess.thecvf.com/CVPR2024?day=all"
-    write_mirror_file(root, url, real.replace(b'<dt class="ptitle">', b'<dt class="title">'))
+    _pdf_mirror(root, 3)
+    listing = file_for_url(root, "https://openaccess.thecvf.com/CVPR2024?day=all")
+    listing.write_bytes(listing.read_bytes().replace(b'<dt class="ptitle">', b'<dt class="title">'))
     server = serve(root)
     result = fwcensus("collect", "--venue", "cvpr", "--year", "2024", "--db", tmp_path / "x.db",
                       "--mirror", server.url, "--rate", "0", check=False)  # fmt: skip
@@ -219,45 +255,27 @@ def test_changed_listing_structure_fails_the_command_with_one_line(
     assert "ptitle" in lines[0]
 
 
-def test_recorded_cvpr_2024_listing_is_collected_with_titles_and_pdf_urls(
+def test_full_size_cvpr_2019_run_gives_the_studys_per_paper_counts(
     tmp_path: Path, serve: Serve
 ) -> None:
-    root = tmp_path / "mirror"
-    url = "https://openaccess.thecvf.com/CVPR2024?day=all"
-    write_mirror_file(root, url, (shared_dir() / REAL_2024).read_bytes())
-    server = serve(root)
-    db = tmp_path / "x.db"
-    fwcensus("collect", "--venue", "CVPR", "--year", "2024", "--db", db, "--mirror", server.url)
-    papers = json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
-    assert len(papers) == 6
-    assert papers[1]["title"] == "Seeing the World through Your Eyes"
-    assert papers[1]["pdf_url"] == (
-        "https://openaccess.thecvf.com/content/CVPR2024/papers/"
-        "Alzayer_Seeing_the_World_through_Your_Eyes_CVPR_2024_paper.pdf"
-    )
-    assert papers[1]["arxiv_id"] == "2306.09348"
-
-
-def test_full_size_cvpr_2019_run_collects_all_1294_papers(tmp_path: Path, serve: Serve) -> None:
+    study = study_list("cvpr_2019")
     root = tmp_path / "mirror"
     expected = build_cvpr2019_mirror(root, with_pdfs=True)
-    assert len(expected) == 1294
+    assert len(expected) == study.papers == 1294
     server = serve(root)
     db = tmp_path / "fwcensus.db"
     fwcensus("run", "--venue", "CVPR", "--year", "2019", "--mirror", server.url, "--rate", "0",
              "--db", db, "--out", tmp_path / "report")  # fmt: skip
-    papers = json.loads(fwcensus("export", "papers", "--format", "json", "--db", db).stdout)
-    assert len(papers) == 1294
+    papers = _export_papers(db)
     assert Counter((p["title"], p["pdf_url"]) for p in papers) == Counter(expected)
     assert {p["doc_status"] for p in papers} == {"fetched"}
     shares = json.loads(fwcensus("export", "shares", "--format", "json", "--db", db).stdout)
-    [share] = [s for s in shares if s["method"] == "substring-2019"]
-    assert (share["venue"], share["year"], share["listed"], share["with_text"]) == (
-        "CVPR",
-        2019,
-        1294,
-        1294,
-    )
+    [share] = [s for s in shares if s["method"] == "substring-2019" and s["venue"] == "CVPR"]
+    counts = {key: share[key] for key in ("year", "listed", "with_text", "pytorch_only",
+                                          "tensorflow_only", "both", "neither")}  # fmt: skip
+    assert counts == {"year": 2019, "listed": 1294, "with_text": 1294,
+                      "pytorch_only": study.pytorch_only, "tensorflow_only": study.tensorflow_only,
+                      "both": study.both, "neither": study.neither}  # fmt: skip
 
 
 def test_demo_with_a_misbehaving_mirror_loses_no_paper(tmp_path: Path) -> None:

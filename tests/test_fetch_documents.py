@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fwcensus.fetch.documents import fetch_documents
-from fwcensus.fetch.policy import FetchSettings
+from fwcensus.fetch.pdfcheck import TRAILER_WINDOW, PdfSniffer
+from fwcensus.fetch.policy import FetchError, FetchSettings
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.models import DocStatus, Paper, Selection
 from fwcensus.store import Store
@@ -213,3 +216,51 @@ def test_a_redirect_loop_fails_with_its_reason(tmp_path: Path, serve: Serve, sto
     assert summary.failed == 1
     assert rows(store)["P0"]["doc_error"].startswith("redirect loop via https://")
     assert len([r for r in server.requests if r.endswith(".pdf")]) == 2  # not retried
+
+
+def test_a_pdf_cut_short_fails_as_truncated_and_stores_nothing(
+    tmp_path: Path, serve: Serve, store: Store
+) -> None:
+    listed = papers(6)
+    half = PDF[: len(PDF) // 2]  # a whole answer of a file that is itself cut
+    bodies = {
+        "P0": half,
+        "P1": PDF,  # cut by the server on every attempt: shorter than its Content-Length
+        "P2": PDF + b"x" * 1100,  # the trailer is more than 1 KiB before the end
+        "P3": PDF + b"x" * 900,  # a few stray bytes after the trailer are tolerated
+        "P4": PDF + b" \r\n\x00" * 800,  # and so is whitespace, however long
+        "P5": PDF,
+    }
+    for paper in listed:
+        write_mirror_file(tmp_path, paper.pdf_url, bodies[paper.source_id])
+    store.upsert_papers(listed, "L")
+    server = serve(tmp_path, "truncate:100*3@*/P1_*")
+    summary = fetch_documents(store, settings(server.url), Selection())
+    got = rows(store)
+    assert (summary.fetched, summary.failed) == (3, 3)
+    assert got["P0"]["doc_error"] == f"truncated after {len(half)} bytes"
+    assert got["P1"]["doc_error"] == "truncated after 100 bytes"
+    assert got["P1"]["attempts"] == 3  # a broken transfer is tried again within the run
+    assert got["P2"]["doc_error"] == f"truncated after {len(bodies['P2'])} bytes"
+    assert {got[p]["doc_status"] for p in ("P3", "P4", "P5")} == {"fetched"}
+    assert {got[p]["pdf_sha256"] for p in ("P0", "P1", "P2")} == {None}
+    blobs = [p for p in store.blobs.root.rglob("*") if p.is_file()]
+    assert len(blobs) == 3 and not list(store.blobs.tmp.iterdir())
+
+    retried = fetch_documents(store, settings(server.url), Selection(), retry_failed=True)
+    assert (retried.fetched, retried.failed) == (1, 2)  # the server now sends P1 whole
+    assert store.blobs.read_bytes(rows(store)["P1"]["pdf_sha256"]) == PDF
+
+
+def test_the_trailer_is_found_however_the_body_is_cut_into_chunks() -> None:
+    body = PDF + b"junk" * 100 + b"\n" * 3000
+    for size in (1, 7, 1024, len(body)):
+        sniffer = PdfSniffer("u", "application/pdf")
+        for start in range(0, len(body), size):
+            sniffer.feed(body[start : start + size])
+        sniffer.finish()
+        assert len(sniffer.tail.rstrip()) <= TRAILER_WINDOW  # only the window is kept
+    cut = PdfSniffer("u", "application/pdf")
+    cut.feed(body[:-3500])
+    with pytest.raises(FetchError, match=f"^u: truncated after {len(body) - 3500} bytes$"):
+        cut.finish()

@@ -412,6 +412,16 @@ def test_log_is_complete_under_concurrency(root: Path, client: httpx.Client) -> 
     assert {(e.status, e.body_bytes) for e in m.log if e.status == 200} == {(200, len(PDF))}
 
 
+def test_an_answer_the_client_has_is_in_the_log_already(root: Path, client: httpx.Client) -> None:
+    # Tests read the log right after their request: the entry must not trail the answer.
+    with served(root) as m:
+        for n, target in enumerate(["example.org/paper.pdf", "example.org/nope"] * 150):
+            ask = client.head if n % 3 else client.get
+            ask(f"{m.url}/{target}")
+            assert len(m.log) == n + 1, n
+            assert m.log[-1].target == target
+
+
 def test_log_keeps_a_malformed_target(root: Path) -> None:
     with (
         served(root) as m,

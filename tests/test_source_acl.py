@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import re
-import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
 
@@ -36,16 +31,13 @@ from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
 from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.store import Store
 
+import skeleton
 from conftest import Serve
-from study2019 import shared_dir
+from facts import structure, study_list
+from study2019 import StandIn, stand_ins
 
-REAL = "fixtures-real/acl-anthology/data/xml"
 SOURCE = AclAnthologySource()
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Mausam")
-
-
-def real_file(name: str) -> bytes:
-    return (shared_dir() / REAL / name).read_bytes()
 
 
 def parse(part: Proceedings, body: bytes, venue: str = "NAACL", year: int = 2019) -> ListingPage:
@@ -67,58 +59,14 @@ def rows_by_id(store: Store) -> dict[str, dict]:
     return {row["source_id"]: row for row in store.paper_rows(Selection())}
 
 
-# -- the recorded real files ---------------------------------------------------------------------
+# -- the structure of the recorded real files ----------------------------------------------------
+
+RECORDED = {2019: "N19.trimmed.xml", 2024: "2024.acl.trimmed.xml"}  # tests/fixtures/acl-anthology
 
 
-def test_recorded_naacl_2019_file_gives_its_papers() -> None:
-    page = parse(Proceedings("N19", ("1",)), real_file("N19.trimmed.xml"))
-    assert [p.source_id for p in page.papers] == [f"N19-100{n}" for n in range(1, 6)]
-    first, second = page.papers[:2]
-    assert first.title == (
-        "Entity Recognition at First Sight: Improving NER with Eye Movement Information"
-    )
-    assert first.authors == ("Nora Hollenstein", "Ce Zhang")
-    assert first.pdf_url == "https://aclanthology.org/N19-1001.pdf"
-    assert first.page_url == "https://aclanthology.org/N19-1001/"
-    assert first.doi == "10.18653/v1/N19-1001"
-    assert first.code_urls == ("https://github.com/DS3Lab/ner-at-first-sight",)
-    assert second.title == "The emergence of number and syntax units in LSTM language models"
-    assert len(second.authors) == 6 and first.track == "main" and first.arxiv_id is None
-    assert page.papers[2].code_urls == ()  # a dataset link is not code
-
-
-def test_recorded_acl_2024_file_gives_its_papers_at_their_latest_revision() -> None:
-    page = parse(Proceedings("2024.acl", ("long",)), real_file("2024.acl.trimmed.xml"), "ACL", 2024)
-    assert [p.source_id for p in page.papers] == [f"2024.acl-long.{n}" for n in (1, 2, 3)]
-    mage = page.papers[2]
-    assert mage.title == "MAGE: Machine-generated Text Detection in the Wild"
-    assert mage.pdf_url == "https://aclanthology.org/2024.acl-long.3.pdf"  # v2, unsuffixed
-    assert mage.authors[0] == "Yafu Li" and len(mage.authors) == 9  # affiliations left out
-    assert page.papers[0].doi == "10.18653/v1/2024.acl-long.1"
-
-
-def test_a_trimmed_real_file_lacks_the_short_volume_and_says_so() -> None:
-    part = proceedings("ACL", 2024)[0]
-    with pytest.raises(ListingError) as info:
-        parse(part, real_file("2024.acl.trimmed.xml"), "ACL", 2024)
-    message = str(info.value)
-    assert message.startswith(collection_url("2024.acl")) and "\n" not in message
-    assert "no <volume id='short'> (2024.acl-short)" in message
-
-
-def _structure(body: bytes) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """Parent/child tag pairs and tag/attribute pairs of an XML document."""
-    root = ET.fromstring(body)
-    pairs = {(parent.tag, child.tag) for parent in root.iter() for child in parent}
-    attributes = {(element.tag, name) for element in root.iter() for name in element.attrib}
-    return pairs, attributes
-
-
-def _order(body: bytes, path: str) -> list[str]:
+def _order(node: skeleton.Node, path: str) -> list[str]:
     """Child tags of the first element at ``path``, repeats (authors, editors) counted once."""
-    element = ET.fromstring(body).find(path)
-    assert element is not None, path
-    tags = [child.tag for child in element]
+    tags = skeleton.child_tags(skeleton.find(node, path))
     return [tag for index, tag in enumerate(tags) if index == 0 or tags[index - 1] != tag]
 
 
@@ -127,34 +75,29 @@ def _is_subsequence(ours: list[str], real: list[str]) -> bool:
     return all(tag in remaining for tag in ours)
 
 
-@pytest.mark.parametrize(
-    ("venue", "year", "real"),
-    [("NAACL", 2019, "N19.trimmed.xml"), ("ACL", 2024, "2024.acl.trimmed.xml")],
-)
+@pytest.mark.parametrize(("venue", "year"), [("NAACL", 2019), ("ACL", 2024)])
 def test_builder_writes_only_the_structure_of_the_real_files(
-    tmp_path: Path, venue: str, year: int, real: str
+    tmp_path: Path, venue: str, year: int
 ) -> None:
     code = "https://github.com/a/b" if year < 2020 else None  # the 2024 file has no PwC links
     main = [AclPaper("Learning NER with FastText", AUTHORS, code_url=code)]
     findings = main if len(proceedings(venue, year)) > 1 else []
     write_acl_year(tmp_path, venue, year, main * 3, findings)
     body = file_for_url(tmp_path, proceedings(venue, year)[0].url).read_bytes()
-    real_body = real_file(real)
-    ours, real_structure = _structure(body), _structure(real_body)
-    both_eras = [
-        _structure(real_file(name)) for name in ("N19.trimmed.xml", "2024.acl.trimmed.xml")
-    ]
-    assert ours[0] <= set().union(*(pairs for pairs, _ in both_eras))
-    assert ours[1] <= set().union(*(attributes for _, attributes in both_eras))
+    ours = skeleton.signature(body, "xml")
+    real = structure("acl-anthology", RECORDED[year])
+    both_eras = [structure("acl-anthology", name)["root"] for name in RECORDED.values()]
+    assert skeleton.pairs(ours["root"]) <= set().union(*map(skeleton.pairs, both_eras))
+    assert skeleton.attributes(ours["root"]) <= set().union(*map(skeleton.attributes, both_eras))
     # The era's own marks: volume attributes, meta order, the trailing event.
-    assert {pair for pair in ours[1] if pair[0] == "volume"} == {
-        pair for pair in real_structure[1] if pair[0] == "volume"
+    assert {pair for pair in skeleton.attributes(ours["root"]) if pair[0] == "volume"} == {
+        pair for pair in skeleton.attributes(real["root"]) if pair[0] == "volume"
     }
     event = ("collection", "event")
-    assert (event in ours[0]) == (event in real_structure[0])
+    assert (event in skeleton.pairs(ours["root"])) == (event in skeleton.pairs(real["root"]))
     for path in ("volume/meta", "volume/paper"):
-        assert _is_subsequence(_order(body, path), _order(real_body, path)), path
-    assert body.splitlines()[0] == real_body.splitlines()[0]
+        assert _is_subsequence(_order(ours["root"], path), _order(real["root"], path)), path
+    assert ours["prolog"] == real["prolog"]
     assert b'    <paper id="1">\n      <title>Learning <fixed-case>NER</fixed-case>' in body
 
 
@@ -248,100 +191,70 @@ def test_venue_years_are_the_years_each_venue_met() -> None:
 
 # -- the full-size listings of the 2019 study ----------------------------------------------------
 
-# The study's links end in an Anthology id: N19-1001 or 2020.acl-main.1.
-STUDY_ID = re.compile(
-    r"[A-Z]\d\d-(?P<volume>\d)(?P<number>\d{3})"
-    r"|\d{4}\.[a-z]+-(?P<new_volume>[a-z]+)\.(?P<new_number>\d+)"
-)
-
-
-@dataclass(frozen=True)
-class StudyPaper:
-    volume: str
-    number: int
-    title: str
-    authors: tuple[str, ...]
-
-
-def load_study(name: str) -> list[StudyPaper]:
-    raw = json.loads((shared_dir() / f"reference/study2019/per_paper/{name}").read_text("utf-8"))
-    out = []
-    for entry in raw:
-        link = unquote(entry["pdf_link"]).rsplit("/", 1)[1].removesuffix(".pdf")
-        match = STUDY_ID.fullmatch(link)
-        assert match, link
-        volume = match["volume"] or match["new_volume"]
-        number = int(match["number"] or match["new_number"])
-        # Its 2020 scrape put the title first in the author list.
-        authors = [" ".join(a.split()) for a in entry["authors"] if a != entry["name"]]
-        out.append(StudyPaper(volume, number, entry["name"], tuple(filter(None, authors))))
-    return out
-
 
 def build_study_year(
-    root: Path, venue: str, year: int, study: Sequence[StudyPaper], side: dict[str, str]
-) -> int:
-    """Write the venue-year's collection with the study's papers at their real numbers (a number
-    the study lacks gets a stand-in); ``side`` names the study's volumes that are side tracks.
-    Returns how many main-conference papers it wrote."""
+    root: Path, venue: str, year: int, name: str, side: dict[str, str]
+) -> tuple[list[tuple[str, StandIn]], int]:
+    """Write the venue-year's collection numbered as the study's list ``name`` is: each number
+    it lists holds one of its stand-ins, a number it lacks a paper it did not list; ``side``
+    names the study's volumes that are side tracks. Returns the study's main papers with their
+    Anthology ids, and how many main-conference papers were written."""
     part = proceedings(venue, year)[0]
-    by_volume: dict[str, dict[int, StudyPaper]] = {}
-    for paper in study:
-        by_volume.setdefault(paper.volume, {})[paper.number] = paper
-    volumes = []
-    for volume, numbered in sorted(by_volume.items()):
-        entries = [
-            AclPaper(numbered[n].title, numbered[n].authors)
-            if n in numbered
-            else AclPaper(f"A paper the study did not list ({volume}/{n})", ("Stand In",))
-            for n in range(1, max(numbered) + 1)
-        ]
+    papers = iter(stand_ins(name))
+    volumes, listed = [], []
+    for volume, numbering in study_list(name).anthology_volumes.items():
+        entries = []
+        for n in range(1, numbering["last"] + 1):
+            if n in numbering["missing"]:
+                entries.append(AclPaper(f"A paper the study did not list ({volume}/{n})", AUTHORS))
+                continue
+            paper = next(papers)
+            entries.append(AclPaper(paper.title, paper.authors))
+            if volume not in side:
+                listed.append((anthology_id(part.collection, volume, str(n)), paper))
         label = side.get(volume, volume_label(part, volume))
         volumes.append(AclVolume(volume, booktitle(venue, year, label), entries))
+    assert next(papers, None) is None, "every paper of the study's list is placed"
     write_collection(root, part.collection, year, volumes)
-    return sum(len(volume.papers) for volume in volumes if volume.volume_id in part.volumes)
+    return listed, sum(len(volume.papers) for volume in volumes if volume.volume_id in part.volumes)
 
 
 @dataclass(frozen=True)
 class StudyYear:
     venue: str
     year: int
-    file: str
+    name: str  # the study's list
     study_total: int
     side: dict[str, str]  # the study's volumes that are not main papers: volume -> label
     collected: int
-    stand_ins: int = 0
+    not_in_study: int = 0
 
 
 STUDY_YEARS = [
     # The study counted the 28 industry papers of N19-2 and missed N19-1338 (its ids jump
     # from 337 to 339): the main volume has 424 papers, 423 of them in the study.
-    StudyYear("NAACL", 2019, "naacl_2019.json", 451, {"2": INDUSTRY}, collected=424, stand_ins=1),
-    StudyYear("ACL", 2018, "acl_2018.json", 381, {}, collected=381),  # P18-1 long + P18-2 short
+    StudyYear("NAACL", 2019, "naacl_2019", 451, {"2": INDUSTRY}, collected=424, not_in_study=1),
+    StudyYear("ACL", 2018, "acl_2018", 381, {}, collected=381),  # P18-1 long + P18-2 short
     # ACL 2019 printed long and short papers in one volume, P19-1; the study added the 60
     # student research workshop papers of P19-2.
-    StudyYear("ACL", 2019, "acl_2019.json", 720, {"2": SRW}, collected=660),
-    StudyYear("ACL", 2020, "acl_2020.json", 778, {}, collected=778),  # 2020.acl-main
+    StudyYear("ACL", 2019, "acl_2019", 720, {"2": SRW}, collected=660),
+    StudyYear("ACL", 2020, "acl_2020", 778, {}, collected=778),  # 2020.acl-main
 ]
 
 
 @pytest.mark.parametrize("case", STUDY_YEARS, ids=lambda case: f"{case.venue}{case.year}")
-def test_full_size_listing_from_the_study_titles(
+def test_full_size_listing_numbered_as_the_studys(
     tmp_path: Path, serve: Serve, store: Store, case: StudyYear
 ) -> None:
-    study = load_study(case.file)
-    assert len(study) == case.study_total
-    written = build_study_year(tmp_path, case.venue, case.year, study, case.side)
+    assert study_list(case.name).papers == case.study_total
+    listed, written = build_study_year(tmp_path, case.venue, case.year, case.name, case.side)
     summary = collect_mirror(tmp_path, serve, store, case.venue, case.year)
     assert summary.papers == case.collected == written
-    in_study_main = [paper for paper in study if paper.volume not in case.side]
-    assert len(in_study_main) + case.stand_ins == case.collected
+    assert len(listed) + case.not_in_study == case.collected
     rows = rows_by_id(store)
-    part = proceedings(case.venue, case.year)[0]
-    for paper in in_study_main:
-        paper_id = anthology_id(part.collection, paper.volume, str(paper.number))
+    for paper_id, paper in listed:
         row = rows[paper_id]
-        assert row["title"] == " ".join(paper.title.split())
+        assert row["title"] == paper.title
         assert row["pdf_url"] == f"https://aclanthology.org/{paper_id}.pdf"
         assert tuple(row["authors"]) == paper.authors
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,14 +34,16 @@ from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
 from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.store import Store
 
+import skeleton
 from conftest import Serve
-from study2019 import shared_dir
+from facts import FIXTURES, structure
 
 YEAR = 2019
-REAL = "fixtures-real/arxiv"
-REAL_OAI_PAGE = "oaipmh_ListRecords_arXivRaw_set-cs-cs-AI_2025-05-01_lastpage.xml"
-REAL_LEGACY_PAGE = "oaipmh_ListRecords_arXiv_set-physics-astro-ph_2013-04-03_onerecord.xml"
-REAL_OAI_URL = (
+# The recorded pages whose signatures tests/fixtures/arxiv/structure keeps.
+RECORDED_OAI_PAGE = "oaipmh_ListRecords_arXivRaw_set-cs-cs-AI_2025-05-01_lastpage.xml"
+RECORDED_LEGACY_PAGE = "oaipmh_ListRecords_arXiv_set-physics-astro-ph_2013-04-03_onerecord.xml"
+RECORDED_LOOKUP = "export_api_query_id_list_1707.08567.atom.xml"
+OAI_URL = (
     "https://oaipmh.arxiv.org/oai?verb=ListRecords&metadataPrefix=arXivRaw"
     "&set=cs:cs:AI&from=2025-05-01"
 )
@@ -124,13 +125,27 @@ def run_collect(root: Path, serve: Serve, store: Store, year: int = YEAR) -> Col
         return collect(store, client, "arXiv", year, source=ArxivSource())
 
 
-def parse(body: bytes, url: str = REAL_OAI_URL, year: int = YEAR, **meta: object) -> ListingPage:
+def parse(body: bytes, url: str = OAI_URL, year: int = YEAR, **meta: object) -> ListingPage:
     request = ListingRequest(url, "arXiv", year, chain="cs:cs:AI", meta=meta)
     return ArxivSource().parse(request, body, url)
 
 
-def real(name: str) -> bytes:
-    return (shared_dir() / REAL / name).read_bytes()
+def one_page(root: Path) -> bytes:
+    """A last page as the current server sends it: three records (one of 2019 whose primary
+    category lies outside the harvested set, two of 2022), the list's size given."""
+    first = datetime(2019, 9, 3, 14, 3, 55, tzinfo=UTC)
+    later = datetime(2022, 5, 10, 8, 0, tzinfo=UTC)
+    records = [
+        ArxivRecord("1909.00007", "Can Stand-Ins Be Trusted? A Study", ("Ada Lovelace",
+                    "Alan Turing", "Émile Borel"), ("eess.IV", "cs.CV", "cs.AI"), first,
+                    date(2020, 11, 2), doi="10.1000/example.7"),
+        ArxivRecord("2205.00008", "Pages Are Not Repositories", ("Grace Hopper",), ("cs.AI",),
+                    later, date(2022, 6, 1), comments="Project page: https://ex.github.io/pages"),
+        ArxivRecord("2206.00009", "Clustering Programs", TEX_AUTHORS, ("cs.LO", "cs.AI"), later,
+                    date(2022, 7, 1), comments="Code: https://github.com/example/clusters"),
+    ]  # fmt: skip
+    harvest = write_oai_harvest(root, OAI_URL, records, page_size=5)
+    return file_for_url(root, harvest.urls[0]).read_bytes()
 
 
 def token_of(url: str) -> str:
@@ -209,24 +224,26 @@ def test_the_years_requests_and_official_urls_are_real_and_polite() -> None:
     assert {urlsplit(url).netloc for url in urls} <= set(HOST_RATES)
 
 
-def test_a_category_whose_primary_lies_elsewhere_keeps_its_primary_as_track() -> None:
-    page = parse(real(REAL_OAI_PAGE))
+def test_a_category_whose_primary_lies_elsewhere_keeps_its_primary_as_track(
+    tmp_path: Path,
+) -> None:
+    page = parse(one_page(tmp_path))
     assert page.record_ids == (
-        "oai:arXiv.org:1909.01940",
-        "oai:arXiv.org:2205.04952",
-        "oai:arXiv.org:2206.14175",
+        "oai:arXiv.org:1909.00007",
+        "oai:arXiv.org:2205.00008",
+        "oai:arXiv.org:2206.00009",
     )
     assert page.total == 3 and page.follow == ()
     (paper,) = page.papers  # the two others were first submitted in 2022
-    assert (paper.source_id, paper.year, paper.track) == ("1909.01940", 2019, "eess.IV")
-    assert paper.title.startswith("Can we trust deep learning models diagnosis?")
-    assert paper.authors == ("Eduardo H. P. Pooch", "Pedro L. Ballester", "Rodrigo C. Barros")
-    assert paper.doi == "10.1007/978-3-030-62469-9_7"
-    assert paper.pdf_url == "https://arxiv.org/pdf/1909.01940"
-    later = {p.source_id: p for p in parse(real(REAL_OAI_PAGE), year=2022).papers}
-    assert later["2206.14175"].authors[1] == "Mikoláš Janota"  # TeX in the real record
-    assert later["2206.14175"].code_urls == ("https://github.com/pmorvalho/InvAASTCluster",)
-    assert later["2205.04952"].code_urls == ()  # a project page on github.io is no repository
+    assert (paper.source_id, paper.year, paper.track) == ("1909.00007", 2019, "eess.IV")
+    assert paper.title == "Can Stand-Ins Be Trusted? A Study"
+    assert paper.authors == ("Ada Lovelace", "Alan Turing", "Émile Borel")
+    assert paper.doi == "10.1000/example.7"
+    assert paper.pdf_url == "https://arxiv.org/pdf/1909.00007"
+    later = {p.source_id: p for p in parse(one_page(tmp_path), year=2022).papers}
+    assert list(later["2206.00009"].authors) == TEX_NAMES
+    assert later["2206.00009"].code_urls == ("https://github.com/example/clusters",)
+    assert later["2205.00008"].code_urls == ()  # a project page on github.io is no repository
 
 
 # --- every era -----------------------------------------------------------------------------
@@ -250,18 +267,6 @@ def test_the_legacy_server_era_in_the_arxiv_format(
     assert rows[kept[0].arxiv_id]["title"] == kept[0].title
 
 
-def test_the_recorded_legacy_record_reads_created_as_the_first_submission() -> None:
-    page = ArxivSource(categories=("astro-ph",)).parse(
-        ListingRequest(LEGACY_URL, "arXiv", 2008), real(REAL_LEGACY_PAGE), LEGACY_URL
-    )
-    (paper,) = page.papers
-    assert (paper.source_id, paper.year, paper.track) == ("0801.3931", 2008, "astro-ph")
-    assert paper.authors == ("T. Manos", "E. Athanassoula")
-    assert paper.title == "Dynamical study of 2D and 3D barred galaxy models"
-    assert paper.doi == "10.1007/978-3-540-75826-6_11"
-    assert page.total is None and page.follow == ()
-
-
 @dataclass(frozen=True)
 class LegacyServer:
     """ArxivSource's parser started on the pre-2025 server, which collect no longer asks."""
@@ -282,37 +287,39 @@ class LegacyServer:
         return ArxivSource().official_url(venue, year)
 
 
-def tag_paths(body: bytes) -> set[str]:
-    """Every element path of a document, by local names: its structure without the content."""
+def recorded(name: str) -> skeleton.Node:
+    return structure("arxiv", name)["root"]
 
-    def walk(element: ET.Element, prefix: str) -> set[str]:
-        path = f"{prefix}/{element.tag.rpartition('}')[2]}"
-        return {path}.union(*(walk(child, path) for child in element))
 
-    return walk(ET.fromstring(body), "")
+def built(path: Path) -> skeleton.Node:
+    return skeleton.signature(path.read_bytes(), "xml")["root"]
 
 
 def test_the_builder_writes_the_structure_of_the_recorded_pages(tmp_path: Path) -> None:
     record = corpus()[-3]  # comments and a DOI, like the recorded records
-    current = write_oai_harvest(tmp_path, REAL_OAI_URL, [record], page_size=5)
-    built = file_for_url(tmp_path, current.urls[0]).read_bytes()
-    assert tag_paths(built) == tag_paths(real(REAL_OAI_PAGE))
-    last_token = ET.fromstring(built).find(".//{*}resumptionToken")
-    assert last_token is not None and set(last_token.attrib) == {"cursor", "completeListSize"}
+    current = write_oai_harvest(tmp_path, OAI_URL, [record], page_size=5)
+    page = built(file_for_url(tmp_path, current.urls[0]))
+    assert skeleton.tag_paths(page) == skeleton.tag_paths(recorded(RECORDED_OAI_PAGE))
+    token = skeleton.find(page, "ListRecords/resumptionToken")
+    assert token["attrs"] == ["completeListSize", "cursor"]
 
     plain = ArxivRecord(
         "0801.00001", "T", ("A B",), ("astro-ph",), record.submitted, date(2013, 3, 26)
     )
     legacy = write_oai_harvest(tmp_path, LEGACY_URL, [plain], page_size=5, era=OaiEra.LEGACY)
-    built_legacy = tag_paths(file_for_url(tmp_path, legacy.urls[0]).read_bytes())
-    token_path = "/OAI-PMH/ListRecords/resumptionToken"  # the recorded copy was cut before it
-    assert built_legacy - {token_path} <= tag_paths(real(REAL_LEGACY_PAGE))
+    built_legacy = skeleton.tag_paths(built(file_for_url(tmp_path, legacy.urls[0])))
+    # The recorded copy was cut before its token.
+    token_path = "/{0}OAI-PMH/{0}ListRecords/{0}resumptionToken".format(
+        "{http://www.openarchives.org/OAI/2.0/}"
+    )
+    assert built_legacy - {token_path} <= skeleton.tag_paths(recorded(RECORDED_LEGACY_PAGE))
 
-    feeds = (shared_dir() / REAL).glob("export_api_query_*.atom.xml")
-    recorded = set().union(*(tag_paths(f.read_bytes()) for f in feeds))
+    # Every recorded export API answer: lookups, searches, an empty one, an error.
+    feeds = (FIXTURES / "arxiv" / "structure").glob("export_api_query_*.json")
+    recorded_paths = set().union(*(skeleton.tag_paths(recorded(f.stem)) for f in feeds))
     (url,) = write_atom_lookup(tmp_path, [record], [record.arxiv_id], batch_size=10)
-    built_feed = tag_paths(file_for_url(tmp_path, url).read_bytes())
-    assert tag_paths(real("export_api_query_id_list_1707.08567.atom.xml")) < built_feed <= recorded
+    built_feed = skeleton.tag_paths(built(file_for_url(tmp_path, url)))
+    assert skeleton.tag_paths(recorded(RECORDED_LOOKUP)) < built_feed <= recorded_paths
 
 
 # --- export API lookups --------------------------------------------------------------------
@@ -351,24 +358,6 @@ def test_lookup_requests_batch_and_refuse_what_is_no_arxiv_id() -> None:
         lookup_urls(["1707.08567", "abc"])
 
 
-def test_the_recorded_export_api_answers() -> None:
-    one = parse_feed(real("export_api_query_id_list_1707.08567.atom.xml"), "u")
-    (paper,) = one.papers
-    assert (paper.source_id, paper.year, paper.track, one.total) == ("1707.08567", 2017, "cs.IT", 1)
-    assert len(paper.authors) == 34
-    old = parse_feed(real("export_api_query_id_list_astro-ph_0601001.atom.xml"), "u").papers[0]
-    assert old.source_id == "astro-ph/0601001" and old.pdf_url.endswith("/pdf/astro-ph/0601001")
-    search = parse_feed(real("export_api_query_search_testing_start0_max10.atom.xml"), "u")
-    assert search.total == 214881 and len(search.papers) == 10
-    assert search.papers[0].doi == "10.1109/ICSTW55395.2022.00035"
-    old_layout = parse_feed(real("docs_user_manual_example_response_2007.atom.xml"), "u")
-    assert old_layout.papers[0].source_id == "hep-ex/0307015"
-    assert old_layout.papers[0].title.startswith("Multi-Electron Production at High Transverse")
-    assert old_layout.papers[0].year == 2003
-    empty = parse_feed(real("export_api_query_id_list_0000.0000_empty.atom.xml"), "u")
-    assert (empty.papers, empty.total) == ((), 0)
-
-
 def test_the_export_api_error_answer(tmp_path: Path, serve: Serve) -> None:
     url = "https://export.arxiv.org/api/query?id_list=abc&start=0&max_results=1"
     write_atom_error(tmp_path, url, "incorrect id format for abc")
@@ -378,14 +367,8 @@ def test_the_export_api_error_answer(tmp_path: Path, serve: Serve) -> None:
         pytest.raises(FetchError, match="HTTP 400"),
     ):
         client.get(url)
-    for body in (
-        file_for_url(tmp_path, url).read_bytes(),
-        real("export_api_query_id_list_abc_http400_error.atom.xml"),
-    ):
-        with pytest.raises(
-            ListingError, match=r"^u: arXiv API error: incorrect id format for abc$"
-        ):
-            parse_feed(body, "u")
+    with pytest.raises(ListingError, match=r"^u: arXiv API error: incorrect id format for abc$"):
+        parse_feed(file_for_url(tmp_path, url).read_bytes(), "u")
 
 
 # --- bad input -----------------------------------------------------------------------------
@@ -396,20 +379,20 @@ def test_the_export_api_error_answer(tmp_path: Path, serve: Serve) -> None:
     [
         ("ListRecords", "ListThings", "no <ListRecords> and no <error>"),
         ("header", "head", "a <record> has no <header><identifier>"),
-        ("arXivRaw", "arXivPlain", "record oai:arXiv.org:1909.01940 has no <arXivRaw> or <arXiv>"),
-        ("title", "name", "record 1909.01940 has no <title>"),
-        ("categories", "cats", "record 1909.01940 has no <categories>"),
-        ('version="v1"', 'version="v0"', 'record 1909.01940 has no <version version="v1">'),
-        ("Tue, 03 Sep 2019 14:03:55 GMT", "yesterday", "1909.01940: unreadable v1 <date>"),
+        ("arXivRaw", "arXivPlain", "record oai:arXiv.org:1909.00007 has no <arXivRaw> or <arXiv>"),
+        ("title", "name", "record 1909.00007 has no <title>"),
+        ("categories", "cats", "record 1909.00007 has no <categories>"),
+        ('version="v1"', 'version="v0"', 'record 1909.00007 has no <version version="v1">'),
+        ("Tue, 03 Sep 2019 14:03:55 GMT", "yesterday", "1909.00007: unreadable v1 <date>"),
         ('completeListSize="3"', 'completeListSize="three"', "completeListSize 'three'"),
         ("OAI-PMH", "html", "root <html> is not <OAI-PMH> or <feed>"),
         ("</ListRecords>", "", "not well-formed XML (mismatched tag"),
     ],
 )
 def test_a_changed_structure_is_a_one_line_error_naming_url_and_element(
-    old: str, new: str, missing: str
+    tmp_path: Path, old: str, new: str, missing: str
 ) -> None:
-    text = real(REAL_OAI_PAGE).decode("utf-8")
+    text = one_page(tmp_path).decode("utf-8")
     assert old in text
     if old.isalpha() or old == "OAI-PMH":  # an element renamed, its closing tags too
         changed = text.replace(f"<{old}", f"<{new}").replace(f"</{old}>", f"</{new}>")
@@ -419,20 +402,20 @@ def test_a_changed_structure_is_a_one_line_error_naming_url_and_element(
         parse(changed.encode("utf-8"))
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith(f"{REAL_OAI_URL}: ") and missing in message
+    assert message.startswith(f"{OAI_URL}: ") and missing in message
 
 
-def test_author_strings_lose_affiliations_and_keep_suffixes() -> None:
-    raw = "Eduardo H. P. Pooch, Pedro L. Ballester, Rodrigo C. Barros"
+def test_author_strings_lose_affiliations_and_keep_suffixes(tmp_path: Path) -> None:
+    raw = "Ada Lovelace, Alan Turing, Émile Borel"
     written = (
-        r"Eduardo H. P. Pooch (PUCRS), Pedro L. Ballester ((1) A, (2) B) and"
-        r" Rodrigo C. Barros, Jr., and Fran{\c{c}}ois Ch\^{a}teau"
+        r"Ada Lovelace (UCL), Alan Turing ((1) A, (2) B) and"
+        r" Émile Borel, Jr., and Fran{\c{c}}ois Ch\^{a}teau"
     )
-    body = real(REAL_OAI_PAGE).replace(raw.encode(), written.encode())
+    body = one_page(tmp_path).replace(raw.encode(), written.encode())
     assert parse(body).papers[0].authors == (
-        "Eduardo H. P. Pooch",
-        "Pedro L. Ballester",
-        "Rodrigo C. Barros Jr.",
+        "Ada Lovelace",
+        "Alan Turing",
+        "Émile Borel Jr.",
         "François Château",
     )
 
@@ -441,7 +424,7 @@ def test_a_record_lacking_optional_fields_is_kept(tmp_path: Path) -> None:
     bare = ArxivRecord(
         "1901.00001", "Bare", (), ("cs.LG",), datetime(2019, 1, 2, tzinfo=UTC), date(2019, 1, 2)
     )
-    harvest = write_oai_harvest(tmp_path, REAL_OAI_URL, [bare], page_size=5)
+    harvest = write_oai_harvest(tmp_path, OAI_URL, [bare], page_size=5)
     file = file_for_url(tmp_path, harvest.urls[0])
     text = file.read_text(encoding="utf-8")
     for tag in ("license", "abstract", "submitter"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,14 +16,14 @@ from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, Source
 from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.cvf import CvfSource
-from fwcensus.sources.cvf_years import VENUE_YEARS, listing_urls
+from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
 from fwcensus.sources.ecva import PAPERS_URL, EcvaSource
 from fwcensus.store import Store
 
 from conftest import Serve
-from study2019 import shared_dir
+from facts import study_list
+from study2019 import stand_ins, surname
 
-ECCV2018_JSON = "reference/study2019/per_paper/eccv_2018.json"
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
 # A mirror folder and the PDF URLs per year its builder wrote.
 Built = tuple[Path, dict[int, list[str]]]
@@ -255,35 +253,20 @@ def test_wacv_is_collected_from_cvf_open_access(
     assert {(r["venue"], r["year"], r["source"]) for r in rows} == {("WACV", year, "cvf")}
 
 
-def load_eccv2018() -> list[tuple[CvfEntry, str]]:
-    """The 2019 study's 776 ECCV 2018 papers, each with its CVF PDF link upgraded to https."""
-    raw = json.loads((shared_dir() / ECCV2018_JSON).read_text(encoding="utf-8"))
-    out = []
-    for paper in raw:
-        pdf_url = "https://" + paper["pdf_link"].removeprefix("http://")
-        # The study kept the page's entities ("&amp;") and blanks around names.
-        entry = CvfEntry(
-            title=html.unescape(paper["name"]),
-            authors=tuple(author.strip() for author in paper["authors"]),
-            slug=pdf_url.rsplit("/", 1)[1].removesuffix(".pdf"),
-        )
-        out.append((entry, pdf_url))
-    return out
-
-
 def test_full_size_eccv_2018_gives_the_studys_776_papers_and_pdf_urls(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
-    study = load_eccv2018()
-    assert len(study) == 776
-    pdf_urls = write_cvf_year(tmp_path, "ECCV", 2018, [entry for entry, _ in study])
-    assert pdf_urls == [url for _, url in study]
+    papers = stand_ins("eccv_2018")
+    assert len(papers) == study_list("eccv_2018").papers == 776
+    entries = [
+        CvfEntry(p.title, p.authors, make_slug("ECCV", 2018, surname(p), p.title)) for p in papers
+    ]
+    pdf_urls = write_cvf_year(tmp_path, "ECCV", 2018, entries)
+    assert all(url.startswith(f"{BASE_URL}/content_ECCV_2018/papers/") for url in pdf_urls)
     summary = collect_from(tmp_path, serve, store, "ECCV", 2018, CvfSource())
     assert (summary.pages, summary.papers) == (1, 776)
     rows = stored(store)
-    expected = Counter((" ".join(e.title.split()), url) for e, url in study)
+    expected = Counter((e.title, url) for e, url in zip(entries, pdf_urls, strict=True))
     assert Counter((r["title"], r["pdf_url"]) for r in rows) == expected
     by_url = {r["pdf_url"]: r for r in rows}
-    first_entry, first_url = study[0]
-    assert by_url[first_url]["title"] == "Semi-convolutional Operators for Instance Segmentation"
-    assert by_url[first_url]["source_id"] == first_entry.slug
+    assert by_url[pdf_urls[0]]["source_id"] == entries[0].slug

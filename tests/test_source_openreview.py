@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 
@@ -15,7 +14,6 @@ from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.openreview_site import (
     Submission,
     make_submissions,
-    pdf_path,
     submission_note,
     write_openreview_year,
     write_page,
@@ -28,11 +26,10 @@ from fwcensus.sources.openreview import OpenReviewSource, listing_url, plan_for
 from fwcensus.store import Store
 
 from conftest import Serve
-from study2019 import shared_dir
+from facts import published_total, structure, study_list
+from study2019 import stand_ins
 
 SOURCE = OpenReviewSource()
-REAL = "fixtures-real/openreview"
-STUDY = "reference/study2019"
 # Note fields openreview-py's Note.to_json adds to the recorded objects, and fields the raw API
 # sends that to_json drops: the only differences allowed between a built and a recorded note.
 TO_JSON_ONLY = {"mdate", "referent", "details", "replyto"}
@@ -63,39 +60,15 @@ def accepted(submissions: Sequence[Submission], meaning: Mapping[str, str | None
     return [s for s in submissions if s.verdict in meaning]
 
 
-def study_papers(year: int) -> list[dict[str, Any]]:
-    """The 2019 study's ICLR list of the year, each with its OpenReview forum id."""
-    path = shared_dir() / STUDY / "per_paper" / f"iclr_{year}.json"
-    papers = json.loads(path.read_text(encoding="utf-8"))
-    for paper in papers:
-        paper["forum"] = unquote(paper["pdf_link"]).rsplit("id=", 1)[1]
-    return papers
-
-
-def with_study(submissions: list[Submission], study: list[dict[str, Any]]) -> list[Submission]:
-    """The submissions under the study's real forum ids, titles and authors, in order."""
-    out = []
-    for submission, paper in zip(submissions, study, strict=False):
-        authors = tuple(a.strip() for a in paper["authors"]) or submission.authors
-        out.append(
-            replace(
-                submission,
-                forum=paper["forum"],
-                title=paper["name"],
-                authors=authors,
-                pdf=pdf_path(paper["forum"]),
-            )
-        )
+def with_study(submissions: list[Submission], year: int) -> list[Submission]:
+    """The submissions, in order, under the titles and authors of the study's ICLR list of the
+    year (generated, as many as it holds)."""
+    papers = stand_ins(f"iclr_{year}")
+    out = [
+        replace(submission, title=paper.title, authors=paper.authors)
+        for submission, paper in zip(submissions, papers, strict=False)
+    ]
     return out + submissions[len(out) :]
-
-
-def study_total(year: int) -> int:
-    """The study's ICLR paper count of the year, as its data.csv says."""
-    for line in (shared_dir() / STUDY / "data.csv").read_text().splitlines():
-        venue, month, *_, total = line.split(",")
-        if venue == "ICLR" and month == f"05/{year % 100}":
-            return int(total)
-    raise AssertionError(f"data.csv has no ICLR {year} row")
 
 
 # --- the venues' decisions, as each year wrote them, and what they mean ----------------------
@@ -166,12 +139,11 @@ def build_full_size(root: Path, year: int, verdicts: dict[str, int], study: str 
     submissions = make_submissions("ICLR", year, verdicts)
     if study == "accepted":
         chosen = accepted(submissions, ACCEPT_MEANING)
-        real = dict(
-            zip((s.forum for s in chosen), with_study(chosen, study_papers(year)), strict=True)
-        )
-        submissions = [real.get(s.forum, s) for s in submissions]
+        assert len(chosen) == study_list(f"iclr_{year}").papers  # the study listed just these
+        titled = dict(zip((s.forum for s in chosen), with_study(chosen, year), strict=True))
+        submissions = [titled.get(s.forum, s) for s in submissions]
     elif study == "submissions":
-        submissions = with_study(submissions, study_papers(year))
+        submissions = with_study(submissions, year)
     pdf_urls = write_openreview_year(root, "ICLR", year, submissions)
     return submissions, dict(zip((s.forum for s in submissions), pdf_urls, strict=True))
 
@@ -203,8 +175,6 @@ def test_full_size_iclr_year_gives_the_official_accepted_count_and_split(
         assert row["pdf_url"] == pdf_urls[submission.forum]
         assert row["page_url"] == f"https://openreview.net/forum?id={submission.forum}"
         assert tuple(row["authors"]) == submission.authors
-    if study == "accepted":  # the study's list of the year is exactly the accepted papers
-        assert set(by_id) == {paper["forum"] for paper in study_papers(year)}
 
 
 @pytest.mark.parametrize(("year", "blind", "official"), [(2021, 2594, 860), (2022, 2617, 1095)])
@@ -214,11 +184,10 @@ def test_the_study_counted_iclr_submissions_fwcensus_counts_accepted_papers(
     [(_, verdicts, _)] = [entry for entry in FULL_SIZE if entry[0] == year]
     submissions, _ = build_full_size(tmp_path, year, verdicts, "submissions")
     assert len(submissions) == blind
-    summary, rows = collect_year(tmp_path, serve, store, "ICLR", year)
-    study = {paper["forum"] for paper in study_papers(year)}
+    summary, _ = collect_year(tmp_path, serve, store, "ICLR", year)
     assert summary.papers == official
-    assert study_total(year) == len(study) > blind > official
-    assert {row["source_id"] for row in rows} <= study
+    # The study's list of the year, and its published count, hold more than every submission.
+    assert published_total("ICLR", year) == study_list(f"iclr_{year}").papers > blind > official
 
 
 # --- each era's format ------------------------------------------------------------------------
@@ -376,84 +345,45 @@ def test_requests_are_the_real_api_queries() -> None:
             plan_for("ICLR", missing)
 
 
-def real_pair(year: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A recorded submission and its decision note (real objects, PROVENANCE.md)."""
-    path = shared_dir() / REAL / f"v1_ICLR{year}_blind_submission_and_decision_note.json"
-    submission, decision = json.loads(path.read_text(encoding="utf-8"))
-    return submission, decision
-
-
-@pytest.mark.parametrize(
-    ("year", "presentation"),
-    [(2018, None), (2019, "poster"), (2020, "poster"), (2021, None), (2022, "spotlight")],
-)
-def test_recorded_real_notes_are_judged_as_the_venue_decided(
-    year: int, presentation: str | None
-) -> None:
-    submission, decision = real_pair(year)
-    if "directReplies" in plan_for("ICLR", year).query:
-        submission["details"] = {"directReplies": [decision]}
-    page = parse_notes("ICLR", year, [submission])
-    assert page.record_ids == (submission["id"],) and page.total == 1
-    if presentation is None:  # 2018 and 2021 recorded rejected papers
-        assert page.papers == ()
-        return
-    [paper] = page.papers
-    assert paper.presentation == presentation
-    assert paper.source_id == submission["forum"]
-    assert paper.title == " ".join(submission["content"]["title"].split())
-    assert paper.pdf_url == "https://openreview.net" + submission["content"]["pdf"]
-    assert paper.authors == tuple(submission["content"]["authors"])
-
-
-def test_recorded_2020_note_with_its_direct_replies() -> None:
-    path = shared_dir() / REAL / "v1_ICLR2020_blind_submission_details-directReplies.json"
-    note = json.loads(path.read_text(encoding="utf-8"))
-    [paper] = parse_notes("ICLR", 2020, [note]).papers
-    assert paper.presentation == "poster"
-    assert paper.title == "Pay Attention to Features, Transfer Learn Faster CNNs"
-    assert (
-        paper.pdf_url == "https://openreview.net/pdf/6e6abb55b83a1b41eaa6f0c9d191b89c2bfeb7c4.pdf"
-    )
+# Signatures of the recorded notes (tests/fixtures/openreview/structure): keys, no values.
+RECORDED_PAIR = "v1_ICLR{year}_blind_submission_and_decision_note.json"
+RECORDED_REPLIES = "v1_ICLR2020_blind_submission_details-directReplies.json"
+# A verdict of each year's vocabulary, and the field of the decision note that holds it.
+VERDICT = {
+    2018: ("Reject", "decision"),
+    2019: ("Accept (Poster)", "recommendation"),
+    2020: ("Accept (Poster)", "decision"),
+    2021: ("Reject", "decision"),
+    2022: ("ICLR 2022 Spotlight", "venue"),  # on the submission itself
+}
 
 
 @pytest.mark.parametrize("year", [2018, 2019, 2020, 2021, 2022])
 def test_built_notes_have_the_recorded_fields(year: int) -> None:
-    real, real_decision = real_pair(year)
-    verdict_field = "recommendation" if year == 2019 else "decision"
-    verdict = real_decision["content"][verdict_field]
-    if year == 2022:
-        verdict = real["content"]["venue"]
+    real, real_decision = structure("openreview", RECORDED_PAIR.format(year=year))["value"]
+    verdict, field = VERDICT[year]
     [submission] = make_submissions("ICLR", year, {verdict: 1})
-    built = submission_note("ICLR", year, replace(submission, number=real["number"]))
+    built = submission_note("ICLR", year, replace(submission, number=7))
 
     assert set(real["content"]) <= set(built["content"])
     assert set(real) - TO_JSON_ONLY <= set(built)
     assert set(built) - set(real) <= RAW_ONLY | {"details"}
-    assert built["invitation"] == real["invitation"]
     if year == 2022:
-        assert built["content"]["venueid"] == real["content"]["venueid"]
+        assert built["content"][field] == verdict
         return
-    [decision] = [
-        reply
-        for reply in built["details"]["directReplies"]
-        if reply["invitation"] == real_decision["invitation"]
-    ]
+    [decision] = [r for r in built["details"]["directReplies"] if field in r["content"]]
     assert set(decision["content"]) == set(real_decision["content"])
-    assert decision["content"]["title"] == real_decision["content"]["title"]
+    assert decision["content"][field] == verdict
     assert decision["replyto"] == decision["forum"] == built["id"]
 
 
 def test_built_replies_have_the_fields_the_api_nests() -> None:
-    path = shared_dir() / REAL / "v1_ICLR2020_blind_submission_details-directReplies.json"
-    real = json.loads(path.read_text(encoding="utf-8"))
+    real = structure("openreview", RECORDED_REPLIES)["value"]
     [submission] = make_submissions("ICLR", 2020, {"Accept (Poster)": 1})
     built = submission_note("ICLR", 2020, submission)
     real_keys = {frozenset(reply) for reply in real["details"]["directReplies"]}
     assert {frozenset(reply) for reply in built["details"]["directReplies"]} == real_keys
-    review = next(
-        r for r in real["details"]["directReplies"] if "Official_Review" in r["invitation"]
-    )
+    review = next(r for r in real["details"]["directReplies"] if "review" in r["content"])
     built_review = built["details"]["directReplies"][0]
     assert set(built_review["content"]) == set(review["content"])
 

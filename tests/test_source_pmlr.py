@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 
@@ -21,7 +17,8 @@ from fwcensus.sources.pmlr import PmlrSource, volume_url
 from fwcensus.store import Store
 
 from conftest import Serve
-from study2019 import shared_dir
+from facts import study_list
+from study2019 import stand_ins
 
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
 
@@ -56,21 +53,18 @@ def collect_mirror(
     return summary, store.paper_rows(Selection(venues=(venue,), years=(year,)))
 
 
-def study_entries(name: str) -> list[tuple[PmlrEntry, str]]:
-    """The study's papers of one venue-year as volume entries, each with its https PDF URL."""
-    raw = json.loads((shared_dir() / "reference/study2019/per_paper" / name).read_text("utf-8"))
+def study_entries(name: str, venue: str, year: int) -> list[tuple[PmlrEntry, str]]:
+    """The study's list ``name`` as volume entries of generated papers (as many, its prefaces
+    where they were, as many with a "Code" link), each with its PDF URL by PMLR's rule."""
+    facts = study_list(name)
+    volume = volume_url(venue, year)
     out = []
-    for paper in raw:
-        # The scraper kept the links URL-quoted ("http%3A//") and http; the site serves https.
-        pdf_url = "https://" + unquote(paper["pdf_link"]).removeprefix("http://")
-        code = paper["metadata"].get("code")
-        entry = PmlrEntry(
-            paper_id=pdf_url.rsplit("/", 1)[1].removesuffix(".pdf"),
-            title=html.unescape(paper["name"]),
-            authors=tuple(author.strip() for author in paper["authors"]),
-            extras=(("Code", code),) if code else (),  # v97 posts list code so
-        )
-        out.append((entry, pdf_url))
+    for n, paper in enumerate(stand_ins(name)):
+        paper_id = f"model{n}{year % 100}a"
+        code = f"https://github.com/stand-in/model{n}" if n < facts.with_code else None
+        entry = PmlrEntry(paper_id, paper.title, paper.authors,
+                          extras=(("Code", code),) if code else ())  # fmt: skip
+        out.append((entry, f"{volume}{paper_id}/{paper_id}.pdf"))
     return out
 
 
@@ -98,7 +92,7 @@ def test_venue_years_are_the_verified_volumes() -> None:
 def test_icml_2019_full_size_collects_every_study_paper_with_its_pdf(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
-    study = study_entries("icml_2019.json")
+    study = study_entries("icml_2019", "ICML", 2019)
     assert len(study) == 773
     urls = write_pmlr_volume(tmp_path, "ICML", 2019, [e for e, _ in study], Render.THEME_HTTP)
     assert urls == [pdf for _, pdf in study]
@@ -106,24 +100,24 @@ def test_icml_2019_full_size_collects_every_study_paper_with_its_pdf(
     assert (summary.papers, summary.new, summary.without_pdf) == (773, 773, 0)
     assert {row["title"]: row["pdf_url"] for row in rows} == {e.title: pdf for e, pdf in study}
     by_id = {row["source_id"]: row for row in rows}
-    abbati = by_id["v97/abbati19a"]
-    assert abbati["title"] == "AReS and MaRS Adversarial and MMD-Minimizing Regression for SDEs"
-    assert abbati["authors"][0] == "Gabriele Abbati" and len(abbati["authors"]) == 6
-    assert abbati["pdf_url"] == "https://proceedings.mlr.press/v97/abbati19a/abbati19a.pdf"
-    assert abbati["page_url"] == "https://proceedings.mlr.press/v97/abbati19a.html"
-    assert abbati["code_urls"] == ["https://github.com/gabb7/AReS-MaRS"]
-    assert sum(bool(row["code_urls"]) for row in rows) == 518  # the study's PMLR "Code" links
+    first, _ = study[0]
+    row = by_id["v97/model019a"]
+    assert (row["title"], tuple(row["authors"])) == (first.title, first.authors)
+    assert row["pdf_url"] == "https://proceedings.mlr.press/v97/model019a/model019a.pdf"
+    assert row["page_url"] == "https://proceedings.mlr.press/v97/model019a.html"
+    assert row["code_urls"] == ["https://github.com/stand-in/model0"]
+    assert sum(bool(row["code_urls"]) for row in rows) == study_list("icml_2019").with_code == 518
     assert {row["track"] for row in rows} == {"main"}
 
 
 @pytest.mark.parametrize(
     ("name", "venue", "year", "count"),
-    [("aistats_2018.json", "AISTATS", 2018, 216), ("colt_2017.json", "COLT", 2017, 76)],
+    [("aistats_2018", "AISTATS", 2018, 216), ("colt_2017", "COLT", 2017, 76)],
 )
-def test_aistats_and_colt_volumes_from_the_study_titles(
+def test_aistats_and_colt_volumes_from_the_study_numbers(
     tmp_path: Path, serve: Serve, store: Store, name: str, venue: str, year: int, count: int
 ) -> None:
-    study = study_entries(name)
+    study = study_entries(name, venue, year)
     write_pmlr_volume(tmp_path, venue, year, [e for e, _ in study], Render.THEME_HTTPS)
     summary, rows = collect_mirror(tmp_path, serve, store, venue, year)
     assert summary.papers == len(rows) == count
@@ -132,9 +126,8 @@ def test_aistats_and_colt_volumes_from_the_study_titles(
         assert found[entry.title] == pdf
     # COLT 2017 opens with its preface, listed like a paper: counted apart from the papers.
     prefaces = [row["title"] for row in rows if row["track"] == "front-matter"]
-    assert prefaces == (
-        ["Preface: Conference on Learning Theory (COLT), 2017"] if venue == "COLT" else []
-    )
+    assert prefaces == [study[i][0].title for i in study_list(name).prefaces]
+    assert len(prefaces) == (venue == "COLT")
 
 
 def test_corl_orals_and_posters_and_2025_pdfs_on_github(
@@ -183,29 +176,6 @@ def test_every_render_and_pdf_location_parses(
     volume = volume_url(venue, year).rstrip("/").rsplit("/", 1)[1]
     assert [p.source_id for p in papers] == [f"{volume}/{e.paper_id}" for e in listed]
     assert all(p.page_url == f"https://proceedings.mlr.press/{p.source_id}.html" for p in papers)
-
-
-@pytest.mark.parametrize(
-    ("post", "year"),
-    [
-        ("mlresearch-v97/_posts/2019-05-24-abbasi-yadkori19a.md", 2019),
-        ("mlresearch-v235/_posts/2024-07-08-abe24a.md", 2024),
-    ],
-)
-def test_builder_and_parser_agree_with_the_recorded_real_posts(
-    tmp_path: Path, post: str, year: int
-) -> None:
-    """The site renders each post's ``pdf`` as the entry's PDF link and its ``id`` as the page."""
-    text = (shared_dir() / "fixtures-real/pmlr" / post).read_text(encoding="utf-8")
-    field = dict(re.findall(r"^(id|pdf|title|volume|openreview): (.+)$", text, re.MULTILINE))
-    title, volume = field["title"].strip("'"), field["volume"].strip("'")
-    assert volume_url("ICML", year) == f"https://proceedings.mlr.press/v{volume}/"
-    entry = PmlrEntry(field["id"], title, AUTHORS, openreview=field.get("openreview"))
-    (url,) = write_pmlr_volume(tmp_path, "ICML", year, [entry], Render.THEME_HTTP)
-    assert url == "https://" + field["pdf"].split("://", 1)[1]
-    (paper,) = parse(tmp_path, "ICML", year).papers
-    assert (paper.title, paper.pdf_url) == (title, url)
-    assert paper.page_url == f"https://proceedings.mlr.press/v{volume}/{field['id']}.html"
 
 
 def test_a_pdf_outside_the_usual_place_is_taken_as_the_page_gives_it(tmp_path: Path) -> None:

@@ -10,18 +10,16 @@ from typing import Annotated
 
 import typer
 
-from fwcensus import pipeline
-from fwcensus.detect.evidence import METHOD as EVIDENCE
-from fwcensus.detect.stage import METHODS
-from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
-from fwcensus.extract.pool import Limits
-from fwcensus.fetch.client import FetchSettings
+# Only what the options and --help need is imported here; each command imports the rest (HTTP,
+# PDF, charts) when it runs, so the CLI starts fast.
+from fwcensus.detect.methods import EVIDENCE, METHODS, SUBSTRING_2019
+from fwcensus.extract.limits import Limits
+from fwcensus.fetch.settings import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import console
 from fwcensus.report.export import TABLES, export
+from fwcensus.signals.registry import DEFAULT_SINCE
 from fwcensus.signals.registry import names as signal_names
-from fwcensus.signals.stage import DEFAULT_SINCE
-from fwcensus.sources.registry import ALL, canonical_venue, venue_years
 from fwcensus.store import DEFAULT_DB, Store
 
 app = typer.Typer(
@@ -31,6 +29,27 @@ app = typer.Typer(
 )
 mirror_app = typer.Typer(help="The local mirror server (tests, demo, offline runs).")
 app.add_typer(mirror_app, name="mirror")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"fwcensus {version('fwcensus')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options of fwcensus itself (the help text is the Typer app's, above)."""
+
 
 DbOpt = Annotated[
     Path, typer.Option("--db", envvar="FWCENSUS_DB", help="SQLite store (blobs live beside it).")
@@ -83,8 +102,12 @@ def _say(message: str) -> None:
 
 
 def _selection(venues: list[str] | None, years: list[int] | None) -> Selection:
+    if not venues:  # every venue: the sources need not be loaded to check names
+        return Selection(years=tuple(years or ()))
+    from fwcensus.sources.registry import ALL, canonical_venue
+
     try:
-        names = tuple(canonical_venue(v) for v in venues or ())
+        names = tuple(canonical_venue(v) for v in venues)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--venue") from None
     if ALL in names:
@@ -168,6 +191,8 @@ def collect(
     attempts: AttemptsOpt = 5,
 ) -> None:
     """Read the venues' listing pages and store their papers."""
+    from fwcensus import pipeline
+
     with _store(db, "collect", locals()) as store:
         pipeline.collect_selection(
             store, _settings(mirror, rate, timeout, attempts), _network_selection(venue, year), _say
@@ -194,6 +219,8 @@ def link(
 ) -> None:
     """Link the versions of one work across sources (collect does it too); with --arxiv, first
     find venue papers' arXiv preprints by title and first author."""
+    from fwcensus import pipeline
+
     selection = _network_selection(venue, year) if arxiv else _selection(venue, year)
     with _store(db, "link", locals()) as store:
         pipeline.link_selection(
@@ -218,6 +245,8 @@ def fetch(
 ) -> None:
     """Download the PDFs of collected papers, all hosts at once, each at its own rate
     (already fetched ones are skipped)."""
+    from fwcensus import pipeline
+
     with _store(db, "fetch", locals()) as store:
         pipeline.fetch_selection(
             store,
@@ -238,6 +267,8 @@ def extract(
     pdf_memory_mb: PdfMemoryOpt = 2048,
 ) -> None:
     """Extract the text of fetched PDFs, each in a sandboxed worker process."""
+    from fwcensus import pipeline
+
     with _store(db, "extract", locals()) as store:
         pipeline.extract_selection(
             store, _selection(venue, year), _limits(workers, pdf_seconds, pdf_memory_mb), _say
@@ -277,6 +308,8 @@ def repos(
 ) -> None:
     """Find each paper's own code repository, read it (never run it) and store what it uses.
     GITHUB_TOKEN, when set, raises GitHub's rate limit."""
+    from fwcensus import pipeline
+
     with _store(db, "repos", locals()) as store:
         pipeline.repos_selection(
             store, _settings(mirror, rate, timeout, attempts), _selection(venue, year), _say
@@ -292,6 +325,8 @@ def detect(
 ) -> None:
     """Decide per paper which frameworks it uses, names or cites, with the evidence, under
     every detection method (stored side by side)."""
+    from fwcensus import pipeline
+
     with _store(db, "detect", locals()) as store:
         for name in _methods(method):
             pipeline.detect_selection(store, _selection(venue, year), name, _say)
@@ -415,6 +450,8 @@ def aggregate(
     ] = [EVIDENCE],  # noqa: B006 - Typer reads the default, nothing mutates it
 ) -> None:
     """Count papers and compute shares with 95% intervals per venue and year, per method."""
+    from fwcensus import pipeline
+
     with _store(db, "aggregate", locals()) as store:
         for name in _methods(method):
             pipeline.aggregate(store, name, _say)
@@ -425,6 +462,8 @@ def report(
     db: DbOpt = DEFAULT_DB, out: ReportDirOpt = Path("report"), method: MethodOpt = EVIDENCE
 ) -> None:
     """Write the self-contained HTML report (and chart images) to --out."""
+    from fwcensus import pipeline
+
     with _store(db, "report", locals()) as store:
         pipeline.report(store, out, method, _say)
 
@@ -453,6 +492,8 @@ def run(
     ] = False,
 ) -> None:
     """collect, fetch, extract, repos, detect, aggregate (signals) and report in one go."""
+    from fwcensus import pipeline
+
     options = pipeline.RunOptions(
         selection=_network_selection(venue, year),
         fetch=_settings(mirror, rate, timeout, attempts, connections, per_host),
@@ -492,6 +533,8 @@ def signals_cmd(
     a re-run asks only for new months. Tokens: GITHUB_TOKEN, STACKEXCHANGE_KEY, HF_TOKEN;
     BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from BigQuery.
     Exits 75 when a quota or rate limit stopped a signal (run again later), 1 when one failed."""
+    from fwcensus import pipeline
+
     with _store(db, "signals", locals()) as store:
         summaries = pipeline.signals(
             store, _settings(mirror, rate, timeout, attempts), only or (), since, _say
@@ -574,6 +617,8 @@ def venues(
     import json
 
     from rich.table import Table
+
+    from fwcensus.sources.registry import venue_years
 
     selection = _selection(venue, year)
     counts: dict[tuple[str, int], int] = {}

@@ -35,8 +35,8 @@ VENUES = ("CVPR", "ICCV")
 YEARS = (2019, 2021, 2023)  # one year of the day-page layout, two of the ?day=all layout
 PAPERS_PER_VENUE_YEAR = (15, 25)
 BROKEN_KINDS = ("truncated", "html", "missing", "scanned", "empty")
-# These fail at download: the server answers 404, or 200 with a body that is no PDF.
-FAILS_AT_FETCH = frozenset({"html", "missing", "empty"})
+# These fail at download: the server answers 404, or 200 with a body that is no whole PDF.
+FAILS_AT_FETCH = frozenset({"truncated", "html", "missing", "empty"})
 # The first paper of these venue-years gets a title with "&" and "<", one per markup era.
 MARKUP_TITLE_AT = frozenset({("CVPR", 2019), ("ICCV", 2023)})
 ARXIV_SHARE = 0.6  # of 2021+ entries; pre-2021 listings have no arXiv links
@@ -100,7 +100,7 @@ class TruthPaper:
     pdf_url: str
     broken: str | None  # one of BROKEN_KINDS
     expect_fetch: str  # "fetched" | "failed"
-    expect_text: str | None  # "ok" | "failed" | "no-text"; None when the fetch fails
+    expect_text: str | None  # "ok" | "no-text"; None when the fetch fails
     # Whether the substring occurs, case-insensitively, in the text a reader can get out of
     # the PDF (always False for a broken one): what the 2019 method should find.
     names_pytorch: bool
@@ -277,7 +277,7 @@ def _write_paper(
     if broken in FAILS_AT_FETCH:
         fetch, text = "failed", None
     else:
-        fetch, text = "fetched", {None: "ok", "truncated": "failed", "scanned": "no-text"}[broken]
+        fetch, text = "fetched", {None: "ok", "scanned": "no-text"}[broken]
     return TruthPaper(
         venue=plan.venue,
         year=plan.year,

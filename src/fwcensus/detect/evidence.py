@@ -20,6 +20,7 @@ from fwcensus.detect.clauses import Agent, agent, clause_span
 from fwcensus.detect.footnote_marks import Footnotes
 from fwcensus.detect.library_names import Resolve, library_names
 from fwcensus.detect.mentions import Kind, Mention, scanner
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.name_groups import disjoined, listed
 from fwcensus.detect.own_names import own_names
 from fwcensus.detect.rules import Context, Finding, decide
@@ -27,7 +28,7 @@ from fwcensus.detect.sentences import one_line, sentence_span
 from fwcensus.extract.sections import find_sections, section_at
 from fwcensus.models import Evidence, Role, Section, SectionKind, Verdict
 
-METHOD = "evidence"
+METHOD = EVIDENCE
 # Raised whenever the rules change what they decide: stored verdicts of another version are
 # made again by the detect stage.
 VERSION = 2

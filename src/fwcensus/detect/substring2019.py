@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from fwcensus.detect.methods import SUBSTRING_2019 as METHOD
 from fwcensus.models import Evidence, Role, Verdict
 
-METHOD = "substring-2019"
 TERMS = {"pytorch": "pytorch", "tensorflow": "tensorflow"}
 SNIPPET_RADIUS = 80
 

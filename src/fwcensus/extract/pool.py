@@ -9,26 +9,18 @@ inside that worker alone.
 from __future__ import annotations
 
 import faulthandler
-import os
 import resource
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
+from fwcensus.extract.limits import Limits
 from fwcensus.extract.pdf_text import extract_pages
 from fwcensus.models import ExtractedText, TextStatus
-
-
-@dataclass(frozen=True)
-class Limits:
-    workers: int = os.cpu_count() or 1
-    seconds: float = 120.0
-    memory_mb: int = 2048
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -5,7 +5,9 @@ slot from the shared schedule, so the host's rate is never exceeded however many
 while a slow host does not hold up the others. A global semaphore caps open connections. Each
 download checks robots.txt, follows redirects hop by hop (each hop charged to its own host),
 retries 429/5xx/broken transfers with backoff (honouring Retry-After), and streams into a
-temporary blob that only becomes a document once complete and checked to be a PDF.
+temporary blob that only becomes a document once complete and checked to be a PDF: a body
+shorter than its Content-Length, or one without the PDF trailer, fails as "truncated after N
+bytes" and stores nothing, so the next ``fetch --retry-failed`` downloads it again.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import httpx
 from tenacity import AsyncRetrying
 
 from fwcensus.fetch.breaker import HostBreaker
-from fwcensus.fetch.pdfcheck import NotAPdf, PdfSniffer
+from fwcensus.fetch.pdfcheck import NotAPdf, PdfSniffer, truncation
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
     USER_AGENT,
@@ -282,16 +284,23 @@ class Downloader:
         return rules_from(resp.status_code, resp.content)
 
     async def _store(self, url: str, resp: httpx.Response, attempt: int) -> StoredBlob:
-        """Stream the body into a temporary blob, checking it is a PDF by its bytes."""
+        """Stream the body into a temporary blob, checking it is a whole PDF by its bytes: its
+        header, its trailer and, when the server gave one, its Content-Length."""
         sniffer = PdfSniffer(url, resp.headers.get("content-type", ""))
         with self.blobs.writer() as sink:
-            async for chunk in resp.aiter_bytes():
-                sniffer.feed(chunk)
-                if sink.size + len(chunk) > self.settings.max_bytes:
-                    over = f"too large: over {self.settings.max_bytes} bytes"
-                    raise TooLarge(url, over, resp.status_code, attempt)
-                sink.write(chunk)
-                self.bytes_received += len(chunk)
+            try:
+                async for chunk in resp.aiter_bytes():
+                    sniffer.feed(chunk)
+                    if sink.size + len(chunk) > self.settings.max_bytes:
+                        over = f"too large: over {self.settings.max_bytes} bytes"
+                        raise TooLarge(url, over, resp.status_code, attempt)
+                    sink.write(chunk)
+                    self.bytes_received += len(chunk)
+            except httpx.RemoteProtocolError:  # the connection closed before the body's end
+                if not _short(resp):
+                    raise
+            if _short(resp):  # a transfer cut off: another attempt may get it whole
+                raise Retryable(truncation(sink.size), resp.status_code)
             sniffer.finish()
         return StoredBlob(sink.hexdigest(), sink.size)
 
@@ -300,6 +309,13 @@ class Downloader:
 class StoredBlob:
     sha256: str
     size: int
+
+
+def _short(resp: httpx.Response) -> bool:
+    """Whether fewer bytes arrived than the Content-Length announced (counted as sent, before
+    any Content-Encoding is undone)."""
+    declared = resp.headers.get("content-length", "")
+    return declared.isdigit() and resp.num_bytes_downloaded < int(declared)
 
 
 def _failure(exc: FetchError) -> FetchResult:

@@ -1,12 +1,11 @@
-"""What every request of fwcensus obeys, whichever client sends it: settings, errors, which
-answers are retried and how long to wait. No I/O here; the sync client (listings) and the
-async downloader (documents) both build on it."""
+"""What every request of fwcensus obeys, whichever client sends it: errors, which answers are
+retried and how long to wait, under the FetchSettings of settings.py. No I/O here; the sync
+client (listings) and the async downloader (documents) both build on it."""
 
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,36 +19,12 @@ from tenacity import (
 )
 
 from fwcensus import HOMEPAGE, __version__
-from fwcensus.fetch.politeness import API_PREFIXES, HOST_RATES
+from fwcensus.fetch.settings import FetchSettings
 
 USER_AGENT = f"fwcensus/{__version__} (+{HOMEPAGE})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    mirror: str | None = None
-    rate: float = 1.0  # requests per second per host; <= 0: no limit at all (local mirrors)
-    host_rates: Mapping[str, float] = field(default_factory=lambda: dict(HOST_RATES))
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 300.0  # one whole request, body included
-    attempts: int = 5
-    backoff: float = 1.0  # first backoff in seconds; doubles per attempt, with jitter
-    max_backoff: float = 60.0
-    max_retry_after: float = 300.0  # a server asking for a longer pause fails the request
-    max_bytes: int = 200 * 1024 * 1024
-    max_connections: int = 16  # across all hosts
-    per_host: int = 2  # downloads in flight per host (the rate limit still spaces them)
-    breaker_errors: int = 5  # errors in a row that pause a host
-    breaker_pause: float = 30.0  # first pause; doubles each time the host trips again
-    breaker_trips: int = 6  # a host that trips this often is left for a later run
-    cache_dir: str | None = None  # HTTP cache for listings and API pages (None: no cache)
-    # Documented API endpoints: used under their own terms and rate limits, so robots.txt
-    # (which keeps crawlers out of pages) is not consulted for them (politeness.py says why).
-    api_prefixes: tuple[str, ...] = API_PREFIXES
 
 
 class FetchError(Exception):

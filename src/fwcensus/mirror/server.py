@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from email.message import Message
 from html import escape
@@ -83,10 +83,6 @@ class _Response:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-
-
-_Sent = tuple[int, int]  # (status, body bytes) as LogEntry records them
-_NOTHING_SENT: _Sent = (0, 0)
 
 
 def parse_host_rates(spec: str) -> dict[str, float]:
@@ -304,12 +300,17 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.mirror._track(self.connection, add=False)
 
-    # Set as soon as the request line is in: the arrival time rate limits and the log go by.
+    # Set as soon as the request line is in: the arrival time rate limits and the log go by,
+    # and the host and target the log names (the raw path until _handle has read it).
     _arrived: float = 0.0
+    _host: str = ""
+    _target: str = ""
 
     def parse_request(self) -> bool:
         self._arrived = time.monotonic()
-        return super().parse_request()
+        ok = super().parse_request()
+        self._host, self._target = "", self.path
+        return ok
 
     def do_GET(self) -> None:
         self._handle()
@@ -322,8 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not length.isdigit():
             # Without a length the body cannot be told from the next request on the connection.
             self.close_connection = True
-            sent = self._reply(_page(400, f"mirror: bad Content-Length {length!r}"))
-            self.server.mirror._log(LogEntry(self._arrived, "", self.path, *sent, "POST"))
+            self._reply(_page(400, f"mirror: bad Content-Length {length!r}"))
             return
         self._handle(self.rfile.read(int(length)))
 
@@ -335,16 +335,15 @@ class _Handler(BaseHTTPRequestHandler):
         """Answer the request; ``post`` is a POST's body (None for GET and HEAD)."""
         mirror = self.server.mirror
         if not self.path.startswith("/"):
-            sent = self._reply(_page(400, "mirror: request target must start with /"))
-            mirror._log(LogEntry(self._arrived, "", self.path, *sent, self.command))
+            self._reply(_page(400, "mirror: request target must start with /"))
             return
         target = self.path[1:]
         host = target.partition("?")[0].partition("/")[0].lower()
+        self._host, self._target = host, target
         mirror._record(target)
-        sent = self._answer(mirror, host, target, post)
-        mirror._log(LogEntry(self._arrived, host, target, *sent, self.command))
+        self._answer(mirror, host, target, post)
 
-    def _answer(self, mirror: MirrorServer, host: str, target: str, post: bytes | None) -> _Sent:
+    def _answer(self, mirror: MirrorServer, host: str, target: str, post: bytes | None) -> None:
         # The rate limit stands in front, as a real host's does: a refused request reaches no
         # fault rule and uses up none of their counts.
         refused = mirror._refuse(host, self._arrived)
@@ -378,17 +377,20 @@ class _Handler(BaseHTTPRequestHandler):
         # Validators describe a resource a GET reads; a POST's answer is never a 304.
         return resp if post is not None else _conditional(resp, self.headers)
 
-    def _send_nothing(self) -> _Sent:
+    def _send_nothing(self) -> None:
         self.close_connection = True
-        return _NOTHING_SENT
+        self._log(0, 0)
 
-    def _reply(self, resp: _Response, limit: int | None = None) -> _Sent:
+    def _reply(self, resp: _Response, limit: int | None = None) -> None:
         """Send ``resp`` after the server's latency (its body cut to ``limit`` bytes)."""
         mirror = self.server.mirror
         if mirror.latency > 0 and mirror._stopping.wait(mirror.latency):
             return self._send_nothing()
         body = b"" if self.command == "HEAD" else resp.body[:limit]
-        status = 0
+        # Logged before the client can read a byte of the answer: whoever has the answer finds
+        # its request in the log. A write that fails corrects the entry.
+        entry = self._log(resp.status, len(body))
+        headers_sent = False
         try:
             self.send_response(resp.status)
             for name, value in resp.headers.items():
@@ -396,12 +398,19 @@ class _Handler(BaseHTTPRequestHandler):
             if resp.status != 304:  # a 304 has no body, and its length would be the 200's
                 self.send_header("Content-Length", str(len(resp.body)))
             self.end_headers()
-            status = resp.status
+            headers_sent = True
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up; nothing left to tell it
-            return status, 0  # how much of a failed write arrived is unknowable
-        return status, len(body)
+            # How much of a failed write arrived is unknowable: no body bytes are counted.
+            failed = replace(entry, status=resp.status if headers_sent else 0, body_bytes=0)
+            mirror._amend(entry, failed)
+
+    def _log(self, status: int, body_bytes: int) -> LogEntry:
+        entry = LogEntry(self._arrived, self._host, self._target, status, body_bytes,
+                         self.command)  # fmt: skip
+        self.server.mirror._log(entry)
+        return entry
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -540,6 +549,10 @@ class MirrorServer:
     def _log(self, entry: LogEntry) -> None:
         with self._lock:
             self.log.append(entry)
+
+    def _amend(self, entry: LogEntry, corrected: LogEntry) -> None:
+        with self._lock:
+            self.log[next(i for i, e in enumerate(self.log) if e is entry)] = corrected
 
     def _refuse(self, host: str, arrived: float) -> _Response | None:
         """The 429 for a request that came too soon after ``host``'s last accepted one."""

@@ -12,9 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import IO, Any
 
-from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import DEFINITION
-from fwcensus.aggregate.signal_series import signal_points
 from fwcensus.models import Selection
 from fwcensus.store import Store
 
@@ -86,11 +84,15 @@ def _methods(store: Store) -> list[str]:
 
 
 def framework_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    from fwcensus.aggregate import frameworks as fw  # with the catalogue: only when exported
+
     papers = fw.paper_facts(store, selection)
     return fw.as_records(fw.framework_rows(papers, _methods(store)))
 
 
 def growth_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    from fwcensus.aggregate import frameworks as fw
+
     papers = fw.paper_facts(store, selection)
     return fw.as_records(fw.growth_rows(papers, _methods(store)))
 
@@ -119,6 +121,8 @@ def signal_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
 
 
 def signal_share_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    from fwcensus.aggregate.signal_series import signal_points
+
     return [asdict(point) for point in signal_points(store)]
 
 

@@ -1,31 +1,36 @@
-"""The industry signals fwcensus knows, by their command-line names."""
+"""The industry signals fwcensus knows, by their command-line names.
+
+A signal's module (and with it the HTTP client) is imported only when the signal is chosen, so
+the CLI lists the names at start without loading any of them."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from fwcensus.signals import (
-    devto,
-    github_stars,
-    hn_jobs,
-    huggingface,
-    pypi_downloads,
-    stackoverflow,
-)
-from fwcensus.signals.base import Signal
+if TYPE_CHECKING:
+    from fwcensus.signals.base import Signal
 
-SIGNALS: tuple[Signal, ...] = (
-    github_stars.SIGNAL,
-    pypi_downloads.SIGNAL,
-    stackoverflow.SIGNAL,
-    hn_jobs.SIGNAL,
-    devto.SIGNAL,
-    huggingface.SIGNAL,
-)
+# Command-line name -> module in fwcensus.signals, in the order the signals are collected.
+MODULES = {
+    "github-stars": "github_stars",
+    "pypi-downloads": "pypi_downloads",
+    "stackoverflow": "stackoverflow",
+    "hn-jobs": "hn_jobs",
+    "devto": "devto",
+    "huggingface": "huggingface",
+}
+DEFAULT_SINCE = "2015-01"  # TensorFlow appeared in November 2015, PyTorch in 2016
 
 
 def names() -> tuple[str, ...]:
-    return tuple(s.name for s in SIGNALS)
+    return tuple(MODULES)
+
+
+def load(name: str) -> Signal:
+    signal: Signal = importlib.import_module(f"fwcensus.signals.{MODULES[name]}").SIGNAL
+    return signal
 
 
 def chosen(only: Sequence[str] = ()) -> list[Signal]:
@@ -33,4 +38,4 @@ def chosen(only: Sequence[str] = ()) -> list[Signal]:
     unknown = sorted(set(only) - set(names()))
     if unknown:
         raise ValueError(f"unknown signal {unknown[0]!r}; known: {', '.join(names())}")
-    return [s for s in SIGNALS if not only or s.name in only]
+    return [load(name) for name in names() if not only or name in only]

@@ -19,11 +19,10 @@ from fwcensus.fetch.client import FetchError
 from fwcensus.fetch.policy import one_line
 from fwcensus.progress import progress_counter
 from fwcensus.signals.base import Batch, Signal, SignalContext, SignalError
+from fwcensus.signals.registry import DEFAULT_SINCE
 from fwcensus.signals.targets import load_targets
 from fwcensus.store import Store
 from fwcensus.store.signal_tables import RequestRow, ValueRow
-
-DEFAULT_SINCE = "2015-01"  # TensorFlow appeared in November 2015, PyTorch in 2016
 
 
 @dataclass
