@@ -56,14 +56,15 @@ def test_sections_and_evidence_index_the_cleaned_pages(extracted: dict) -> None:
 
 # F1 per (split, method, question) that detection must keep: what it scores now (in comments,
 # 2026-12) less a margin, since the rules keep changing; substring-2019 only moves with the
-# extracted text. dev is the split the rules are developed on, dev2 the one they are checked on.
+# extracted text. Both splits were looked at while the rules were developed (P3.1), so these
+# are fit scores, not held-out ones: the hidden sets judge generalisation.
 FLOORS = {
-    ("dev", EVIDENCE, "used"): 0.90,  # 0.97
-    ("dev", EVIDENCE, "named"): 0.90,  # 0.99
+    ("dev", EVIDENCE, "used"): 0.95,  # 1.00
+    ("dev", EVIDENCE, "named"): 0.95,  # 1.00
     ("dev", SUBSTRING_2019, "used"): 0.65,  # 0.70
     ("dev", SUBSTRING_2019, "named"): 0.58,  # 0.63
-    ("dev2", EVIDENCE, "used"): 0.60,  # 0.69
-    ("dev2", EVIDENCE, "named"): 0.85,  # 0.92
+    ("dev2", EVIDENCE, "used"): 0.92,  # 0.97
+    ("dev2", EVIDENCE, "named"): 0.95,  # 1.00
     ("dev2", SUBSTRING_2019, "used"): 0.55,  # 0.62
     ("dev2", SUBSTRING_2019, "named"): 0.54,  # 0.59
 }

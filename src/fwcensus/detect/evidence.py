@@ -136,6 +136,9 @@ class _Paper:
         chosen = disjoined(text, group, self.family)
         for mention in group:
             section = section_at(self.sections, number, mention.start)
+            in_references = section is not None and section.kind is SectionKind.REFERENCES
+            if in_references and mention.via and not _shows_name(text, mention):
+                continue  # a bibliography naming DeepSpeed cites DeepSpeed, not PyTorch
             clause_first, clause_last, inherits = clause_span(text, first, last, mention.start)
             actor = agent(text[clause_first : mention.start], self.own)
             inherited = actor is Agent.NONE and inherits
@@ -217,6 +220,14 @@ def resolved_libraries(
                                   f"{name.name} -> {framework} ({detail})", Kind.NAME)  # fmt: skip
                 found[section.page].append(mention)
     return found
+
+
+def _shows_name(text: str, mention: Mention) -> bool:
+    """Whether the words of a library mention hold the framework's own name ("Mesh
+    TensorFlow", "mesh-transformer-jax"), as a reader of the bibliography would see it."""
+    printed = text[mention.start : mention.end].casefold()
+    framework = load_catalogue().framework(mention.framework)
+    return any(stem in printed for stem in (framework.name.casefold(), *framework.compounds))
 
 
 def _through_footnote(evidence: Evidence, printed: Mention, paper: _Paper) -> Evidence:

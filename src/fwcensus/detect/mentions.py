@@ -73,6 +73,8 @@ _LONGEST_TOKEN = 120  # characters a library name may run past a stem in it
 # Stems that may be glued to a lower-case rest at the start of a name ("torchvision",
 # "jaxopt"); others ("caffe", "flax", "theano") would catch ordinary words.
 _GLUED_STEMS = frozenset({"jax", "torch", "pytorch", "keras", "onnx", "paddle", "chainer", "mxnet"})
+# Stems that name libraries glued after another word: GPyTorch, BoTorch, EvoJAX.
+_SUFFIX_STEMS = frozenset({"torch", "pytorch", "jax"})
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class Scanner:
             at = lowered.find(stem)
             while at >= 0:
                 end = at + len(stem)
-                if _component(token, at, end, stem in _GLUED_STEMS):
+                if _component(token, at, end, stem in _GLUED_STEMS, stem in _SUFFIX_STEMS):
                     return target
                 at = lowered.find(stem, at + 1)
         return None
@@ -229,13 +231,16 @@ def _version(text: str, start: int, end: int) -> re.Match[str] | None:
     return version
 
 
-def _component(token: str, start: int, end: int, glued: bool) -> bool:
+def _component(token: str, start: int, end: int, glued: bool, suffix: bool) -> bool:
     """Whether ``token[start:end]`` is a whole component of a compound name: bounded by the
     name's ends, separators, a change to upper case or digits ("JaxPruner", "PyTorch3D"), or,
-    for the stems that allow it, by a lower-case rest at the name's start ("torchvision")."""
+    for the stems that allow it, by a lower-case rest at the name's start ("torchvision"). A
+    stem glued after another word ("BoTorch", "EvoJAX") counts only where ``suffix`` allows:
+    "PromptChainer" is no Chainer library."""
     before = token[start - 1] if start else ""
     after = token[end] if end < len(token) else ""
-    starts = not before or not before.isalnum() or (before.islower() and token[start].isupper())
+    camel = before.islower() and token[start].isupper()
+    starts = not before or not before.isalnum() or (camel and suffix)
     if not starts:
         return False
     if not after or not after.isalnum() or after.isdigit():
