@@ -123,14 +123,14 @@ def test_the_wording_nearest_the_link_decides() -> None:
         [
             (
                 K.ACKNOWLEDGEMENTS,
-                "Acknowledgments\nOur implementation uses Apex's FMHA code "
-                "(https://github.com/nvidia/apex) as a starting point.",
+                "Acknowledgments\nOur implementation uses Fmhax's FMHA code "
+                "(https://github.com/nvidia/fmhax) as a starting point.",
             )
         ],
     )
-    [apex] = own_link((), text).links
-    assert apex.role == "third-party"
-    assert apex.reasons == ('wording: "Apex\'s FMHA code" (-2)',)
+    [fmhax] = own_link((), text).links
+    assert fmhax.role == "third-party"
+    assert fmhax.reasons == ('wording: "Fmhax\'s FMHA code" (-2)',)
 
 
 def test_a_single_link_in_the_first_page_footnotes_is_the_papers_own() -> None:
@@ -190,3 +190,24 @@ def test_an_annotated_link_printed_in_a_form_the_url_reader_missed_is_read_where
     ).links
     assert (link.url, link.source, link.role) == (full, "annotation", "own")
     assert link.reasons[0] == "wording: 'Our implementation is available' (+3)"
+
+
+def test_the_own_code_of_a_framework_team_lives_in_its_organisation() -> None:
+    """A project inside a framework's organisation can be the paper's own; the framework's own
+    repository never is."""
+    text = paper(
+        [
+            *FRONT,
+            (
+                K.ABSTRACT,
+                "Abstract\nWe study fields. The code can be found at "
+                "https://github.com/PaddlePaddle/PaddleFields.",
+            ),
+            (K.BODY, "1 Introduction\nWe use https://github.com/PaddlePaddle/Paddle as is."),
+        ]
+    )
+    decision = own_link((), text)
+    assert decision.taken is not None and decision.taken.repo.name == "PaddleFields"
+    assert "in the organisation of paddlepaddle (-2)" in decision.taken.reasons
+    [paddle] = [link for link in decision.links if link.repo.name == "Paddle"]
+    assert paddle.role == "framework"

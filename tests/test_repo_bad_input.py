@@ -13,7 +13,8 @@ from fwcensus.mirror.github_site import write_not_found, write_renamed, write_re
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
 from fwcensus.repos.inspect_code import code_json, read_own_code
-from fwcensus.repos.links import RepoRef, find_code_links, parse_repo
+from fwcensus.repos.links import RepoRef, parse_repo
+from fwcensus.repos.own_link import own_link
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
@@ -35,7 +36,7 @@ def settings(url: str) -> FetchSettings:
 
 def code(url: str, server_url: str, **caps: int) -> dict[str, Any]:
     with GitHubReader(settings(server_url), Caps(**caps), token="") as reader:
-        return code_json(read_own_code(reader, tuple(find_code_links((url,), None))), {})
+        return code_json(read_own_code(reader, own_link((url,), None)), {})
 
 
 def used(view: dict[str, Any]) -> set[str]:

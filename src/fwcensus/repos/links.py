@@ -205,11 +205,29 @@ def _framework_prefixes() -> tuple[tuple[str, str], ...]:
 
 def framework_of(repo: RepoRef) -> str | None:
     """The catalogue framework or library whose own repository (or organisation) this is."""
+    return _framework_match(repo)[0]
+
+
+def _framework_match(repo: RepoRef) -> tuple[str | None, bool]:
+    """``(framework, whole organisation)``: the catalogue framework or library whose
+    repository this is, and whether the catalogue names only its organisation
+    (``github.com/PaddlePaddle``), where other projects live too."""
     path = f"{repo.host}/{repo.owner}/{repo.name}".casefold()
     for prefix, framework in _framework_prefixes():
         if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
-            return framework
-    return None
+            organisation = prefix.count("/") == 1 and repo.name.casefold() not in _main_repos()
+            return framework, organisation
+    return None, False
+
+
+@cache
+def _main_repos() -> frozenset[str]:
+    """Repository names that are a framework itself inside its organisation (pytorch/pytorch,
+    PaddlePaddle/Paddle, jax-ml/jax)."""
+    names: set[str] = set()
+    for fw in load_catalogue().frameworks:
+        names.update({fw.id, fw.name.replace(" ", "").casefold(), *fw.compounds})
+    return frozenset(names)
 
 
 def _window(
@@ -290,8 +308,8 @@ def score_link(
 ) -> tuple[str, float, tuple[str, ...]]:
     """``(role, score, reasons)`` for one occurrence of a repository link; ``cited`` is the
     sentence carrying the mark of the footnote the link stands in, and its wording counts."""
-    framework = framework_of(repo)
-    if framework:
+    framework, organisation = _framework_match(repo)
+    if framework and not organisation:
         return "framework", -10.0, (f"framework repository ({framework})",)
     score, reasons = 0.0, []
 
@@ -302,6 +320,8 @@ def score_link(
 
     if source == "metadata":
         add(4, "given by the source's metadata")
+    if framework:  # a project inside a framework's organisation: its team's own papers link it
+        add(-2, f"in the organisation of {framework}")
     if section == SectionKind.REFERENCES:
         add(-5, "in the references (a cited work's code)")
     elif section in (SectionKind.ABSTRACT, SectionKind.TITLE, SectionKind.FRONT):
