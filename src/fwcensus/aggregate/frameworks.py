@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -276,39 +276,113 @@ def with_code_papers(papers: Sequence[PaperFacts]) -> int | None:
     return sum(bool(p.has_code) for p in papers)
 
 
+@dataclass
+class Usage:
+    """One paper, or one work with its versions merged, reduced to what the counts read: the
+    families used per method and source. Versions merge by union (a work uses a family when
+    any version does), which is what :func:`works` does with the roles."""
+
+    fetched: bool
+    has_text: bool
+    has_code: bool | None
+    used: dict[tuple[str, str], frozenset[str]]  # (method, source) -> families used
+
+    @classmethod
+    def of(cls, paper: PaperFacts, methods: Sequence[str]) -> Usage:
+        sources = (TEXT,) if paper.has_code is None else (TEXT, CODE, COMBINED)
+        used = {(m, s): frozenset(paper.used(m, s)) for m in methods for s in sources}
+        return cls(paper.fetched, paper.has_text, paper.has_code, used)
+
+    def merge(self, other: Usage) -> None:
+        self.fetched |= other.fetched
+        self.has_text |= other.has_text
+        if other.has_code is not None:
+            self.has_code = bool(self.has_code) or other.has_code
+        for key, families in other.used.items():
+            self.used[key] = self.used.get(key, frozenset()) | families
+
+    def sees(self, source: str) -> bool:
+        """Whether ``source`` can say anything of this paper."""
+        if source == TEXT:
+            return self.has_text
+        if source == CODE:
+            return bool(self.has_code)
+        return self.has_text or bool(self.has_code)
+
+
+@dataclass
+class Tally:
+    """The counts behind one venue-year's framework and growth rows, added paper by paper, so
+    a report can count a million papers holding one venue-year in memory at a time."""
+
+    members: int = 0
+    texts: int = 0
+    with_code: int | None = None  # None: no paper's repository state is known
+    seen: Counter[tuple[str, str]] = field(default_factory=Counter)  # (method, source)
+    any_used: Counter[tuple[str, str]] = field(default_factory=Counter)
+    users: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # + family
+    coded_users: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def add(self, usage: Usage) -> None:
+        self.members += 1
+        self.texts += usage.has_text
+        if usage.has_code is not None:
+            self.with_code = (self.with_code or 0) + usage.has_code
+        for (method, source), families in usage.used.items():
+            if not usage.sees(source):
+                continue
+            self.seen[(method, source)] += 1
+            self.any_used[(method, source)] += bool(families)
+            for family in families:
+                self.users[(method, source, family)] += 1
+                if usage.has_code:
+                    self.coded_users[(method, source, family)] += 1
+
+
+def tallies(papers: Sequence[PaperFacts], methods: Sequence[str]) -> dict[tuple[str, int], Tally]:
+    """A tally per venue-year group of :func:`groups`."""
+    out = {}
+    for key, members in groups(papers).items():
+        tally = out[key] = Tally()
+        for paper in members:
+            tally.add(Usage.of(paper, methods))
+    return out
+
+
 def framework_rows(
     papers: Sequence[PaperFacts], methods: Sequence[str], frameworks: Sequence[str] | None = None
 ) -> list[FrameworkRow]:
     """Rows per venue-year, method, family, source and definition: ``text`` rows under
     ``of-framework-papers`` and ``of-all-papers`` always (as before); once the store holds
     repository data, ``of-papers-with-code`` rows and the ``code`` and ``combined`` sources."""
+    return rows_of_tallies(tallies(papers, methods), methods, frameworks)
+
+
+def rows_of_tallies(
+    counted: Mapping[tuple[str, int], Tally],
+    methods: Sequence[str],
+    frameworks: Sequence[str] | None = None,
+) -> list[FrameworkRow]:
     rows = []
-    for (venue, year), members in groups(papers).items():
-        texts = [p for p in members if p.has_text]
-        with_code = with_code_papers(members)
+    for (venue, year), tally in counted.items():
+        with_code = tally.with_code
         sources = [TEXT] if with_code is None else [TEXT, CODE, COMBINED]
         for method in methods:
             for source in sources:
-                # The papers each source can see, and the families each of them uses.
-                if source == TEXT:
-                    seen = texts
-                elif source == CODE:
-                    seen = [p for p in members if p.has_code]
-                else:
-                    seen = [p for p in members if p.has_text or p.has_code]
-                used = {p.paper_id: p.used(method, source) for p in seen}
-                coded = [p for p in seen if p.has_code]
                 bases = {
-                    OF_FRAMEWORK_PAPERS: (seen, sum(bool(used[p.paper_id]) for p in seen)),
-                    OF_ALL_PAPERS: (seen, len(seen)),
-                    OF_PAPERS_WITH_CODE: (coded, with_code or 0),
+                    OF_FRAMEWORK_PAPERS: tally.any_used[(method, source)],
+                    OF_ALL_PAPERS: tally.seen[(method, source)],
+                    OF_PAPERS_WITH_CODE: with_code or 0,
                 }
                 for family in frameworks_of(method, frameworks):
                     for definition in SOURCE_DEFINITIONS[source]:
                         if definition == OF_PAPERS_WITH_CODE and with_code is None:
                             continue
-                        among, base = bases[definition]
-                        k = sum(family in used[p.paper_id] for p in among)
+                        base = bases[definition]
+                        among = (
+                            tally.coded_users if definition == OF_PAPERS_WITH_CODE else tally.users
+                        )
+                        k = among[(method, source, family)]
                         interval = wilson(k, base)
                         rows.append(
                             FrameworkRow(
@@ -319,7 +393,7 @@ def framework_rows(
                                 definition=definition,
                                 papers=k,
                                 base=base,
-                                with_text=len(texts),
+                                with_text=tally.texts,
                                 share=k / base if base else None,
                                 ci_low=interval[0] if interval else None,
                                 ci_high=interval[1] if interval else None,
@@ -334,30 +408,35 @@ def growth_rows(
 ) -> list[GrowthRow]:
     """Each framework's year-on-year growth beside the venue's, from one year the venue was
     held to the next (ICCV: odd years)."""
-    grouped = groups(papers)
+    return growth_of_tallies(tallies(papers, methods), methods, frameworks)
+
+
+def growth_of_tallies(
+    counted: Mapping[tuple[str, int], Tally],
+    methods: Sequence[str],
+    frameworks: Sequence[str] | None = None,
+) -> list[GrowthRow]:
     by_venue: dict[str, list[int]] = defaultdict(list)
-    for venue, year in grouped:
+    for venue, year in counted:
         by_venue[venue].append(year)
     rows = []
     for venue, years in by_venue.items():
         years.sort()
         for previous, year in itertools.pairwise(years):
-            now = [p for p in grouped[(venue, year)] if p.has_text]
-            before = [p for p in grouped[(venue, previous)] if p.has_text]
-            if not now or not before:
+            now, before = counted[(venue, year)], counted[(venue, previous)]
+            if not now.texts or not before.texts:
                 continue
-            paper_growth = len(now) / len(before)
+            paper_growth = now.texts / before.texts
             for method in methods:
                 for family in frameworks_of(method, frameworks):
-                    k1 = sum(p.uses(method, family) for p in now)
-                    k0 = sum(p.uses(method, family) for p in before)
+                    k1 = now.users[(method, TEXT, family)]
+                    k0 = before.users[(method, TEXT, family)]
                     if not k1 and not k0:
                         continue
                     seed = zlib.crc32(f"{venue}|{year}|{method}|{family}".encode())
-                    growth = bootstrap_ratio((k1, len(now)), (k0, len(before)), seed=seed)
-                    relative = bootstrap_ratio(
-                        (k1, len(now)), (k0, len(before)), factor=1 / paper_growth, seed=seed
-                    )
+                    sizes = ((k1, now.texts), (k0, before.texts))
+                    growth = bootstrap_ratio(*sizes, seed=seed)
+                    relative = bootstrap_ratio(*sizes, factor=1 / paper_growth, seed=seed)
                     rows.append(
                         GrowthRow(
                             venue=venue,
@@ -367,8 +446,8 @@ def growth_rows(
                             framework=family,
                             papers=k1,
                             previous_papers=k0,
-                            with_text=len(now),
-                            previous_with_text=len(before),
+                            with_text=now.texts,
+                            previous_with_text=before.texts,
                             framework_growth=k1 / k0 if k0 else None,
                             growth_low=growth[0] if growth else None,
                             growth_high=growth[1] if growth else None,
