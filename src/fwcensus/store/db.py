@@ -577,12 +577,19 @@ class Store:
                  for k in links],
             )  # fmt: skip
 
-    def paper_link_rows(self) -> dict[int, list[dict[str, Any]]]:
-        """Per paper, every code link the repos stage looked at, the taken one first, then by
-        score, with its reasons and the decision (one query: the report shows every paper)."""
+    def paper_link_rows(
+        self, selection: Selection | None = None
+    ) -> dict[int, list[dict[str, Any]]]:
+        """Per selected paper, every code link the repos stage looked at, the taken one first,
+        then by score, with its reasons and the decision (one query per selection: the report
+        reads one venue-year at a time)."""
+        where, params = _selection_sql(selection or Selection())
         rows = self.conn.execute(
-            "SELECT paper_id, url, host, owner, name, role, chosen, score, reasons, page, section,"
-            " decision FROM paper_repos ORDER BY paper_id, chosen DESC, score DESC, url"
+            "SELECT pr.paper_id, pr.url, pr.host, pr.owner, pr.name, pr.role, pr.chosen,"
+            " pr.score, pr.reasons, pr.page, pr.section, pr.decision FROM paper_repos pr"
+            f" JOIN papers p ON p.id = pr.paper_id WHERE {where}"
+            " ORDER BY pr.paper_id, pr.chosen DESC, pr.score DESC, pr.url",
+            params,
         ).fetchall()
         by_paper: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
@@ -591,16 +598,21 @@ class Store:
             )
         return by_paper
 
-    def repo_verdict_rows(self) -> dict[int, list[dict[str, Any]]]:
-        """Per paper, the verdicts of the repository chosen as its own, with their evidence
-        (one query for all papers: the report needs every one)."""
+    def repo_verdict_rows(
+        self, selection: Selection | None = None
+    ) -> dict[int, list[dict[str, Any]]]:
+        """Per selected paper, the verdicts of the repository chosen as its own, with their
+        evidence (one query per selection)."""
+        where, params = _selection_sql(selection or Selection())
         rows = self.conn.execute(
             "SELECT pr.paper_id, r.host, r.owner, r.name, r.commit_sha, v.framework, v.role,"
             " v.score, e.kind, e.file, e.line, e.text FROM paper_repos pr"
+            " JOIN papers p ON p.id = pr.paper_id"
             " JOIN repos r ON r.id = pr.repo_id"
             " JOIN repo_verdicts v ON v.repo_id = r.id"
             " LEFT JOIN repo_evidence e ON e.repo_id = r.id AND e.framework = v.framework"
-            " WHERE pr.chosen = 1 ORDER BY pr.paper_id, v.framework, e.id"
+            f" WHERE pr.chosen = 1 AND {where} ORDER BY pr.paper_id, v.framework, e.id",
+            params,
         ).fetchall()
         by_paper: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
@@ -795,6 +807,17 @@ class Store:
             )
             for host, counts in sorted(states.items())
         ]
+
+    def shared_works(self) -> dict[int, int]:
+        """Works held by more than one paper (a venue paper and its preprint), with the year
+        they count in over all venues: their venue version's, else their earliest (as
+        :meth:`work_year_counts` places them)."""
+        rows = self.conn.execute(
+            "SELECT COALESCE(work_id, id),"
+            " COALESCE(MIN(CASE WHEN source != 'arxiv' THEN year END), MIN(year))"
+            " FROM papers GROUP BY COALESCE(work_id, id) HAVING COUNT(*) > 1"
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
 
     def paper_counts(self) -> dict[tuple[str, int], int]:
         rows = self.conn.execute(
