@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from fwcensus.models import (
     Verdict,
 )
 from fwcensus.report.html import write_report
+from fwcensus.report.paper_data import Inline
 from fwcensus.store import Store
 from fwcensus.store.db import PaperRepoLink
 
@@ -83,24 +85,35 @@ def add_hostile_paper(store: Store) -> int:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The demo's store with a hostile paper, reported twice: under substring-2019 with its
+    papers inlined (a small store's default), and under evidence (the default method) with its
+    papers only in data files, loaded on demand; one local HTTP server serves both."""
     out = tmp_path_factory.mktemp("browser")
     result = run_demo(out / "demo", lambda _: None)
     with Store(result.db) as store:
         hostile_id = add_hostile_paper(store)
         for method in (SUBSTRING, EVIDENCE):
             aggregate_shares(store, method)
-        files = write_report(store, out / "report", SUBSTRING)
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(files.index.parent)
-    )
+        write_report(store, out / "report", SUBSTRING)
+        write_report(store, out / "report-files", EVIDENCE, Inline.NEVER)
+    with serving(out) as base:
+        yield {"url": f"{base}/report/index.html", "files_url": f"{base}/report-files/index.html",
+               "db": result.db, "hostile_id": hostile_id, "out": out,
+               "shots": out / "screenshots"}  # fmt: skip
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
     handler.log_message = lambda *a: None  # type: ignore[method-assign]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}/index.html", "db": result.db,
-           "hostile_id": hostile_id, "shots": out / "screenshots"}  # fmt: skip
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -139,8 +152,14 @@ def test_page_loads_without_errors_and_draws_its_charts(page: Any, report: dict)
     p, errors, dialogs = page
     assert p.locator("#chart svg .mark-line path").count() >= 1  # one line per venue
     assert p.locator("#chart svg .mark-symbol path").count() >= 2  # its points
-    p.wait_for_selector("#multiples svg .mark-line path")
-    assert p.locator("#multiples svg .mark-line path").count() >= 2
+    for chart in ("#landscape-chart", "#study-chart", "#coverage-chart"):
+        p.wait_for_selector(f"{chart} svg .role-mark path")
+    assert p.locator("#landscape-chart svg .mark-line path").count() >= 2
+    # The first thing a reader meets is the chart, then what it shows in words.
+    headings = p.locator("main h2").all_inner_texts()
+    assert headings[0].startswith("The answer: PyTorch's share")
+    assert headings[1:4] == ["Every framework", "The 2019 study beside fwcensus", "How sure"]
+    assert p.locator("#findings p.finding").count() >= 3
     shot(p, report, "01-headline", full_page=False)
     shot(p, report, "02-full", full_page=True)
     assert errors == [] and dialogs == []
@@ -187,9 +206,12 @@ def test_no_venue_block_is_parsed_until_papers_are_asked_for(browser: Any, repor
     assert p.locator("#results li").count() == 0
     assert "click any count" in p.locator("#summary").inner_text()
     years = p.locator("#f-year option").evaluate_all("os => os.map(o => o.value)")
-    assert "2019" in years and "2023" in years  # offered from the blocks' attributes
+    assert "2019" in years and "2023" in years  # offered from the data index
     p.select_option("#f-venue", "ICCV")
-    assert p.evaluate("window.__blocks") == ["ICCV"]
+    ready(p)
+    with Store(report["db"]) as store:
+        iccv_years = {y for v, y in store.paper_counts() if v == "ICCV"}
+    assert p.evaluate("window.__blocks") == ["ICCV"] * len(iccv_years)  # one block a year
     assert p.locator("#results li").count() > 0
     context.close()
 
@@ -211,7 +233,13 @@ def test_every_industry_signal_draws_its_frameworks(page: Any, report: dict) -> 
     assert errors == []
 
 
+def ready(p: Page) -> None:
+    """Until the evidence browser has listed what was last asked (its data loaded)."""
+    p.wait_for_selector('#browser[data-state="ready"]')
+
+
 def _listed_ids(p: Page) -> list[int]:
+    ready(p)
     ids: list[int] = []
     while True:
         ids += [int(x) for x in p.locator("#results li").evaluate_all(
@@ -253,6 +281,7 @@ def test_clicking_a_count_lists_exactly_the_papers_counted(page: Any, report: di
 def test_a_papers_evidence_shows_its_sentence_and_page_link(page: Any, report: dict) -> None:
     p, errors, _ = page
     p.fill("#f-title", "Hostile")
+    ready(p)
     p.locator("#results button.paper").first.click()
     detail = p.locator("#detail")
     assert SENTENCE in detail.inner_text()
@@ -265,8 +294,10 @@ def test_a_papers_evidence_shows_its_sentence_and_page_link(page: Any, report: d
 def test_a_script_in_a_title_is_text_and_runs_nothing(page: Any, report: dict) -> None:
     p, errors, dialogs = page
     p.fill("#f-title", "alert(1)")
+    ready(p)
     [title] = p.locator("#results button.paper").all_inner_texts()
     assert title == HOSTILE
+    ready(p)
     p.locator("#results button.paper").first.click()
     assert p.locator("#detail h3").inner_text() == HOSTILE
     assert p.locator("#detail script, #results script").count() == 0
@@ -293,6 +324,7 @@ def test_a_papers_code_repository_lists_the_files_that_decided(page: Any, report
     paper = papers[0]
     p.select_option("#f-venue", paper["v"])
     p.fill("#f-title", paper["t"])
+    ready(p)
     p.locator("#results button.paper").first.click()
     detail = p.locator("#detail")
     assert detail.locator("h4 a").last.get_attribute("href") == paper["r"]["u"]
@@ -324,6 +356,7 @@ def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
     title, venue = titles[paper_id]
     p.select_option("#f-venue", venue)
     p.fill("#f-title", title)
+    ready(p)
     p.locator("#results button.paper").first.click()
     items = p.locator("#detail ul.link-decisions > li")
     assert items.count() == len(rows)
@@ -338,6 +371,7 @@ def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
     # A hostile decision, reasons and URL are text; the link goes to the repository parsed.
     p.click("#f-clear")
     p.fill("#f-title", "Hostile")
+    ready(p)
     p.locator("#results button.paper").first.click()
     shown = p.locator("#detail div.code-links").inner_text()
     assert HOSTILE_DECISION in shown and HOSTILE_REASON in shown

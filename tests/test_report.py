@@ -55,8 +55,13 @@ def test_report_escapes_outside_text_and_links_only_http(store: Store, tmp_path:
     # script shows them with textContent (tests/test_browser.py checks it in Chromium).
     assert '\\u003cscript\\u003ealert(\\"title\\")\\u003c/script\\u003e' in html
     assert "uses PyTorch \\u003cimg src=x onerror=alert(1)\\u003e" in html
-    assert '"u": "https://openaccess.thecvf.com/a.pdf"' in html
+    assert '"u":"https://openaccess.thecvf.com/a.pdf"' in html
     assert "javascript:" not in html  # not a link, and not even kept as a URL
+    # The same records are a JSON file beside the page (plain JSON: never read as HTML).
+    [data] = [p for p in files.data if p.name == "cvpr-2019.json"]
+    records = json.loads(data.read_text())
+    assert {r["t"] for r in records} == {HOSTILE_TITLE, "Plain"}
+    assert not any("javascript:" in p.read_text() for p in files.data)
     # Offline: no script, style or image is loaded from anywhere.
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
     assert {p.suffix for p in files.images} == {".svg", ".png"}

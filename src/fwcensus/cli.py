@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -457,15 +457,45 @@ def aggregate(
             pipeline.aggregate(store, name, _say)
 
 
+DATA_MODES = ("auto", "inline", "files")
+
+
 @app.command()
 def report(
-    db: DbOpt = DEFAULT_DB, out: ReportDirOpt = Path("report"), method: MethodOpt = EVIDENCE
+    db: DbOpt = DEFAULT_DB,
+    out: ReportDirOpt = Path("report"),
+    method: MethodOpt = EVIDENCE,
+    data: Annotated[
+        str,
+        typer.Option(
+            "--data",
+            help="Where the papers behind the counts go: 'files' (data/ beside index.html, "
+            "loaded on demand: serve the folder), 'inline' (also in index.html, so file:// "
+            "works) or 'auto' (inline for a small store).",
+        ),
+    ] = "auto",
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Then serve the report on 127.0.0.1 until Ctrl-C.")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Port for --serve; 0 picks a free one.")] = (
+        8000
+    ),
 ) -> None:
-    """Write the self-contained HTML report (and chart images) to --out."""
+    """Write the HTML report (chart images, paper data files, tables as CSV) to --out."""
+    if data not in DATA_MODES:
+        raise typer.BadParameter(f"one of {', '.join(DATA_MODES)}", param_hint="--data")
     from fwcensus import pipeline
+    from fwcensus.report.paper_data import Inline
 
     with _store(db, "report", locals()) as store:
-        pipeline.report(store, out, method, _say)
+        pipeline.report(store, out, method, _say, Inline(data))
+    if serve:
+        from fwcensus.report.serve import ReportServer
+
+        with ReportServer(out, port) as server:
+            typer.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
+            with suppress(KeyboardInterrupt):
+                server.wait()
 
 
 @app.command()

@@ -21,6 +21,7 @@ from fwcensus.fetch.documents import fetch_documents
 from fwcensus.libraries.resolver import cached_resolver
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles, write_report
+from fwcensus.report.paper_data import Inline
 from fwcensus.repos.stage import read_repos
 from fwcensus.signals import registry as signal_registry
 from fwcensus.signals.headers import signal_headers
@@ -151,8 +152,10 @@ def aggregate(store: Store, method: str, say: Say) -> None:
     say(f"aggregate ({method}): {len(rows)} venue-years")
 
 
-def report(store: Store, out_dir: Path, method: str, say: Say) -> ReportFiles:
-    files = write_report(store, out_dir, method)
+def report(
+    store: Store, out_dir: Path, method: str, say: Say, inline: Inline = Inline.AUTO
+) -> ReportFiles:
+    files = write_report(store, out_dir, method, inline)
     say(f"report: {files.index}")
     return files
 

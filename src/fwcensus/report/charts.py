@@ -57,7 +57,11 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
     )
     bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q")
     return (bars + line).properties(
-        width=640, height=360, title="PyTorch share among papers naming exactly one framework"
+        width=640,
+        height=300,
+        title="PyTorch share among papers using exactly one of PyTorch and TensorFlow",
+        description="Line chart: per venue, the PyTorch share per year with its 95% interval "
+        "as an error bar; a dashed line for all venues together.",
     )
 
 

@@ -2,30 +2,50 @@
 // parsed only when a venue is first needed. Every string from the data goes into the
 // page through textContent or an attribute set by the DOM API, never through innerHTML; a URL
 // is a link only when it is http(s).
+// The evidence browser. Each venue-year's papers are a JSON file in data/ beside the page (or
+// a JSON script block of class "venue-data" inlined in it), loaded the first time a count,
+// filter or search needs them and kept. Every string from the data goes into the page through
+// textContent or an attribute set by the DOM API, never through innerHTML; a URL is a link only
+// when it is http(s).
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("report-config").textContent);
   var ALL = config.allVenues;
   // Methods whose shares count a paper when its text or its own code says used (combined).
   var COMBINED = config.combinedMethods || [];
+  var FILES = config.data.files;  // {venue, year, file, papers, bytes, work_years}
   var PAGE = 50;
-  var cache = {};
-  var state = { measure: null, page: 0, list: [] };
+  var loads = {};  // file -> Promise of its papers
+  var inline = {};  // file -> its script block, when the page carries the data
+  var state = { measure: null, page: 0, list: [], serial: 0 };
   var $ = function (id) { return document.getElementById(id); };
+  Array.prototype.forEach.call(document.querySelectorAll("script.venue-data"), function (b) {
+    inline[b.dataset.file] = b;
+  });
 
-  function blocks() { return Array.prototype.slice.call(document.querySelectorAll("script.venue-data")); }
-  function venuePapers(venue) {
-    if (!(venue in cache)) {
-      var block = blocks().filter(function (b) { return b.dataset.venue === venue; })[0];
-      cache[venue] = block ? JSON.parse(block.textContent) : [];
+  function load(entry) {
+    if (!(entry.file in loads)) {
+      var block = inline[entry.file];
+      loads[entry.file] = block ? Promise.resolve().then(function () {
+        return JSON.parse(block.textContent);
+      }) : fetch(config.data.dir + "/" + entry.file).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status + " for " + entry.file); }
+        return response.json();
+      });
+      // A failed load is tried again the next time it is needed.
+      loads[entry.file].catch(function () { delete loads[entry.file]; });
     }
-    return cache[venue];
+    return loads[entry.file];
   }
-  function papersOf(venue) {
-    if (venue && venue !== ALL) { return venuePapers(venue); }
-    var out = [];
-    blocks().forEach(function (b) { Array.prototype.push.apply(out, venuePapers(b.dataset.venue)); });
-    return out;
+  // The files holding a venue-year's papers; over all venues, those holding the year's works
+  // (a preprint of 2018 whose venue version is of 2019 counts in 2019).
+  function needed(venue, year) {
+    var overAll = !venue || venue === ALL;
+    return FILES.filter(function (f) {
+      if (!overAll && f.venue !== venue) { return false; }
+      if (!year) { return true; }
+      return overAll ? f.work_years.indexOf(Number(year)) >= 0 : String(f.year) === String(year);
+    });
   }
   function role(paper, method, family) {
     var best = "", rank = { used: 3, mentioned: 2, cited: 1 };
@@ -57,10 +77,25 @@
     },
     pytorch_only: function (p, m) { return counts(p, m, "pytorch") && !counts(p, m, "tensorflow"); },
     tensorflow_only: function (p, m) { return counts(p, m, "tensorflow") && !counts(p, m, "pytorch"); },
+    one_of_two: function (p, m) { return counts(p, m, "pytorch") !== counts(p, m, "tensorflow"); },
+    judged: function (p, m) { return judged(p, m); },
     framework: function (p, m, f) { return uses(p, m, f); },
     any_framework: function (p, m) { return usesAny(p, m); },
+    // The landscape under a combined method: the text or the paper's own code says used.
+    framework_combined: function (p, m, f) {
+      return p.c ? (p.c.combined[m] || []).indexOf(f) >= 0 : uses(p, m, f);
+    },
+    any_framework_combined: function (p, m) {
+      return p.c ? (p.c.combined[m] || []).length > 0 : usesAny(p, m);
+    },
     named_not_used: function (p, m, f) { return uses(p, "substring-2019", f) && !uses(p, m, f); },
+    // Named both (the 2019 study drops such a paper) and used exactly one of them.
+    both_named_one_used: function (p, m) {
+      return uses(p, "substring-2019", "pytorch") && uses(p, "substring-2019", "tensorflow") &&
+        uses(p, m, "pytorch") !== uses(p, m, "tensorflow");
+    },
     problem: function (p) { return !!p.p; },
+    reason: function (p, m, reason) { return p.p === reason; },
     // The source table: papers whose own repository was read, and per framework what the
     // text, the code, or either of them says (p.c holds the code's and the combined verdicts).
     with_code: function (p) { return !!p.c; },
@@ -75,26 +110,29 @@
     list.forEach(function (p) { if (!seen[p.w]) { seen[p.w] = true; out.push(p); } });
     return out;
   }
-  function select() {
-    var venue = $("f-venue").value, year = $("f-year").value, method = $("f-method").value;
-    var framework = $("f-framework").value, wanted = $("f-role").value;
-    var text = $("f-title").value.trim().toLowerCase();
-    var q = state.measure;
-    if (q) { venue = q.venue; year = q.year; method = q.method; }
-    var overAll = !venue || venue === ALL;
-    var list = papersOf(venue).filter(function (p) {
-      if (year && String(overAll ? p.wy : p.y) !== String(year)) { return false; }
-      if (q && !MEASURES[q.measure](p, q.method, q.framework)) { return false; }
-      if (framework) {
-        var r = role(p, method, framework);
-        if (!p.x || !r || (wanted && r !== wanted)) { return false; }
-      } else if (wanted && !(p.m[method] || []).some(function (v) { return v[2] === wanted; })) {
-        return false;
-      }
-      if (text && p.t.toLowerCase().indexOf(text) < 0) { return false; }
-      return true;
-    });
-    if (overAll) {
+  // What the filters (or the clicked count, which overrides venue, year and method) ask for.
+  function query() {
+    var q = { venue: $("f-venue").value, year: $("f-year").value, method: $("f-method").value,
+              framework: $("f-framework").value, role: $("f-role").value,
+              text: $("f-title").value.trim().toLowerCase(), measure: state.measure };
+    if (q.measure) { q.venue = q.measure.venue; q.year = q.measure.year; q.method = q.measure.method; }
+    q.overAll = !q.venue || q.venue === ALL;
+    return q;
+  }
+  function matches(p, q) {
+    if (q.year && String(q.overAll ? p.wy : p.y) !== String(q.year)) { return false; }
+    if (q.measure && !MEASURES[q.measure.measure](p, q.method, q.measure.framework)) { return false; }
+    if (q.framework) {
+      var r = role(p, q.method, q.framework);
+      if (!p.x || !r || (q.role && r !== q.role)) { return false; }
+    } else if (q.role && !(p.m[q.method] || []).some(function (v) { return v[2] === q.role; })) {
+      return false;
+    }
+    return !q.text || p.t.toLowerCase().indexOf(q.text) >= 0;
+  }
+  function select(papers, q) {
+    var list = papers.filter(function (p) { return matches(p, q); });
+    if (q.overAll) {
       list.sort(function (a, b) { return (a.arx - b.arx) || (a.id - b.id); });
       list = onePerWork(list).sort(function (a, b) { return a.id - b.id; });
     }
@@ -115,28 +153,56 @@
     }
     return el("span", text);
   }
-  // Nothing asked yet: list nothing rather than parse every venue's block on page load (a
-  // store of all arXiv holds hundreds of MB of it); any filter, search or count lists papers.
+  // Nothing asked yet: load nothing (a store of all arXiv holds gigabytes of papers); any
+  // filter, search or count lists papers.
   function idle() {
     return !state.measure && !$("f-venue").value && !$("f-year").value &&
       !$("f-framework").value && !$("f-role").value && !$("f-title").value.trim();
   }
-  function render() {
+  function setState(name) {
+    $("browser").dataset.state = name;
+    $("browser").setAttribute("aria-busy", String(name === "loading"));
+  }
+  // Select anew: load the files the question needs, then list. A later question wins over an
+  // earlier one still loading.
+  function refresh() {
+    var mine = ++state.serial;
+    state.page = 0;
+    state.list = [];
     if (idle()) {
-      state.list = [];
-      $("measure").textContent = "";
-      $("summary").textContent = "Pick a venue or a year, search a title, or click any count to list its papers.";
-      $("results").replaceChildren();
-      $("page").textContent = "";
-      $("prev").disabled = $("next").disabled = true;
+      draw(null, "Pick a venue or a year, search a title, or click any count to list its papers.");
+      setState("ready");
       return;
     }
-    state.list = select();
-    var q = state.measure, results = $("results"), total = state.list.length;
-    $("measure").textContent = q ? ("Count: " + q.measure.replace(/_/g, " ") +
-      (q.framework ? " " + q.framework : "") + ", " + q.venue + " " + q.year +
-      ", method " + q.method + " (click Clear to drop it)") : "";
-    $("summary").textContent = total + " paper" + (total === 1 ? "" : "s");
+    var q = query(), entries = needed(q.venue, q.year);
+    var total = entries.reduce(function (sum, f) { return sum + f.papers; }, 0);
+    if (total > config.maxLoad) {
+      draw(q, "That would load " + total + " papers: pick a venue or a year first.");
+      setState("ready");
+      return;
+    }
+    draw(q, "Loading " + total + " papers\u2026");
+    setState("loading");
+    Promise.all(entries.map(load)).then(function (lists) {
+      if (mine !== state.serial) { return; }
+      state.list = select([].concat.apply([], lists), q);
+      var n = state.list.length;
+      draw(q, n + " paper" + (n === 1 ? "" : "s"));
+      setState("ready");
+    }).catch(function (err) {
+      if (mine !== state.serial) { return; }
+      draw(q, "Could not load the papers (" + err.message + ")." + (location.protocol === "file:" ?
+        " A page opened as a file cannot read the files beside it: run fwcensus report --serve" +
+        " and open the address it prints." : ""));
+      setState("error");
+    });
+  }
+  function draw(q, summary) {
+    var m = q && q.measure, results = $("results"), total = state.list.length;
+    $("measure").textContent = m ? ("Count: " + m.measure.replace(/_/g, " ") +
+      (m.framework ? " " + m.framework : "") + ", " + m.venue + " " + m.year +
+      ", method " + m.method + " (click Clear to drop it)") : "";
+    $("summary").textContent = summary;
     results.replaceChildren();
     var pages = Math.max(1, Math.ceil(total / PAGE));
     state.page = Math.min(state.page, pages - 1);
@@ -150,7 +216,7 @@
       li.appendChild(el("span", " " + p.v + " " + p.y, "snippet"));
       results.appendChild(li);
     });
-    $("page").textContent = "page " + (state.page + 1) + " of " + pages;
+    $("page").textContent = total ? "page " + (state.page + 1) + " of " + pages : "";
     $("prev").disabled = state.page === 0;
     $("next").disabled = state.page >= pages - 1;
   }
@@ -252,11 +318,12 @@
     return el("p", "Text and code: " + (parts.join("; ") || "neither says used") +
       (conflict ? " \u2014 they disagree" : ""), conflict ? "conflict" : "agreement");
   }
+  // The years on offer: a venue's own, or over all venues the years its works count in.
   function fillYears() {
     var years = {}, venue = $("f-venue").value;
-    blocks().forEach(function (b) {
-      if (venue && venue !== ALL && b.dataset.venue !== venue) { return; }
-      b.dataset.years.split(",").forEach(function (y) { if (y) { years[y] = true; } });
+    FILES.forEach(function (f) {
+      if (venue && venue !== ALL && f.venue !== venue) { return; }
+      (venue && venue !== ALL ? [f.year] : f.work_years).forEach(function (y) { years[y] = true; });
     });
     var sel = $("f-year"), keep = sel.value;
     sel.replaceChildren(el("option", "all"));
@@ -264,7 +331,7 @@
     Object.keys(years).sort().forEach(function (y) { var o = el("option", y); o.value = y; sel.appendChild(o); });
     sel.value = keep in years ? keep : "";
   }
-  function changed() { state.measure = null; state.page = 0; render(); }
+  function changed() { state.measure = null; refresh(); }
   $("f-venue").addEventListener("change", function () { fillYears(); changed(); });
   ["f-year", "f-method", "f-framework", "f-role"].forEach(function (id) { $(id).addEventListener("change", changed); });
   $("f-title").addEventListener("input", changed);
@@ -273,22 +340,25 @@
     $("f-method").value = config.defaultMethod;
     fillYears(); changed();
   });
-  $("prev").addEventListener("click", function () { state.page -= 1; render(); });
-  $("next").addEventListener("click", function () { state.page += 1; render(); });
+  function turn(by) {
+    state.page += by;
+    draw(query(), $("summary").textContent);
+  }
+  $("prev").addEventListener("click", function () { turn(-1); });
+  $("next").addEventListener("click", function () { turn(1); });
   document.addEventListener("click", function (event) {
     var b = event.target.closest ? event.target.closest("button.count") : null;
     if (!b) { return; }
     state.measure = { venue: b.dataset.venue, year: b.dataset.year, method: b.dataset.method,
                       measure: b.dataset.measure, framework: b.dataset.framework };
-    state.page = 0;
     $("f-venue").value = b.dataset.venue === ALL ? "" : b.dataset.venue;
     fillYears();
     $("f-year").value = b.dataset.year;
     $("f-method").value = b.dataset.method;
     ["f-framework", "f-role", "f-title"].forEach(function (id) { $(id).value = ""; });
-    render();
+    refresh();
     $("evidence").scrollIntoView();
   });
   fillYears();
-  render();
+  refresh();
 }());

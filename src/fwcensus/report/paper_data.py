@@ -1,0 +1,238 @@
+"""The evidence browser's data: one JSON file per venue-year beside index.html, loaded on demand.
+
+``data/<venue>-<year>.json`` holds that venue-year's papers, each with every verdict (all
+methods) and its first sentences, its own repository's verdicts and the code-link decisions;
+``data/index.json`` lists the files with their venue, year, paper count, size and the years
+their works count in over all venues. The page carries the same index, so it never lists a
+directory; it fetches a file the first time a count, filter or search needs its papers.
+
+A small store's files are also inlined in index.html as ``<script type="application/json">``
+blocks (parsed only when needed), so the page works from ``file://``; a large store's page
+stays small and is served over HTTP (``fwcensus report --serve`` or any static server).
+Data files are JSON only: the page's script shows every string with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fwcensus.aggregate import frameworks as fw
+from fwcensus.detect.catalogue import Catalogue
+
+DATA_DIR = "data"
+INDEX_FILE = "index.json"
+# Up to this many bytes of paper data the page inlines them (file:// works); past it, served.
+INLINE_LIMIT = 8_000_000
+EVIDENCE_PER_VERDICT = 8  # sentences kept per (paper, method, framework) in the browser
+REPO_EVIDENCE_PER_VERDICT = 8  # repository files kept per (paper, framework) in the browser
+CODE_LINKS_PER_PAPER = 12  # code links (taken and rejected) kept per paper in the browser
+
+
+class Inline(StrEnum):
+    AUTO = "auto"  # inline up to INLINE_LIMIT bytes
+    ALWAYS = "inline"
+    NEVER = "files"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    venue: str  # label: "ACL", "ACL findings", "arXiv cs.LG"
+    year: int
+    file: str  # name inside data/
+    papers: int
+    bytes: int
+    work_years: tuple[int, ...]  # years its papers' works count in over all venues
+
+
+def safe_href(url: str | None, page: int | None = None) -> str | None:
+    """A URL fit for an href, or None: only http(s) becomes a link (no javascript:, data:)."""
+    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return f"{url}#page={page}" if page else url
+
+
+def problem(paper: Mapping[str, Any]) -> str | None:
+    """Why a paper has no usable text, or None."""
+    if paper["doc_status"] in ("failed", "skipped"):
+        return f"fetch {paper['doc_status']}: {paper['doc_error']}"
+    if paper["doc_status"] == "fetched" and paper["text_status"] in ("failed", "no-text"):
+        return f"text {paper['text_status']}: {paper['text_error']}"
+    return None
+
+
+def label(paper: Mapping[str, Any]) -> str:
+    return paper["venue"] if paper["track"] == "main" else f"{paper['venue']} {paper['track']}"
+
+
+def paper_records(
+    papers: Sequence[Mapping[str, Any]],
+    verdicts: Sequence[Mapping[str, Any]],
+    facts: Mapping[int, fw.PaperFacts],
+    work_year: Mapping[int, int],
+    repo_rows: Mapping[int, list[dict[str, Any]]],
+    link_rows: Mapping[int, list[dict[str, Any]]],
+    methods: Sequence[str],
+    catalogue: Catalogue,
+) -> list[dict[str, Any]]:
+    """The browser's record of each paper: what every count's predicate reads (``browser.js``
+    ``MEASURES``) and what the paper's detail shows."""
+    records: dict[int, dict[str, Any]] = {}
+    for paper in papers:
+        fact = facts[paper["paper_id"]]
+        record = {
+            "id": paper["paper_id"],
+            "t": paper["title"],
+            "a": paper["authors"],
+            "v": label(paper),
+            "y": paper["year"],
+            "w": fact.work,
+            "wy": work_year.get(fact.work, paper["year"]),
+            "arx": paper["source"] == "arxiv",
+            "u": safe_href(paper["pdf_url"]),
+            "pg": safe_href(paper["page_url"]),
+            "f": fact.fetched,
+            "x": fact.has_text,
+            "p": problem(paper),
+            "m": {},
+        }
+        if fact.has_code:
+            repo = _repo_record(repo_rows.get(paper["paper_id"], []))
+            if repo is not None:
+                record["r"] = repo
+            # What the source table counts, from the same facts: families used by code and
+            # combined.
+            record["c"] = {
+                "code": sorted(fact.used(methods[0], fw.CODE)),
+                "combined": {m: sorted(fact.used(m, fw.COMBINED)) for m in methods},
+            }
+        links = link_rows.get(paper["paper_id"])
+        if links:
+            record["k"] = _link_records(links)
+            record["kn"] = len(links)
+        records[paper["paper_id"]] = record
+    for verdict in verdicts:
+        record = records.get(verdict["paper_id"])
+        if record is None or not record["x"]:
+            continue
+        evidence = verdict["evidence"]
+        record["m"].setdefault(verdict["method"], []).append(
+            [
+                verdict["framework"],
+                catalogue.family(verdict["framework"]),
+                verdict["role"],
+                round(verdict["confidence"], 3),
+                len(evidence),
+                [
+                    [e["page"], e["section"], e["snippet"], e["rule"]]
+                    for e in evidence[:EVIDENCE_PER_VERDICT]
+                ],
+            ]
+        )
+    return list(records.values())
+
+
+def _repo_record(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The browser's view of a paper's own repository: its URL and commit, and per framework
+    the repository verdict with the files that decided it (file, line, text)."""
+    if not rows:
+        return None
+    first = rows[0]
+    verdicts: dict[str, list[Any]] = {}
+    for row in rows:
+        verdict = verdicts.setdefault(
+            row["framework"], [row["framework"], row["role"], round(row["score"], 3), 0, []]
+        )
+        if row["file"] is None:
+            continue
+        verdict[3] += 1
+        if len(verdict[4]) < REPO_EVIDENCE_PER_VERDICT:
+            verdict[4].append([row["file"], row["line"], row["text"], row["kind"]])
+    url = f"https://{first['host']}/{first['owner']}/{first['name']}"
+    return {"u": safe_href(url), "n": url, "c": first["commit_sha"], "v": list(verdicts.values())}
+
+
+def _link_records(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The browser's view of the own-link decision: each code link the repos stage looked at,
+    the taken one first, as ``[href, url, role, score, taken, why, reasons]``; the link goes to
+    the repository the printed URL was parsed as."""
+    return [
+        [
+            safe_href(f"https://{row['host']}/{row['owner']}/{row['name']}"),
+            row["url"],
+            row["role"],
+            round(row["score"], 2),
+            bool(row["chosen"]),
+            row["decision"] or "",
+            row["reasons"],
+        ]
+        for row in rows[:CODE_LINKS_PER_PAPER]
+    ]
+
+
+class DataWriter:
+    """Writes the venue-year files as the report's pass produces them, then the index."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = out_dir / DATA_DIR
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for old in self.dir.glob("*.json"):
+            old.unlink()  # a venue-year no longer in the store must not linger
+        self.files: list[DataFile] = []
+
+    def write(self, venue: str, year: int, records: Sequence[Mapping[str, Any]]) -> DataFile:
+        name = self._name(venue, year)
+        text = json.dumps(list(records), ensure_ascii=False, separators=(",", ":"))
+        data = text.encode("utf-8")
+        (self.dir / name).write_bytes(data)
+        entry = DataFile(
+            venue=venue,
+            year=year,
+            file=name,
+            papers=len(records),
+            bytes=len(data),
+            work_years=tuple(sorted({r["wy"] for r in records})),
+        )
+        self.files.append(entry)
+        return entry
+
+    def _name(self, venue: str, year: int) -> str:
+        stem = re.sub(r"[^a-z0-9]+", "-", venue.lower()).strip("-") or "venue"
+        taken = {f.file for f in self.files}
+        name, n = f"{stem}-{year}.json", 1
+        while name in taken:  # two labels that differ only in punctuation
+            n += 1
+            name = f"{stem}-{n}-{year}.json"
+        return name
+
+    def finish(self, inline: Inline) -> DataIndex:
+        self.files.sort(key=lambda f: (f.venue, f.year))
+        total = sum(f.bytes for f in self.files)
+        inlined = inline == Inline.ALWAYS or (inline == Inline.AUTO and total <= INLINE_LIMIT)
+        index = DataIndex(files=self.files, inline=inlined, bytes=total)
+        (self.dir / INDEX_FILE).write_text(json.dumps(index.as_json(), indent=1), "utf-8")
+        return index
+
+    def text(self, entry: DataFile) -> str:
+        return (self.dir / entry.file).read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class DataIndex:
+    files: list[DataFile]
+    inline: bool  # whether index.html carries the files too
+    bytes: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "dir": DATA_DIR,
+            "inline": self.inline,
+            "bytes": self.bytes,
+            "files": [asdict(f) for f in self.files],
+        }

@@ -1,0 +1,150 @@
+"""One pass over the store for the report, venue-year by venue-year.
+
+Each venue-year's papers, verdicts and repository rows are read, turned into the browser's data
+file and tallied (framework counts, the method comparison's differences, reasons papers have
+no text, arXiv months), then dropped: the report holds one venue-year in memory, whatever the
+size of the store. Works with several versions (a venue paper and its arXiv preprint) are
+merged as they come and counted over all venues once the pass is done, in their venue's year.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fwcensus.aggregate import frameworks as fw
+from fwcensus.aggregate.shares import ALL_VENUES
+from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.substring2019 import METHOD as SUBSTRING
+from fwcensus.models import Selection
+from fwcensus.report import arxiv
+from fwcensus.report.paper_data import DataWriter, paper_records, problem
+from fwcensus.store import Store
+
+PAIR = ("pytorch", "tensorflow")
+REASONS_PER_VENUE_YEAR = 10  # distinct reasons listed per venue-year; the rest as "other"
+
+
+@dataclass
+class Scan:
+    tallies: dict[tuple[str, int], fw.Tally]  # per (venue label, year), and All venues
+    # Per (venue label, year): what the 2019 method counts and the evidence method does not
+    # (``named_not_used:<family>``, ``both_named_one_used``).
+    differences: dict[tuple[str, int], Counter[str]]
+    reasons: list[tuple[str, int, str, int]]  # (venue, year, reason, papers)
+    arxiv: arxiv.MonthCounts
+    code_known: bool = False  # whether the store holds repository data
+    problems: int = 0
+    labels: set[str] = field(default_factory=set)
+
+
+def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) -> Scan:
+    """Read every venue-year once: write its data file, tally its counts."""
+    catalogue = load_catalogue()
+    shared = store.shared_works()
+    pending: dict[int, fw.Usage] = {}
+    out = Scan(
+        tallies=defaultdict(fw.Tally),
+        differences=defaultdict(Counter),
+        reasons=[],
+        arxiv=arxiv.MonthCounts(method, arxiv.source_of(method)),
+    )
+    by_year: dict[int, fw.Tally] = defaultdict(fw.Tally)
+    for venue, year in sorted(store.paper_counts()):
+        selection = Selection((venue,), (year,))
+        papers = store.paper_rows(selection)
+        verdicts = store.verdict_rows(selection)
+        facts = {
+            f.paper_id: f
+            for f in fw.paper_facts(store, selection, papers=papers, verdicts=verdicts)
+        }
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        reasons: Counter[tuple[str, str]] = Counter()
+        for paper in papers:
+            fact = facts[paper["paper_id"]]
+            usage = fw.Usage.of(fact, methods)
+            out.code_known |= usage.has_code is not None
+            out.tallies[(fact.label, year)].add(usage)
+            out.differences[(fact.label, year)].update(differences(usage))
+            if fact.work in shared:
+                if fact.work in pending:
+                    pending[fact.work].merge(usage)
+                else:
+                    pending[fact.work] = usage
+            else:
+                by_year[year].add(usage)
+                out.differences[(ALL_VENUES, year)].update(differences(usage))
+            if fact.source == "arxiv":
+                out.arxiv.add(paper, usage)
+            reason = problem(paper)
+            if reason:
+                reasons[(fact.label, reason)] += 1
+            by_label[fact.label].append(paper)
+        out.reasons += _listed_reasons(year, reasons)
+        out.problems += sum(reasons.values())
+        repo_rows = store.repo_verdict_rows(selection)
+        link_rows = store.paper_link_rows(selection)
+        for venue_label, members in sorted(by_label.items()):
+            out.labels.add(venue_label)
+            ids = {p["paper_id"] for p in members}
+            records = paper_records(
+                members,
+                [v for v in verdicts if v["paper_id"] in ids],
+                facts,
+                shared,
+                repo_rows,
+                link_rows,
+                methods,
+                catalogue,
+            )
+            writer.write(venue_label, year, records)
+    for work, usage in pending.items():
+        by_year[shared[work]].add(usage)
+        out.differences[(ALL_VENUES, shared[work])].update(differences(usage))
+    if len(out.labels) > 1:  # as fw.groups: "All venues" only beside more than one venue
+        out.tallies.update({(ALL_VENUES, y): t for y, t in by_year.items()})
+    else:
+        out.differences = defaultdict(
+            Counter, {k: v for k, v in out.differences.items() if k[0] != ALL_VENUES}
+        )
+    out.tallies = dict(sorted(out.tallies.items(), key=_all_last))
+    return out
+
+
+def _all_last(item: tuple[tuple[str, int], object]) -> tuple[bool, tuple[str, int]]:
+    return (item[0][0] == ALL_VENUES, item[0])
+
+
+def differences(usage: fw.Usage) -> list[str]:
+    """What the 2019 method counts of this paper and the evidence method (its text) does not:
+    a framework named without being used, and both named where only one is used (the 2019
+    study drops such a paper from its share; evidence counts it for the one used)."""
+    named = usage.used.get((SUBSTRING, fw.TEXT))
+    used = usage.used.get((EVIDENCE, fw.TEXT))
+    if named is None or used is None or not usage.has_text:
+        return []
+    out = [f"named_not_used:{f}" for f in PAIR if f in named and f not in used]
+    if all(f in named for f in PAIR) and sum(f in used for f in PAIR) == 1:
+        out.append("both_named_one_used")
+    return out
+
+
+def _listed_reasons(
+    year: int, reasons: Counter[tuple[str, str]]
+) -> list[tuple[str, int, str, int]]:
+    """The most frequent reasons of one venue-year, the rest summed as one line: a store where
+    every failure has its own message must not grow the page with its papers."""
+    per_label: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (venue_label, reason), n in sorted(reasons.items()):
+        per_label[venue_label].append((reason, n))
+    out = []
+    for venue_label, items in sorted(per_label.items()):
+        items.sort(key=lambda item: (-item[1], item[0]))
+        kept, rest = items[:REASONS_PER_VENUE_YEAR], items[REASONS_PER_VENUE_YEAR:]
+        out += [(venue_label, year, reason, n) for reason, n in sorted(kept)]
+        if rest:
+            others = f"{len(rest)} other reasons"
+            out.append((venue_label, year, others, sum(n for _, n in rest)))
+    return out
