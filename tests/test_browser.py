@@ -238,6 +238,13 @@ def ready(p: Page) -> None:
     p.wait_for_selector('#browser[data-state="ready"]')
 
 
+def open_first(p: Page) -> None:
+    """Open the first paper listed, once listed, and wait for its detail to load."""
+    ready(p)
+    p.locator("#results button.paper").first.click()
+    p.wait_for_selector('#detail[data-state="ready"]')
+
+
 def _listed_ids(p: Page) -> list[int]:
     ready(p)
     ids: list[int] = []
@@ -281,8 +288,7 @@ def test_clicking_a_count_lists_exactly_the_papers_counted(page: Any, report: di
 def test_a_papers_evidence_shows_its_sentence_and_page_link(page: Any, report: dict) -> None:
     p, errors, _ = page
     p.fill("#f-title", "Hostile")
-    ready(p)
-    p.locator("#results button.paper").first.click()
+    open_first(p)
     detail = p.locator("#detail")
     assert SENTENCE in detail.inner_text()
     link = detail.locator("li.evidence a").first
@@ -297,8 +303,7 @@ def test_a_script_in_a_title_is_text_and_runs_nothing(page: Any, report: dict) -
     ready(p)
     [title] = p.locator("#results button.paper").all_inner_texts()
     assert title == HOSTILE
-    ready(p)
-    p.locator("#results button.paper").first.click()
+    open_first(p)
     assert p.locator("#detail h3").inner_text() == HOSTILE
     assert p.locator("#detail script, #results script").count() == 0
     p.wait_for_timeout(300)
@@ -317,15 +322,20 @@ def test_a_script_in_a_title_is_text_and_runs_nothing(page: Any, report: dict) -
 def test_a_papers_code_repository_lists_the_files_that_decided(page: Any, report: dict) -> None:
     p, errors, _ = page
     html = p.content()
-    blocks = re.findall(r'<script type="application/json" class="venue-data"[^>]*>(.*?)</script>',
-                        html, re.S)  # fmt: skip
-    papers = [paper for block in blocks for paper in json.loads(block) if paper.get("r")]
+    blocks = dict(re.findall(r'<script type="application/json" class="venue-data" '
+                             r'data-file="([^"]+)">(.*?)</script>', html, re.S))  # fmt: skip
+    papers = [
+        {**paper, **json.loads(blocks[name.replace(".json", ".detail.json")])[str(paper["id"])]}
+        for name, block in blocks.items()
+        if not name.endswith(".detail.json")
+        for paper in json.loads(block)
+    ]
+    papers = [paper for paper in papers if paper.get("r")]
     assert papers, "the demo reads the repositories its papers link"
     paper = papers[0]
     p.select_option("#f-venue", paper["v"])
     p.fill("#f-title", paper["t"])
-    ready(p)
-    p.locator("#results button.paper").first.click()
+    open_first(p)
     detail = p.locator("#detail")
     assert detail.locator("h4 a").last.get_attribute("href") == paper["r"]["u"]
     [verdict, *_] = paper["r"]["v"]
@@ -356,8 +366,7 @@ def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
     title, venue = titles[paper_id]
     p.select_option("#f-venue", venue)
     p.fill("#f-title", title)
-    ready(p)
-    p.locator("#results button.paper").first.click()
+    open_first(p)
     items = p.locator("#detail ul.link-decisions > li")
     assert items.count() == len(rows)
     first = items.first
@@ -371,8 +380,7 @@ def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
     # A hostile decision, reasons and URL are text; the link goes to the repository parsed.
     p.click("#f-clear")
     p.fill("#f-title", "Hostile")
-    ready(p)
-    p.locator("#results button.paper").first.click()
+    open_first(p)
     shown = p.locator("#detail div.code-links").inner_text()
     assert HOSTILE_DECISION in shown and HOSTILE_REASON in shown
     assert p.locator("#detail div.code-links script, #detail div.code-links img").count() == 0

@@ -123,7 +123,11 @@ def write_report(
             browser_js=Markup(_asset("browser.js")),
             families=fw.families(),
             venues=_venue_counts(data.files),
-            inline_files=[(f.file, _script_text(writer.text(f))) for f in data.files]
+            inline_files=[
+                (name, _script_text(writer.text(name)))
+                for f in data.files
+                for name in (f.file, f.detail)
+            ]
             if data.inline
             else [],
             data=data,
@@ -140,7 +144,8 @@ def write_report(
     )
     index = out_dir / "index.html"
     index.write_text(html, encoding="utf-8")
-    data_files = [writer.dir / f.file for f in data.files] + [writer.dir / "index.json"]
+    data_files = [writer.dir / name for f in data.files for name in (f.file, f.detail)]
+    data_files.append(writer.dir / "index.json")
     return ReportFiles(index=index, images=images, data=data_files, tables=tables.paths)
 
 

@@ -1,8 +1,11 @@
 """The evidence browser's data: one JSON file per venue-year beside index.html, loaded on demand.
 
-``data/<venue>-<year>.json`` holds that venue-year's papers, each with every verdict (all
-methods) and its first sentences, its own repository's verdicts and the code-link decisions;
-``data/index.json`` lists the files with their venue, year, paper count, size and the years
+``data/<venue>-<year>.json`` holds that venue-year's papers as the counts and the list see
+them: title, venue, year, work, text and fetch state, each framework's role per method, what
+its own code uses. ``data/<venue>-<year>.detail.json`` holds, per paper id, what its detail
+shows: authors, links, every verdict with its first sentences, its own repository's verdicts
+and the code-link decisions; it is loaded when a paper of that venue-year is first opened.
+``data/index.json`` lists the files with their venue, year, paper count, sizes and the years
 their works count in over all venues. The page carries the same index, so it never lists a
 directory; it fetches a file the first time a count, filter or search needs its papers.
 
@@ -45,9 +48,10 @@ class Inline(StrEnum):
 class DataFile:
     venue: str  # label: "ACL", "ACL findings", "arXiv cs.LG"
     year: int
-    file: str  # name inside data/
+    file: str  # name inside data/: the papers as the counts and the list see them
+    detail: str  # name inside data/: per paper id, what its detail shows
     papers: int
-    bytes: int
+    bytes: int  # of both files
     work_years: tuple[int, ...]  # years its papers' works count in over all venues
 
 
@@ -80,32 +84,36 @@ def paper_records(
     link_rows: Mapping[int, list[dict[str, Any]]],
     methods: Sequence[str],
     catalogue: Catalogue,
-) -> list[dict[str, Any]]:
-    """The browser's record of each paper: what every count's predicate reads (``browser.js``
-    ``MEASURES``) and what the paper's detail shows."""
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The browser's record of each paper, what every count's predicate reads
+    (``browser.js`` ``MEASURES``), and per paper id what its detail shows."""
     records: dict[int, dict[str, Any]] = {}
+    details: dict[int, dict[str, Any]] = {}
     for paper in papers:
         fact = facts[paper["paper_id"]]
         record = {
             "id": paper["paper_id"],
             "t": paper["title"],
-            "a": paper["authors"],
             "v": label(paper),
             "y": paper["year"],
             "w": fact.work,
             "wy": work_year.get(fact.work, paper["year"]),
             "arx": paper["source"] == "arxiv",
-            "u": safe_href(paper["pdf_url"]),
-            "pg": safe_href(paper["page_url"]),
             "f": fact.fetched,
             "x": fact.has_text,
             "p": problem(paper),
             "m": {},
         }
+        detail: dict[str, Any] = {
+            "a": paper["authors"],
+            "u": safe_href(paper["pdf_url"]),
+            "pg": safe_href(paper["page_url"]),
+            "m": {},
+        }
         if fact.has_code:
             repo = _repo_record(repo_rows.get(paper["paper_id"], []))
             if repo is not None:
-                record["r"] = repo
+                detail["r"] = repo
             # What the source table counts, from the same facts: families used by code and
             # combined.
             record["c"] = {
@@ -114,18 +122,23 @@ def paper_records(
             }
         links = link_rows.get(paper["paper_id"])
         if links:
-            record["k"] = _link_records(links)
-            record["kn"] = len(links)
+            detail["k"] = _link_records(links)
+            detail["kn"] = len(links)
         records[paper["paper_id"]] = record
+        details[paper["paper_id"]] = detail
     for verdict in verdicts:
         record = records.get(verdict["paper_id"])
         if record is None or not record["x"]:
             continue
         evidence = verdict["evidence"]
+        family = catalogue.family(verdict["framework"])
         record["m"].setdefault(verdict["method"], []).append(
+            [verdict["framework"], family, verdict["role"]]
+        )
+        details[verdict["paper_id"]]["m"].setdefault(verdict["method"], []).append(
             [
                 verdict["framework"],
-                catalogue.family(verdict["framework"]),
+                family,
                 verdict["role"],
                 round(verdict["confidence"], 3),
                 len(evidence),
@@ -135,7 +148,7 @@ def paper_records(
                 ],
             ]
         )
-    return list(records.values())
+    return list(records.values()), {str(k): v for k, v in details.items()}
 
 
 def _repo_record(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -186,29 +199,42 @@ class DataWriter:
             old.unlink()  # a venue-year no longer in the store must not linger
         self.files: list[DataFile] = []
 
-    def write(self, venue: str, year: int, records: Sequence[Mapping[str, Any]]) -> DataFile:
-        name = self._name(venue, year)
-        text = json.dumps(list(records), ensure_ascii=False, separators=(",", ":"))
-        data = text.encode("utf-8")
-        (self.dir / name).write_bytes(data)
+    def write(
+        self,
+        venue: str,
+        year: int,
+        records: Sequence[Mapping[str, Any]],
+        details: Mapping[str, Any],
+    ) -> DataFile:
+        stem = self._stem(venue, year)
+        sizes = [
+            self._dump(f"{stem}.json", list(records)),
+            self._dump(f"{stem}.detail.json", details),
+        ]
         entry = DataFile(
             venue=venue,
             year=year,
-            file=name,
+            file=f"{stem}.json",
+            detail=f"{stem}.detail.json",
             papers=len(records),
-            bytes=len(data),
+            bytes=sum(sizes),
             work_years=tuple(sorted({r["wy"] for r in records})),
         )
         self.files.append(entry)
         return entry
 
-    def _name(self, venue: str, year: int) -> str:
+    def _dump(self, name: str, value: Any) -> int:
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (self.dir / name).write_bytes(data)
+        return len(data)
+
+    def _stem(self, venue: str, year: int) -> str:
         stem = re.sub(r"[^a-z0-9]+", "-", venue.lower()).strip("-") or "venue"
         taken = {f.file for f in self.files}
-        name, n = f"{stem}-{year}.json", 1
-        while name in taken:  # two labels that differ only in punctuation
+        name, n = f"{stem}-{year}", 1
+        while f"{name}.json" in taken:  # two labels that differ only in punctuation
             n += 1
-            name = f"{stem}-{n}-{year}.json"
+            name = f"{stem}-{n}-{year}"
         return name
 
     def finish(self, inline: Inline) -> DataIndex:
@@ -219,8 +245,8 @@ class DataWriter:
         (self.dir / INDEX_FILE).write_text(json.dumps(index.as_json(), indent=1), "utf-8")
         return index
 
-    def text(self, entry: DataFile) -> str:
-        return (self.dir / entry.file).read_text("utf-8")
+    def text(self, name: str) -> str:
+        return (self.dir / name).read_text("utf-8")
 
 
 @dataclass(frozen=True)

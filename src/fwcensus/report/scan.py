@@ -89,7 +89,7 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
         for venue_label, members in sorted(by_label.items()):
             out.labels.add(venue_label)
             ids = {p["paper_id"] for p in members}
-            records = paper_records(
+            records, details = paper_records(
                 members,
                 [v for v in verdicts if v["paper_id"] in ids],
                 facts,
@@ -99,7 +99,7 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
                 methods,
                 catalogue,
             )
-            writer.write(venue_label, year, records)
+            writer.write(venue_label, year, records, details)
     for work, usage in pending.items():
         by_year[shared[work]].add(usage)
         out.differences[(ALL_VENUES, shared[work])].update(differences(usage))

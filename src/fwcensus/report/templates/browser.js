@@ -15,27 +15,27 @@
   var COMBINED = config.combinedMethods || [];
   var FILES = config.data.files;  // {venue, year, file, papers, bytes, work_years}
   var PAGE = 50;
-  var loads = {};  // file -> Promise of its papers
+  var loads = {};  // file name -> Promise of its content
   var inline = {};  // file -> its script block, when the page carries the data
-  var state = { measure: null, page: 0, list: [], serial: 0 };
+  var state = { measure: null, page: 0, list: [], serial: 0, opened: 0 };
   var $ = function (id) { return document.getElementById(id); };
   Array.prototype.forEach.call(document.querySelectorAll("script.venue-data"), function (b) {
     inline[b.dataset.file] = b;
   });
 
-  function load(entry) {
-    if (!(entry.file in loads)) {
-      var block = inline[entry.file];
-      loads[entry.file] = block ? Promise.resolve().then(function () {
+  function load(name) {
+    if (!(name in loads)) {
+      var block = inline[name];
+      loads[name] = block ? Promise.resolve().then(function () {
         return JSON.parse(block.textContent);
-      }) : fetch(config.data.dir + "/" + entry.file).then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status + " for " + entry.file); }
+      }) : fetch(config.data.dir + "/" + name).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status + " for " + name); }
         return response.json();
       });
       // A failed load is tried again the next time it is needed.
-      loads[entry.file].catch(function () { delete loads[entry.file]; });
+      loads[name].catch(function () { delete loads[name]; });
     }
-    return loads[entry.file];
+    return loads[name];
   }
   // The files holding a venue-year's papers; over all venues, those holding the year's works
   // (a preprint of 2018 whose venue version is of 2019 counts in 2019).
@@ -183,7 +183,7 @@
     }
     draw(q, "Loading " + total + " papers\u2026");
     setState("loading");
-    Promise.all(entries.map(load)).then(function (lists) {
+    Promise.all(entries.map(function (f) { return load(f.file); })).then(function (lists) {
       if (mine !== state.serial) { return; }
       state.list = select([].concat.apply([], lists), q);
       var n = state.list.length;
@@ -211,7 +211,7 @@
       li.dataset.paperId = p.id;
       var b = el("button", p.t, "paper");
       b.type = "button";
-      b.addEventListener("click", function () { showPaper(p); });
+      b.addEventListener("click", function () { openPaper(p); });
       li.appendChild(b);
       li.appendChild(el("span", " " + p.v + " " + p.y, "snippet"));
       results.appendChild(li);
@@ -219,6 +219,22 @@
     $("page").textContent = total ? "page " + (state.page + 1) + " of " + pages : "";
     $("prev").disabled = state.page === 0;
     $("next").disabled = state.page >= pages - 1;
+  }
+  // A paper's detail (authors, links, sentences, code) is in its venue-year's detail file.
+  function openPaper(p) {
+    var d = $("detail"), mine = ++state.opened;
+    var entry = FILES.filter(function (f) { return f.venue === p.v && f.year === p.y; })[0];
+    d.dataset.state = "loading";
+    d.replaceChildren(el("p", "Loading " + p.t + "\u2026", "snippet"));
+    load(entry.detail).then(function (all) {
+      if (mine !== state.opened) { return; }
+      showPaper(Object.assign({}, p, all[String(p.id)]));
+      d.dataset.state = "ready";
+    }).catch(function (err) {
+      if (mine !== state.opened) { return; }
+      d.replaceChildren(el("p", "Could not load the paper (" + err.message + ")."));
+      d.dataset.state = "error";
+    });
   }
   function showPaper(p) {
     var d = $("detail");
