@@ -61,7 +61,7 @@ def write_report(
     scanned = scan(store, methods, method, writer)
     data = writer.finish(inline)
     framework_rows = fw.rows_of_tallies(scanned.tallies, methods)
-    growth = [g for g in fw.growth_of_tallies(scanned.tallies, methods) if g.method == method]
+    growth = fw.growth_of_tallies(scanned.tallies, [method])
     names = {f.id: f.name for f in load_catalogue().frameworks}
     view = landscape.landscape(framework_rows, method, scanned.code_known)
     facts = study.load()

@@ -24,15 +24,16 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.detect.catalogue import Catalogue
 
 DATA_DIR = "data"
 INDEX_FILE = "index.json"
-# Up to this many bytes of paper data the page inlines them (file:// works); past it, served.
-INLINE_LIMIT = 8_000_000
+# Up to this many bytes of paper data (a few thousand papers) the page inlines them, so file://
+# works; past it they are only in data/ and the page is served.
+INLINE_LIMIT = 3_000_000
+LINKABLE = re.compile(r"https?://", re.IGNORECASE)
 EVIDENCE_PER_VERDICT = 8  # sentences kept per (paper, method, framework) in the browser
 REPO_EVIDENCE_PER_VERDICT = 8  # repository files kept per (paper, framework) in the browser
 CODE_LINKS_PER_PAPER = 12  # code links (taken and rejected) kept per paper in the browser
@@ -56,8 +57,9 @@ class DataFile:
 
 
 def safe_href(url: str | None, page: int | None = None) -> str | None:
-    """A URL fit for an href, or None: only http(s) becomes a link (no javascript:, data:)."""
-    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
+    """A URL fit for an href, or None: only http(s) becomes a link (no javascript:, data:),
+    as the page's script decides too."""
+    if not url or not LINKABLE.match(url):
         return None
     return f"{url}#page={page}" if page else url
 
@@ -77,7 +79,7 @@ def label(paper: Mapping[str, Any]) -> str:
 
 def paper_records(
     papers: Sequence[Mapping[str, Any]],
-    verdicts: Sequence[Mapping[str, Any]],
+    evidence: Sequence[Mapping[str, Any]],
     facts: Mapping[int, fw.PaperFacts],
     work_year: Mapping[int, int],
     repo_rows: Mapping[int, list[dict[str, Any]]],
@@ -86,7 +88,8 @@ def paper_records(
     catalogue: Catalogue,
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """The browser's record of each paper, what every count's predicate reads
-    (``browser.js`` ``MEASURES``), and per paper id what its detail shows."""
+    (``browser.js`` ``MEASURES``), and per paper id what its detail shows. ``papers`` and
+    ``evidence``: the store's ``report_papers`` and ``report_evidence`` rows."""
     records: dict[int, dict[str, Any]] = {}
     details: dict[int, dict[str, Any]] = {}
     for paper in papers:
@@ -105,7 +108,7 @@ def paper_records(
             "m": {},
         }
         detail: dict[str, Any] = {
-            "a": paper["authors"],
+            "a": json.loads(paper["authors"]),
             "u": safe_href(paper["pdf_url"]),
             "pg": safe_href(paper["page_url"]),
             "m": {},
@@ -126,28 +129,25 @@ def paper_records(
             detail["kn"] = len(links)
         records[paper["paper_id"]] = record
         details[paper["paper_id"]] = detail
-    for verdict in verdicts:
-        record = records.get(verdict["paper_id"])
+    shown: list[Any] = []
+    last = None
+    for row in evidence:
+        record = records.get(row["paper_id"])
         if record is None or not record["x"]:
             continue
-        evidence = verdict["evidence"]
-        family = catalogue.family(verdict["framework"])
-        record["m"].setdefault(verdict["method"], []).append(
-            [verdict["framework"], family, verdict["role"]]
-        )
-        details[verdict["paper_id"]]["m"].setdefault(verdict["method"], []).append(
-            [
-                verdict["framework"],
-                family,
-                verdict["role"],
-                round(verdict["confidence"], 3),
-                len(evidence),
-                [
-                    [e["page"], e["section"], e["snippet"], e["rule"]]
-                    for e in evidence[:EVIDENCE_PER_VERDICT]
-                ],
-            ]
-        )
+        if row["verdict_id"] != last:
+            last = row["verdict_id"]
+            family = catalogue.family(row["framework"])
+            record["m"].setdefault(row["method"], []).append(
+                [row["framework"], family, row["role"]]
+            )
+            shown = [row["framework"], family, row["role"], round(row["confidence"], 3), 0, []]
+            details[row["paper_id"]]["m"].setdefault(row["method"], []).append(shown)
+        if row["page"] is None:
+            continue
+        shown[4] += 1
+        if len(shown[5]) < EVIDENCE_PER_VERDICT:
+            shown[5].append([row["page"], row["section"], row["snippet"], row["rule"]])
     return list(records.values()), {str(k): v for k, v in details.items()}
 
 

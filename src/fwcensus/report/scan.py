@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import ALL_VENUES
@@ -54,13 +55,13 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
     by_year: dict[int, fw.Tally] = defaultdict(fw.Tally)
     for venue, year in sorted(store.paper_counts()):
         selection = Selection((venue,), (year,))
-        papers = store.paper_rows(selection)
-        verdicts = store.verdict_rows(selection)
+        papers = store.report_papers(selection)
+        evidence = store.report_evidence(selection)
         facts = {
             f.paper_id: f
-            for f in fw.paper_facts(store, selection, papers=papers, verdicts=verdicts)
+            for f in fw.paper_facts(store, selection, papers=papers, verdicts=evidence)
         }
-        by_label: dict[str, list[dict]] = defaultdict(list)
+        by_label: dict[str, list[Any]] = defaultdict(list)
         reasons: Counter[tuple[str, str]] = Counter()
         for paper in papers:
             fact = facts[paper["paper_id"]]
@@ -91,7 +92,7 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
             ids = {p["paper_id"] for p in members}
             records, details = paper_records(
                 members,
-                [v for v in verdicts if v["paper_id"] in ids],
+                [row for row in evidence if row["paper_id"] in ids],
                 facts,
                 shared,
                 repo_rows,

@@ -765,6 +765,36 @@ class Store:
                 record["evidence"].append({k: row[k] for k in _EVIDENCE_COLUMNS})
         return list(verdicts.values())
 
+    def report_papers(self, selection: Selection) -> list[sqlite3.Row]:
+        """What the report reads of each selected paper, as rows read by column name (no copy
+        into dicts: the report reads a million of them): ids, venue, title, authors (JSON),
+        links, work, document and text state, ordered by id."""
+        where, params = _selection_sql(selection)
+        return self.conn.execute(
+            "SELECT p.id AS paper_id, p.source, p.source_id, p.venue, p.year, p.track, p.title,"
+            " p.authors, p.page_url, p.pdf_url, p.arxiv_id, p.work_id,"
+            " d.status AS doc_status, d.error AS doc_error,"
+            " t.status AS text_status, t.error AS text_error"
+            " FROM papers p"
+            " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
+            " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
+            f" WHERE {where} ORDER BY p.id",
+            params,
+        ).fetchall()
+
+    def report_evidence(self, selection: Selection) -> list[sqlite3.Row]:
+        """Every verdict of the selected papers, one row per piece of its evidence (a verdict
+        without evidence: one row, page NULL), ordered by paper, method, framework, evidence."""
+        where, params = _selection_sql(selection)
+        return self.conn.execute(
+            "SELECT v.paper_id, v.id AS verdict_id, v.method, v.framework, v.role, v.confidence,"
+            " e.page, e.section, e.snippet, e.rule"
+            " FROM papers p JOIN verdicts v ON v.paper_id = p.id"
+            " LEFT JOIN evidence e ON e.verdict_id = v.id"
+            f" WHERE {where} ORDER BY v.paper_id, v.method, v.framework, e.id",
+            params,
+        ).fetchall()
+
     def status_counts(self, selection: Selection) -> list[StatusCount]:
         where, params = _selection_sql(selection)
         rows = self.conn.execute(
