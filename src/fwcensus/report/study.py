@@ -5,7 +5,6 @@ counts of the same venue-years, and the differences with their reasons where the
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -88,7 +87,9 @@ class Difference:
 
 
 def compare(
-    study: Study, shares: Sequence[ShareRow], differences: Mapping[tuple[str, int], Counter[str]]
+    study: Study,
+    shares: Sequence[ShareRow],
+    differences: Mapping[tuple[str, int], Mapping[str, int]],
 ) -> list[Difference]:
     """The venue-years of the study that the store holds, with the known reasons: what the
     study's own list holds (its notes), and the papers the study's counting takes differently
@@ -114,17 +115,17 @@ def compare(
                     "no reason is known: see the coverage below"
                 )
             )
-        counts = differences.get((row.venue, row.year), Counter())
+        counts = differences.get((row.venue, row.year), {})
         if EVIDENCE in mine and SUBSTRING in mine:
             diff.reasons += _method_reasons(counts)
         out.append(diff)
-    return out
+    return sorted(out, key=lambda d: (d.venue, d.year))
 
 
-def _method_reasons(counts: Counter[str]) -> list[Reason]:
+def _method_reasons(counts: Mapping[str, int]) -> list[Reason]:
     out = []
     for family, name in (("pytorch", "PyTorch"), ("tensorflow", "TensorFlow")):
-        n = counts[f"named_not_used:{family}"]
+        n = counts.get(f"named_not_used:{family}", 0)
         if n:
             out.append(
                 Reason(
@@ -135,7 +136,7 @@ def _method_reasons(counts: Counter[str]) -> list[Reason]:
                     family,
                 )
             )
-    n = counts["both_named_one_used"]
+    n = counts.get("both_named_one_used", 0)
     if n:
         out.append(
             Reason(
