@@ -7,6 +7,7 @@ import functools
 import http.server
 import json
 import os
+import random
 import re
 import shutil
 import threading
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
 from fwcensus.demo.run import run_demo
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import DETECTORS
@@ -34,6 +35,7 @@ from fwcensus.models import (
     TextStatus,
     Verdict,
 )
+from fwcensus.report import study
 from fwcensus.report.html import write_report
 from fwcensus.report.paper_data import Inline
 from fwcensus.store import Store
@@ -102,10 +104,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                "shots": out / "screenshots"}  # fmt: skip
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @contextmanager
 def serving(directory: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -124,19 +130,40 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(report: dict[str, Any], browser: Any) -> Iterator[tuple[Page, list[str], list[str]]]:
+@contextmanager
+def opened(browser: Any, url: str) -> Iterator[tuple[Page, list[str], list[str], list[str]]]:
+    """The page at ``url`` once its headline chart is drawn, with the errors and dialogs it
+    raises and every URL it requests."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     dialogs: list[str] = []
+    requested: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(report["url"])
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(url)
     page.wait_for_selector("#chart svg .mark-line path")
-    yield page, errors, dialogs
-    context.close()
+    try:
+        yield page, errors, dialogs, requested
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(report: dict[str, Any], browser: Any) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """The report under substring-2019, its papers inlined."""
+    with opened(browser, report["url"]) as (page, errors, dialogs, _):
+        yield page, errors, dialogs
+
+
+@pytest.fixture
+def files_page(report: dict[str, Any], browser: Any) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """The report under evidence, its papers in data files: the page, its errors, the URLs
+    it requested."""
+    with opened(browser, report["files_url"]) as (page, errors, _, requested):
+        yield page, errors, requested
 
 
 def shot(page: Page, report: dict[str, Any], name: str, **kw: Any) -> None:
@@ -389,3 +416,249 @@ def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
     assert "javascript:alert(4)//github.com/x/y" in rejected.inner_text()
     p.wait_for_timeout(300)
     assert dialogs == [] and errors == []
+
+
+# -- the answer, the landscape, the 2019 study, how sure, and the data loaded on demand ---------
+
+
+def _counted(facts: list[fw.PaperFacts], year: int, venue: str, rule: Any) -> set[int]:
+    """Ids of the papers of a venue-year (over all venues: of the year) whose families used
+    under evidence (text or own code) satisfy ``rule``."""
+    return {
+        f.paper_id
+        for f in facts
+        if f.year == year
+        and venue in (ALL_VENUES, f.label)
+        and (f.has_text or f.has_code)
+        and rule(f.used(EVIDENCE, fw.COMBINED))
+    }
+
+
+def test_the_sentences_numbers_are_the_stores(files_page: Any, report: dict) -> None:
+    p, errors, _ = files_page
+    with Store(report["db"]) as store:
+        rows = {(r.label, r.year): r for r in store.shares() if r.method == EVIDENCE}
+        facts = fw.paper_facts(store)
+    landscape = {
+        (r.venue, r.year, r.framework): r
+        for r in fw.framework_rows(facts, [EVIDENCE])
+        if r.source == fw.COMBINED and r.definition == fw.OF_FRAMEWORK_PAPERS
+    }
+    of_row = {
+        "pytorch_only": lambda r: r.pytorch_only,
+        "one_of_two": lambda r: r.pytorch_only + r.tensorflow_only,
+        "both": lambda r: r.both,
+        "neither": lambda r: r.neither,
+        "judged": lambda r: r.pytorch + r.tensorflow - r.both + r.neither,
+    }
+    buttons = p.locator("#findings button.count").evaluate_all(
+        "bs => bs.map(b => [b.dataset.venue, Number(b.dataset.year), b.dataset.measure,"
+        " b.dataset.framework, Number(b.textContent)])"
+    )
+    measures = {b[2] for b in buttons}
+    assert {"pytorch_only", "one_of_two", "both", "neither", "judged"} <= measures
+    assert "framework_combined" in measures  # the most used other framework, text or code
+    for venue, year, measure, framework, shown in buttons:
+        if measure in of_row:
+            assert shown == of_row[measure](rows[(venue, year)]), (venue, year, measure)
+        elif measure == "framework_combined":
+            assert shown == landscape[(venue, year, framework)].papers
+        else:
+            assert measure == "any_framework_combined"
+            assert shown == landscape[(venue, year, "pytorch")].base
+    first = p.locator("#findings p.finding").first
+    row = rows[(first.get_attribute("data-venue"), int(first.get_attribute("data-year") or 0))]
+    assert row.share is not None and row.ci_low is not None and row.ci_high is not None
+    quoted = f"{100 * row.share:.0f}% [{100 * row.ci_low:.0f}%, {100 * row.ci_high:.0f}%]"
+    assert quoted in first.inner_text()
+    shot(p, report, "08-answer", full_page=False)
+    # A sentence's count lists exactly the papers it counts, loaded on demand.
+    button = p.locator('#findings button.count[data-measure="one_of_two"]').first
+    venue, year = button.get_attribute("data-venue"), int(button.get_attribute("data-year") or 0)
+    button.click()
+    expected = _counted(facts, year, venue or "", lambda u: ("pytorch" in u) != ("tensorflow" in u))
+    assert sorted(_listed_ids(p)) == sorted(expected)
+    assert int(button.inner_text()) == len(expected)
+    assert errors == []
+
+
+def test_the_landscape_draws_every_framework_used_per_venue(files_page: Any, report: dict) -> None:
+    p, errors, _ = files_page
+    with Store(report["db"]) as store:
+        facts = fw.paper_facts(store)
+    rows = [
+        r
+        for r in fw.framework_rows(facts, [EVIDENCE])
+        if r.source == fw.COMBINED and r.definition == fw.OF_FRAMEWORK_PAPERS
+    ]
+    used = {r.framework for r in rows if r.papers}
+    assert len(used) > 2, "the demo's papers use more than PyTorch and TensorFlow"
+    chart = p.locator("#landscape-chart")
+    chart.scroll_into_view_if_needed()
+    p.wait_for_selector("#landscape-chart svg .mark-line path")
+    assert chart.locator("svg .mark-line path").count() == len(used)  # all venues: one each
+    p.select_option("#landscape-chart select", "ICCV")
+    p.wait_for_function(
+        "() => [...document.querySelectorAll('#landscape-chart svg .mark-symbol.role-mark path')]"
+        ".every(e => (e.getAttribute('aria-label') || '').includes('venue: ICCV'))"
+    )
+    shot(p, report, "09-landscape", full_page=False)
+    # The table behind it: a framework's count lists the papers using it, text or code.
+    p.locator("#landscape > details > summary").click()
+    family = sorted(used - {"pytorch", "tensorflow"})[0]
+    cell = p.locator(
+        f'#framework-table button[data-venue="{ALL_VENUES}"][data-framework="{family}"]'
+    ).last
+    year = int(cell.get_attribute("data-year") or 0)
+    cell.click()
+    expected = _counted(facts, year, ALL_VENUES, lambda u: family in u)
+    assert sorted(_listed_ids(p)) == sorted(expected) and int(cell.inner_text()) == len(expected)
+    assert errors == []
+
+
+def _marks(p: Page, chart: str, role: str) -> list[dict[str, str]]:
+    """The fields of each mark drawn, from its aria-label ("field: value; ...")."""
+    labels = p.locator(f'{chart} svg path[aria-roledescription="{role}"]').evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    return [dict(part.split(": ", 1) for part in label.split("; ")) for label in labels]
+
+
+def test_the_study_overlay_draws_the_fact_tables_numbers(files_page: Any, report: dict) -> None:
+    p, errors, _ = files_page
+    facts = {(r.venue, r.year): r for r in study.load().rows}
+    with Store(report["db"]) as store:
+        ours = {(r.venue, r.year, r.method): r for r in store.shares() if r.track == "main"}
+    both = sorted({(v, y) for v, y, _ in ours} & set(facts))
+    assert both, "the demo holds venue-years the study counted"
+    p.locator("#study").scroll_into_view_if_needed()
+    p.wait_for_selector("#study-chart svg .role-mark path")
+    points = _marks(p, "#study-chart", "point")
+    assert len(points) == 3 * len(both)  # the study and fwcensus's two methods
+    for point in points:
+        venue, year = point["venue and year"].rsplit(" ", 1)
+        drawn = (int(point["pytorch_only"]), int(point["tensorflow_only"]), int(point["papers"]))
+        if point["series"] == study.STUDY:
+            fact = facts[(venue, int(year))]
+            assert drawn == (fact.pytorch_only, fact.tensorflow_only, fact.papers)
+        else:
+            row = ours[(venue, int(year), point["series"].removeprefix("fwcensus "))]
+            assert drawn == (row.pytorch_only, row.tensorflow_only, row.listed)
+    bars = [b for b in _marks(p, "#study-chart", "bar") if b["series"] == study.STUDY]
+    assert {(b["venue and year"], b["measure"], int(b["count"])) for b in bars} == {
+        (f"{v} {y}", measure, getattr(facts[(v, y)], measure))
+        for v, y in both
+        for measure in ("papers", "pytorch_only", "tensorflow_only")
+    }
+    # The table: the study's row as published, and the reasons for the differences.
+    for venue, year in both:
+        body = p.locator(f'#study-table tbody[data-venue="{venue}"][data-year="{year}"]')
+        cells = body.locator(f'tr[data-series="{study.STUDY}"] td').all_inner_texts()
+        fact = facts[(venue, year)]
+        assert cells[1:4] == [str(fact.papers), str(fact.pytorch_only), str(fact.tensorflow_only)]
+        assert "no reason is known" in body.locator("tr.reasons").inner_text()
+    shot(p, report, "10-study", full_page=False)
+    assert errors == []
+
+
+def test_a_venue_years_papers_load_on_demand_and_are_the_stores(
+    files_page: Any, report: dict
+) -> None:
+    p, errors, requested = files_page
+
+    def loaded() -> list[str]:
+        return [u.rsplit("/", 1)[1] for u in requested if "/data/" in u]
+
+    assert loaded() == [] and p.locator("script.venue-data").count() == 0
+    with Store(report["db"]) as store:
+        papers = store.paper_rows(Selection(("CVPR",), (2019,)))
+        facts = fw.paper_facts(store)
+    p.locator('#shares button[data-venue="CVPR"][data-year="2019"][data-measure="listed"]').click()
+    assert sorted(_listed_ids(p)) == sorted(r["paper_id"] for r in papers)
+    assert loaded() == ["cvpr-2019.json"]
+    open_first(p)
+    assert loaded() == ["cvpr-2019.json", "cvpr-2019.detail.json"]
+    assert p.locator("#detail h3").inner_text() in {r["title"] for r in papers}
+    # Over all venues a year's count loads the files holding that year's works.
+    count = p.locator(
+        f'#shares button[data-venue="{ALL_VENUES}"][data-year="2021"][data-measure="pytorch"]'
+    )
+    count.click()
+    expected = _counted(facts, 2021, ALL_VENUES, lambda u: "pytorch" in u)
+    assert sorted(_listed_ids(p)) == sorted(expected) and int(count.inner_text()) == len(expected)
+    assert set(loaded()[2:]) == {"cvpr-2021.json", "iccv-2021.json"}
+    # The coverage's "with code read" lists the papers whose own repository was read.
+    with_code = p.locator('#coverage-table button[data-venue="ICCV"][data-measure="with_code"]')
+    first = with_code.first
+    first.click()
+    year = int(first.get_attribute("data-year") or 0)
+    coded = {f.paper_id for f in facts if (f.label, f.year) == ("ICCV", year) and f.has_code}
+    assert sorted(_listed_ids(p)) == sorted(coded) and int(first.inner_text()) == len(coded)
+    assert errors == []
+
+
+def test_a_file_url_works_when_inlined_and_says_to_serve_when_not(
+    browser: Any, report: dict
+) -> None:
+    context = browser.new_context()
+    p = context.new_page()
+    p.goto((report["out"] / "report" / "index.html").as_uri())
+    p.locator('#shares button[data-venue="ICCV"][data-year="2021"][data-measure="listed"]').click()
+    with Store(report["db"]) as store:
+        iccv = {r["paper_id"] for r in store.paper_rows(Selection(("ICCV",), (2021,)))}
+    assert sorted(_listed_ids(p)) == sorted(iccv)
+    p.goto((report["out"] / "report-files" / "index.html").as_uri())
+    p.locator('#shares button[data-venue="ICCV"][data-year="2021"][data-measure="listed"]').click()
+    p.wait_for_selector('#browser[data-state="error"]')
+    assert "fwcensus report --serve" in p.locator("#summary").inner_text()
+    context.close()
+
+
+def synthetic(store: Store, n: int) -> None:
+    """``n`` papers over two venues and two years: fetched with text or failed, named and
+    used now and then, as the stages would leave them."""
+    rng = random.Random(n)
+    for venue, year in (("CVPR", 2021), ("CVPR", 2022), ("ICCV", 2021), ("ICCV", 2022)):
+        store.upsert_papers(
+            [Paper("cvf", f"{venue}-{year}-{i}", venue, year, f"Paper {i} of {venue} {year}",
+                   ("A B", "C D"), f"https://x.org/{venue}/{year}/{i}.pdf")
+             for i in range(n // 4)], "L",
+        )  # fmt: skip
+    for doc in store.documents(Selection()):
+        if rng.random() < 0.05:
+            result = FetchResult(ok=False, error="HTTP 404", last_status=404)
+            store.save_fetch(doc.id, result, DocStatus.FAILED)
+            continue
+        sha = store.blobs.put_bytes(f"%PDF {doc.id}".encode())
+        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=9), DocStatus.FETCHED)
+        store.save_text(sha, ExtractedText(TextStatus.OK, pages=(f"text {doc.id}",)), "test")
+    for method in (SUBSTRING, EVIDENCE):
+        for job in store.detect_jobs(Selection(), method, DETECTORS[method]):
+            named = [f for f in ("pytorch", "tensorflow") if rng.random() < 0.3]
+            verdicts = [Verdict(f, Role.USED, 1.0, (Evidence(1, 0, 9, f"We use {f}.", "r"),))
+                        for f in named]  # fmt: skip
+            store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts, DETECTORS[method])
+        aggregate_shares(store, method)
+
+
+def test_the_page_does_not_grow_with_the_store(browser: Any, tmp_path: Path) -> None:
+    sizes = {}
+    for n in (200, 2000):
+        with Store(tmp_path / f"{n}.db") as store:
+            synthetic(store, n)
+            files = write_report(store, tmp_path / str(n), EVIDENCE, Inline.NEVER)
+        sizes[n] = sum(p.stat().st_size for p in files.data)
+    assert sizes[2000] > 5 * sizes[200]  # the papers are in the data files
+    pages = {}
+    with serving(tmp_path) as base:
+        for n in sizes:
+            with opened(browser, f"{base}/{n}/index.html") as (p, errors, _, requested):
+                pages[n] = p.evaluate(
+                    "performance.getEntriesByType('navigation')[0].decodedBodySize"
+                )
+                assert [u for u in requested if "/data/" in u] == [] and errors == []
+                p.locator(
+                    '#shares button[data-venue="ICCV"][data-year="2022"][data-measure="listed"]'
+                ).click()
+                assert len(_listed_ids(p)) == n // 4
+    assert abs(pages[2000] - pages[200]) < 0.01 * pages[200], pages
