@@ -223,8 +223,8 @@ def test_no_venue_block_is_parsed_until_papers_are_asked_for(browser: Any, repor
     context.add_init_script(
         "window.__blocks = []; const parse = JSON.parse;"
         " JSON.parse = function (text) { const out = parse.apply(this, arguments);"
-        " if (Array.isArray(out) && out.length && out[0] && 'wy' in out[0]) {"
-        " window.__blocks.push(out[0].v); } return out; };"
+        " if (Array.isArray(out) && out.length && out[0] && 't' in out[0]) {"
+        " window.__blocks.push(out.map(p => p.id)); } return out; };"
     )
     p = context.new_page()
     p.goto(report["url"])
@@ -237,8 +237,10 @@ def test_no_venue_block_is_parsed_until_papers_are_asked_for(browser: Any, repor
     p.select_option("#f-venue", "ICCV")
     ready(p)
     with Store(report["db"]) as store:
-        iccv_years = {y for v, y in store.paper_counts() if v == "ICCV"}
-    assert p.evaluate("window.__blocks") == ["ICCV"] * len(iccv_years)  # one block a year
+        iccv = store.paper_rows(Selection(("ICCV",)))
+    blocks = p.evaluate("window.__blocks")
+    assert len(blocks) == len({r["year"] for r in iccv})  # one block a year, ICCV's only
+    assert sorted(i for block in blocks for i in block) == sorted(r["paper_id"] for r in iccv)
     assert p.locator("#results li").count() > 0
     context.close()
 
@@ -351,11 +353,11 @@ def test_a_papers_code_repository_lists_the_files_that_decided(page: Any, report
     html = p.content()
     blocks = dict(re.findall(r'<script type="application/json" class="venue-data" '
                              r'data-file="([^"]+)">(.*?)</script>', html, re.S))  # fmt: skip
+    config = json.loads(p.locator("#report-config").text_content() or "{}")
     papers = [
-        {**paper, **json.loads(blocks[name.replace(".json", ".detail.json")])[str(paper["id"])]}
-        for name, block in blocks.items()
-        if not name.endswith(".detail.json")
-        for paper in json.loads(block)
+        {**paper, **json.loads(blocks[f["detail"]])[str(paper["id"])], "v": f["venue"]}
+        for f in config["data"]["files"]
+        for paper in json.loads(blocks[f["file"]])
     ]
     papers = [paper for paper in papers if paper.get("r")]
     assert papers, "the demo reads the repositories its papers link"

@@ -1,13 +1,14 @@
-"""The evidence browser's data: one JSON file per venue-year beside index.html, loaded on demand.
+"""The evidence browser's data: two JSON files per venue-year beside index.html, loaded on demand.
 
 ``data/<venue>-<year>.json`` holds that venue-year's papers as the counts and the list see
-them: title, venue, year, work, text and fetch state, each framework's role per method, what
-its own code uses. ``data/<venue>-<year>.detail.json`` holds, per paper id, what its detail
-shows: authors, links, every verdict with its first sentences, its own repository's verdicts
-and the code-link decisions; it is loaded when a paper of that venue-year is first opened.
-``data/index.json`` lists the files with their venue, year, paper count, sizes and the years
-their works count in over all venues. The page carries the same index, so it never lists a
-directory; it fetches a file the first time a count, filter or search needs its papers.
+them: title, work, text and fetch state, each framework family's role per method, what its own
+code uses (only what differs from the usual; the page fills in the rest).
+``data/<venue>-<year>.detail.json`` holds, per paper id, what its detail shows: authors,
+links, every verdict with its first sentences, its own repository's verdicts and the code-link
+decisions; it is loaded when a paper of that venue-year is first opened. ``data/index.json``
+lists the files with their venue, year, paper count, sizes and the years their works count in
+over all venues. The page carries the same index, so it never lists a directory; it fetches a
+file the first time a count, filter or search needs its papers.
 
 A small store's files are also inlined in index.html as ``<script type="application/json">``
 blocks (parsed only when needed), so the page works from ``file://``; a large store's page
@@ -73,10 +74,6 @@ def problem(paper: Mapping[str, Any]) -> str | None:
     return None
 
 
-def label(paper: Mapping[str, Any]) -> str:
-    return paper["venue"] if paper["track"] == "main" else f"{paper['venue']} {paper['track']}"
-
-
 def paper_records(
     papers: Sequence[Mapping[str, Any]],
     evidence: Sequence[Mapping[str, Any]],
@@ -94,19 +91,21 @@ def paper_records(
     details: dict[int, dict[str, Any]] = {}
     for paper in papers:
         fact = facts[paper["paper_id"]]
-        record = {
-            "id": paper["paper_id"],
-            "t": paper["title"],
-            "v": label(paper),
-            "y": paper["year"],
-            "w": fact.work,
-            "wy": work_year.get(fact.work, paper["year"]),
-            "arx": paper["source"] == "arxiv",
-            "f": fact.fetched,
-            "x": fact.has_text,
-            "p": problem(paper),
-            "m": {},
-        }
+        # Only what differs from the usual is written (the page fills in the rest: venue and
+        # year from the file, work = the paper, work year = the year, false, none): a list
+        # file of a big venue-year is read whole when one of its counts is clicked.
+        record: dict[str, Any] = {"id": paper["paper_id"], "t": paper["title"]}
+        work_of = work_year.get(fact.work, paper["year"])
+        for key, value, usual in (
+            ("w", fact.work, paper["paper_id"]),
+            ("wy", work_of, paper["year"]),
+            ("arx", int(paper["source"] == "arxiv"), 0),
+            ("f", int(fact.fetched), 0),
+            ("x", int(fact.has_text), 0),
+            ("p", problem(paper), None),
+        ):
+            if value != usual:
+                record[key] = value
         detail: dict[str, Any] = {
             "a": json.loads(paper["authors"]),
             "u": safe_href(paper["pdf_url"]),
@@ -133,14 +132,14 @@ def paper_records(
     last = None
     for row in evidence:
         record = records.get(row["paper_id"])
-        if record is None or not record["x"]:
+        if record is None or not record.get("x"):
             continue
         if row["verdict_id"] != last:
             last = row["verdict_id"]
             family = catalogue.family(row["framework"])
-            record["m"].setdefault(row["method"], []).append(
-                [row["framework"], family, row["role"]]
-            )
+            # The list needs each family's role; the detail names the framework too.
+            roles = record.setdefault("m", {}).setdefault(row["method"], [])
+            roles.append([family, row["role"]])
             shown = [row["framework"], family, row["role"], round(row["confidence"], 3), 0, []]
             details[row["paper_id"]]["m"].setdefault(row["method"], []).append(shown)
         if row["page"] is None:
@@ -218,7 +217,7 @@ class DataWriter:
             detail=f"{stem}.detail.json",
             papers=len(records),
             bytes=sum(sizes),
-            work_years=tuple(sorted({r["wy"] for r in records})),
+            work_years=tuple(sorted({r.get("wy", year) for r in records})),
         )
         self.files.append(entry)
         return entry

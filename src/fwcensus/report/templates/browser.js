@@ -16,6 +16,7 @@
   var FILES = config.data.files;  // {venue, year, file, papers, bytes, work_years}
   var PAGE = 50;
   var loads = {};  // file name -> Promise of its content
+  var expanded = {};  // list file name -> Promise of its papers, completed
   var inline = {};  // file -> its script block, when the page carries the data
   var state = { measure: null, page: 0, list: [], serial: 0, opened: 0 };
   var $ = function (id) { return document.getElementById(id); };
@@ -37,6 +38,20 @@
     }
     return loads[name];
   }
+  // A venue-year's papers, each completed with what its file leaves out as the usual.
+  function papers(entry) {
+    if (!(entry.file in expanded)) {
+      expanded[entry.file] = load(entry.file).then(function (list) {
+        list.forEach(function (p) {
+          p.v = entry.venue; p.y = entry.year; p.w = p.w || p.id; p.wy = p.wy || entry.year;
+          p.arx = !!p.arx; p.f = !!p.f; p.x = !!p.x; p.p = p.p || null; p.m = p.m || {};
+        });
+        return list;
+      });
+      expanded[entry.file].catch(function () { delete expanded[entry.file]; });
+    }
+    return expanded[entry.file];
+  }
   // The files holding a venue-year's papers; over all venues, those holding the year's works
   // (a preprint of 2018 whose venue version is of 2019 counts in 2019).
   function needed(venue, year) {
@@ -47,16 +62,17 @@
       return overAll ? f.work_years.indexOf(Number(year)) >= 0 : String(f.year) === String(year);
     });
   }
+  // A paper's list record holds, per method, [family, role] of each framework named.
   function role(paper, method, family) {
     var best = "", rank = { used: 3, mentioned: 2, cited: 1 };
     (paper.m[method] || []).forEach(function (v) {
-      if (v[1] === family && (rank[v[2]] || 0) > (rank[best] || 0)) { best = v[2]; }
+      if (v[0] === family && (rank[v[1]] || 0) > (rank[best] || 0)) { best = v[1]; }
     });
     return best;
   }
   function uses(p, method, family) { return p.x && role(p, method, family) === "used"; }
   function usesAny(p, method) {
-    return p.x && (p.m[method] || []).some(function (v) { return v[2] === "used"; });
+    return p.x && (p.m[method] || []).some(function (v) { return v[1] === "used"; });
   }
   // The shares' "uses": the text, or, for a combined method, the text or the own code.
   function counts(p, method, family) {
@@ -125,7 +141,7 @@
     if (q.framework) {
       var r = role(p, q.method, q.framework);
       if (!p.x || !r || (q.role && r !== q.role)) { return false; }
-    } else if (q.role && !(p.m[q.method] || []).some(function (v) { return v[2] === q.role; })) {
+    } else if (q.role && !(p.m[q.method] || []).some(function (v) { return v[1] === q.role; })) {
       return false;
     }
     return !q.text || p.t.toLowerCase().indexOf(q.text) >= 0;
@@ -183,7 +199,7 @@
     }
     draw(q, "Loading " + total + " papers\u2026");
     setState("loading");
-    Promise.all(entries.map(function (f) { return load(f.file); })).then(function (lists) {
+    Promise.all(entries.map(papers)).then(function (lists) {
       if (mine !== state.serial) { return; }
       state.list = select([].concat.apply([], lists), q);
       var n = state.list.length;
