@@ -187,6 +187,12 @@ def test_page_loads_without_errors_and_draws_its_charts(page: Any, report: dict)
     assert headings[0].startswith("The answer: PyTorch's share")
     assert headings[1:4] == ["Every framework", "The 2019 study beside fwcensus", "How sure"]
     assert p.locator("#findings p.finding").count() >= 3
+    # Read without seeing it: every table has a caption, every chart a description.
+    assert p.locator("table").count() > 8 and p.locator("table:not(:has(> caption))").count() == 0
+    for chart in p.locator("div.chart[id]").all():
+        described = chart.get_attribute("aria-describedby")
+        label = chart.get_attribute("aria-label")
+        assert label or p.locator(f"#{described}").inner_text().strip(), chart.get_attribute("id")
     shot(p, report, "01-headline", full_page=False)
     shot(p, report, "02-full", full_page=True)
     assert errors == [] and dialogs == []

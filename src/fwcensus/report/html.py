@@ -32,7 +32,12 @@ from fwcensus.models import Selection, ShareRow
 from fwcensus.report import arxiv, charts, coverage, landscape, study, summary
 from fwcensus.report.paper_data import DataFile, DataWriter, Inline, safe_href
 from fwcensus.report.scan import scan
-from fwcensus.report.signal_view import MIN_MONTHS, signal_section, write_signal_images
+from fwcensus.report.signal_view import (
+    MIN_MONTHS,
+    SignalSection,
+    signal_section,
+    write_signal_images,
+)
 from fwcensus.report.tables import TableFiles
 from fwcensus.store import Store
 
@@ -167,7 +172,7 @@ def _venue_counts(files: list[DataFile]) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-def _signal_specs(section: Any) -> dict[str, Any]:
+def _signal_specs(section: SignalSection) -> dict[str, Any]:
     """Chart specs by the id of the element each is drawn in."""
     specs = {f"signal-chart-{b.name}": charts.spec(b.chart) for b in section.blocks if b.chart}
     if section.comparison is not None:

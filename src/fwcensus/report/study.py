@@ -20,6 +20,12 @@ from fwcensus.models import ShareRow
 FACTS = "study2019.json"
 STUDY = "the 2019 study"
 SERIES = (STUDY, f"fwcensus {SUBSTRING}", f"fwcensus {EVIDENCE}")
+# The counts drawn below the share, by field, with their panels' titles.
+MEASURES = {
+    "papers": "papers listed",
+    "pytorch_only": "PyTorch only",
+    "tensorflow_only": "TensorFlow only",
+}
 
 
 @dataclass(frozen=True)
@@ -239,26 +245,28 @@ def chart(diffs: Sequence[Difference]) -> alt.VConcatChart | None:
     bars = share.mark_errorbar(ticks=True).encode(
         y=alt.Y("ci_low:Q", title="PyTorch share"), y2="ci_high:Q"
     )
-    counts = (
-        alt.Chart(data)
-        .transform_fold(["papers", "pytorch_only", "tensorflow_only"], as_=["measure", "count"])
-        .mark_bar()
-        .encode(
-            x=x,
-            xOffset=offset,
-            color=color,
-            y=alt.Y("count:Q", title="papers"),
-            tooltip=[*tooltip, alt.Tooltip("measure:N"), alt.Tooltip("count:Q")],
-        )
-        .properties(width=200, height=160)
-        .facet(
-            column=alt.Column(
-                "measure:N", title=None, sort=["papers", "pytorch_only", "tensorflow_only"]
+    folded = alt.Chart(data).transform_fold(list(MEASURES), as_=["measure", "count"])
+    counts = alt.hconcat(
+        *(
+            folded.transform_filter(alt.datum.measure == measure)
+            .mark_bar()
+            .encode(
+                x=x,
+                xOffset=offset,
+                color=color,
+                y=alt.Y("count:Q", title=title),
+                tooltip=[*tooltip, alt.Tooltip("measure:N"), alt.Tooltip("count:Q")],
             )
+            .properties(width=200, height=160)
+            for measure, title in MEASURES.items()
         )
-        .resolve_scale(y="independent")
     )
-    return alt.vconcat((bars + points).properties(width=640, height=220), counts).properties(
+    # Each panel's own band widths: a shared offset scale would take the widest panel's.
+    panels = alt.vconcat((bars + points).properties(width=640, height=220), counts).resolve_scale(
+        x="independent", xOffset="independent"
+    )
+    # The legend above: beside the widest panel it would be off the page.
+    return panels.configure_legend(orient="top").properties(
         title="The 2019 study's published numbers beside fwcensus's, same venue-years",
         description="Two panels. Above: the PyTorch share per venue and year, with 95% "
         "intervals, for the 2019 study's published counts and fwcensus's under each method. "
