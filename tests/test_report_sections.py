@@ -6,6 +6,7 @@ the rows, and ``report --serve`` serves the folder."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import re
@@ -176,7 +177,9 @@ def test_the_sentences_say_what_the_rows_say() -> None:
     rows = [share("CVPR", 2019, 60, 40), share("CVPR", 2023, 90, 10, both=4),
             share("ICCV", 2023, 70, 30)]  # fmt: skip
     rows += [share(ALL_VENUES, 2019, 60, 40), share(ALL_VENUES, 2023, 160, 40, both=4)]
-    said = summary.sentences(rows, [], {}, ("framework", "any_framework"))
+    jax = fw.FrameworkRow(ALL_VENUES, 2023, EVIDENCE, "jax", fw.OF_FRAMEWORK_PAPERS, 0, 300,
+                          870, 0.0, 0.0, 0.01)  # fmt: skip
+    said = summary.sentences(rows, [jax], {"jax": "JAX"}, ("framework", "any_framework"))
     texts = [s.text for s in said]
     assert texts[0] == (
         "Over all venues in 2023, 160 of 200 papers that used one of PyTorch and TensorFlow"
@@ -193,6 +196,13 @@ def test_the_sentences_say_what_the_rows_say() -> None:
         " used neither, of 304 papers with a verdict."
     )
     assert texts[4] == "No other catalogue framework was used over all venues in 2023."
+    used = dataclasses.replace(jax, papers=12, share=0.04, ci_low=0.023, ci_high=0.069)
+    said = summary.sentences(rows, [used], {"jax": "JAX"}, ("framework", "any_framework"))
+    assert said[4].text == (
+        "Beyond the two, the most used framework over all venues in 2023 was JAX: 12 of 300"
+        " papers that used any catalogue framework (4% [2%, 7%])."
+    )
+    assert len(summary.sentences(rows, [], {}, ("framework", "any_framework"))) == 4
     counts = [p for s in said for p in s.parts if isinstance(p, summary.Count)]
     expected = {(ALL_VENUES, "one_of_two"), (ALL_VENUES, "both"), ("ICCV", "pytorch_only")}
     assert {(c.venue, c.measure) for c in counts} >= expected

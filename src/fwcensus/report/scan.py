@@ -28,13 +28,24 @@ PAIR = ("pytorch", "tensorflow")
 REASONS_PER_VENUE_YEAR = 10  # distinct reasons listed per venue-year; the rest as "other"
 
 
+@dataclass(frozen=True)
+class NoText:
+    """Papers of a venue-year without usable text, for one reason."""
+
+    venue: str
+    year: int
+    reason: str
+    papers: int
+    listed: bool = True  # False: several rarer reasons summed, not one the browser can list
+
+
 @dataclass
 class Scan:
     tallies: dict[tuple[str, int], fw.Tally]  # per (venue label, year), and All venues
     # Per (venue label, year): what the 2019 method counts and the evidence method does not
     # (``named_not_used:<family>``, ``both_named_one_used``).
     differences: dict[tuple[str, int], Counter[str]]
-    reasons: list[tuple[str, int, str, int]]  # (venue, year, reason, papers)
+    reasons: list[NoText]
     arxiv: arxiv.MonthCounts
     code_known: bool = False  # whether the store holds repository data
     problems: int = 0
@@ -132,9 +143,7 @@ def differences(usage: fw.Usage) -> list[str]:
     return out
 
 
-def _listed_reasons(
-    year: int, reasons: Counter[tuple[str, str]]
-) -> list[tuple[str, int, str, int]]:
+def _listed_reasons(year: int, reasons: Counter[tuple[str, str]]) -> list[NoText]:
     """The most frequent reasons of one venue-year, the rest summed as one line: a store where
     every failure has its own message must not grow the page with its papers."""
     per_label: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -144,8 +153,8 @@ def _listed_reasons(
     for venue_label, items in sorted(per_label.items()):
         items.sort(key=lambda item: (-item[1], item[0]))
         kept, rest = items[:REASONS_PER_VENUE_YEAR], items[REASONS_PER_VENUE_YEAR:]
-        out += [(venue_label, year, reason, n) for reason, n in sorted(kept)]
+        out += [NoText(venue_label, year, reason, n) for reason, n in sorted(kept)]
         if rest:
             others = f"{len(rest)} other reasons"
-            out.append((venue_label, year, others, sum(n for _, n in rest)))
+            out.append(NoText(venue_label, year, others, sum(n for _, n in rest), listed=False))
     return out

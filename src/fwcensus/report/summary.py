@@ -187,11 +187,11 @@ def _other_framework(
     names: dict[str, str],
     measures: tuple[str, str],
 ) -> list[Sentence]:
-    others = [
-        r
-        for r in landscape
-        if (r.venue, r.year) == (venue, year) and r.framework not in PAIR and r.papers
-    ]
+    here = [r for r in landscape if (r.venue, r.year) == (venue, year)]
+    others = [r for r in here if r.framework not in PAIR]
+    if not others:
+        return []  # the method finds no other framework (substring-2019)
+    others = [r for r in others if r.papers]
     if not others:
         return [
             Sentence((f"No other catalogue framework was used {where(venue, year)}.",), venue, year)
