@@ -94,20 +94,25 @@ def paper_records(
         # Only what differs from the usual is written (the page fills in the rest: venue and
         # year from the file, work = the paper, work year = the year, false, none): a list
         # file of a big venue-year is read whole when one of its counts is clicked.
-        record: dict[str, Any] = {"id": paper["paper_id"], "t": paper["title"]}
-        work_of = work_year.get(fact.work, paper["year"])
-        for key, value, usual in (
-            ("w", fact.work, paper["paper_id"]),
-            ("wy", work_of, paper["year"]),
-            ("arx", int(paper["source"] == "arxiv"), 0),
-            ("f", int(fact.fetched), 0),
-            ("x", int(fact.has_text), 0),
-            ("p", problem(paper), None),
-        ):
-            if value != usual:
-                record[key] = value
+        paper_id, year = paper["paper_id"], paper["year"]
+        record: dict[str, Any] = {"id": paper_id, "t": paper["title"]}
+        if fact.work != paper_id:
+            record["w"] = fact.work
+            if work_year.get(fact.work, year) != year:
+                record["wy"] = work_year[fact.work]
+        if fact.source == "arxiv":
+            record["arx"] = 1
+        if fact.fetched:
+            record["f"] = 1
+        if fact.has_text:
+            record["x"] = 1
+        reason = problem(paper)
+        if reason:
+            record["p"] = reason
         detail: dict[str, Any] = {
-            "a": json.loads(paper["authors"]),
+            # The authors as the store keeps them, a JSON list: the page parses it when the
+            # paper is shown (decoding and encoding a million lists here would cost seconds).
+            "a": paper["authors"],
             "u": safe_href(paper["pdf_url"]),
             "pg": safe_href(paper["page_url"]),
             "m": {},
@@ -130,23 +135,23 @@ def paper_records(
         details[paper["paper_id"]] = detail
     shown: list[Any] = []
     last = None
-    for row in evidence:
-        record = records.get(row["paper_id"])
-        if record is None or not record.get("x"):
+    # Unpacked in the store's column order: a million rows read by name cost seconds.
+    for paper_id, verdict_id, method, framework, role, confidence, page, *hit in evidence:
+        record = records.get(paper_id)
+        if record is None or "x" not in record:
             continue
-        if row["verdict_id"] != last:
-            last = row["verdict_id"]
-            family = catalogue.family(row["framework"])
+        if verdict_id != last:
+            last = verdict_id
+            family = catalogue.family(framework)
             # The list needs each family's role; the detail names the framework too.
-            roles = record.setdefault("m", {}).setdefault(row["method"], [])
-            roles.append([family, row["role"]])
-            shown = [row["framework"], family, row["role"], round(row["confidence"], 3), 0, []]
-            details[row["paper_id"]]["m"].setdefault(row["method"], []).append(shown)
-        if row["page"] is None:
+            record.setdefault("m", {}).setdefault(method, []).append([family, role])
+            shown = [framework, family, role, round(confidence, 3), 0, []]
+            details[paper_id]["m"].setdefault(method, []).append(shown)
+        if page is None:
             continue
         shown[4] += 1
         if len(shown[5]) < EVIDENCE_PER_VERDICT:
-            shown[5].append([row["page"], row["section"], row["snippet"], row["rule"]])
+            shown[5].append([page, *hit])
     return list(records.values()), {str(k): v for k, v in details.items()}
 
 
@@ -223,7 +228,8 @@ class DataWriter:
         return entry
 
     def _dump(self, name: str, value: Any) -> int:
-        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+        data = text.encode("utf-8")
         (self.dir / name).write_bytes(data)
         return len(data)
 

@@ -9,8 +9,10 @@ merged as they come and counted over all venues once the pass is done, in their 
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +54,27 @@ class Scan:
     labels: set[str] = field(default_factory=set)
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The pass makes millions of small dicts and lists that refer to nothing referring back:
+    reference counting frees them, and the cyclic collector would only walk them again and
+    again to free nothing (a third of the pass's time at 150,000 papers)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) -> Scan:
     """Read every venue-year once: write its data file, tally its counts."""
+    with _without_cycle_collection():
+        return _scan(store, methods, method, writer)
+
+
+def _scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) -> Scan:
     catalogue = load_catalogue()
     shared = store.shared_works()
     pending: dict[int, fw.Usage] = {}
@@ -79,7 +100,8 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
             usage = fw.Usage.of(fact, methods)
             out.code_known |= usage.has_code is not None
             out.tallies[(fact.label, year)].add(usage)
-            out.differences[(fact.label, year)].update(differences(usage))
+            differing = differences(usage)
+            out.differences[(fact.label, year)].update(differing)
             if fact.work in shared:
                 if fact.work in pending:
                     pending[fact.work].merge(usage)
@@ -87,7 +109,7 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
                     pending[fact.work] = usage
             else:
                 by_year[year].add(usage)
-                out.differences[(ALL_VENUES, year)].update(differences(usage))
+                out.differences[(ALL_VENUES, year)].update(differing)
             if fact.source == "arxiv":
                 out.arxiv.add(paper, usage)
             reason = problem(paper)

@@ -257,7 +257,7 @@
     d.replaceChildren();
     d.dataset.paperId = p.id;
     d.appendChild(el("h3", p.t, "paper-title"));
-    d.appendChild(el("div", (p.a || []).join(", "), "meta"));
+    d.appendChild(el("div", JSON.parse(p.a || "[]").join(", "), "meta"));
     var where = el("div", p.v + " " + p.y + " ");
     if (p.u) { where.appendChild(link(p.u, "PDF")); where.appendChild(document.createTextNode(" ")); }
     if (p.pg) { where.appendChild(link(p.pg, "paper page")); }
