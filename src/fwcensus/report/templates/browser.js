@@ -1,10 +1,7 @@
-// The evidence browser. Data comes from the JSON script blocks of class "venue-data",
-// parsed only when a venue is first needed. Every string from the data goes into the
-// page through textContent or an attribute set by the DOM API, never through innerHTML; a URL
-// is a link only when it is http(s).
 // The evidence browser. Each venue-year's papers are a JSON file in data/ beside the page (or
 // a JSON script block of class "venue-data" inlined in it), loaded the first time a count,
-// filter or search needs them and kept. Every string from the data goes into the page through
+// filter or search needs them and kept; a paper's detail is in its venue-year's detail file,
+// loaded when one of its papers is opened. Every string from the data goes into the page through
 // textContent or an attribute set by the DOM API, never through innerHTML; a URL is a link only
 // when it is http(s).
 (function () {
@@ -13,7 +10,7 @@
   var ALL = config.allVenues;
   // Methods whose shares count a paper when its text or its own code says used (combined).
   var COMBINED = config.combinedMethods || [];
-  var FILES = config.data.files;  // {venue, year, file, papers, bytes, work_years}
+  var FILES = config.data.files;  // {venue, year, file, detail, papers, bytes, work_years}
   var PAGE = 50;
   var loads = {};  // file name -> Promise of its content
   var expanded = {};  // list file name -> Promise of its papers, completed
