@@ -182,7 +182,7 @@ class Scanner:
     def _code(self, page: int, text: str) -> list[Mention]:
         found = []
         for match in self.code.finditer(text):
-            module = match.group("imported") or match.group("attr")
+            module = match.group("imported") or match.group("source") or match.group("attr")
             target = self.code_targets[module]
             found.append(
                 Mention(page, match.start(), match.end(), target.framework, target.via, Kind.CODE)
@@ -310,8 +310,11 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
         starts |= found
     names = "|".join(f"(?P<g{i}>{pattern})" for i, (pattern, _) in enumerate(entries))
     modules = "|".join(sorted(map(re.escape, code), key=len, reverse=True))
+    # An import is a line of code ("import torch", "from jax import numpy"), never prose such as
+    # "differs from baselines" or "a checkpoint from fairseq".
     code_pattern = (
-        rf"\b(?:import|from)\s+(?P<imported>{modules})\b"
+        rf"(?m:^)[ \t>]*import\s+(?P<imported>{modules})\b"
+        rf"|\bfrom\s+(?P<source>{modules})(?:\.[\w.]+)?\s+import\b"
         rf"|(?<![\w./-])(?P<attr>{modules})\.(?![\w.]*\.(?:{_TLDS})\b)[A-Za-z_]\w*"
     )
     return Scanner(
