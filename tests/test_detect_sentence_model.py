@@ -197,8 +197,8 @@ def test_the_prefilter_finds_what_the_full_alternation_finds() -> None:
     full = [(m.start(), m.end()) for m in scan.names.finditer(text)]
     prefiltered = [
         (m.start(), m.end())
-        for start in scan.name_starts.finditer(text)
-        if (m := scan.names.match(text, start.start()))
+        for start in scan.name_candidates(text)
+        if (m := scan.names.match(text, start))
     ]
     # The prefiltered scan also skips starts inside an earlier hit, as finditer does.
     kept, taken = [], 0

@@ -10,12 +10,13 @@ only at the sentences these hits fall in, which keeps the method close to a plai
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
 from fwcensus.detect.catalogue import Catalogue, load_catalogue
-from fwcensus.detect.prefixes import prefixes
+from fwcensus.detect.prefixes import prefixes, trie_pattern
 
 
 class Kind(StrEnum):
@@ -69,6 +70,8 @@ _SPACED_CAPS = re.compile(r"(?<![\w-])[A-Z]+(?:(?: | ?- ?)[A-Z]+)+(?![\w-])")
 _WORD_START = re.compile(r"(?<![\w.@-])[A-Za-z0-9]")
 # A library's name: word characters joined by hyphens, dots or a registered sign.
 _TOKEN = re.compile(r"(?<![\w./@®-])[A-Za-z0-9](?:[A-Za-z0-9_]|[-.®]+(?=[A-Za-z0-9]))*")
+# Lower-cases ASCII letters only, so offsets into the lowered text are offsets into the page.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _LONGEST_TOKEN = 120  # characters a library name may run past a stem in it
 # Stems that may be glued to a lower-case rest at the start of a name ("torchvision",
 # "jaxopt"); others ("caffe", "flax", "theano") would catch ordinary words.
@@ -82,13 +85,15 @@ class Scanner:
     names: re.Pattern[str]
     name_targets: tuple[_Target, ...]
     # Where an alias may begin: a word start with one of the aliases' first letters
-    # (prefixes.py), or any word start when an alias's beginning cannot be enumerated.
+    # (prefixes.py), on ASCII-lower-cased text; any word start when an alias's beginning cannot
+    # be enumerated.
     name_starts: re.Pattern[str]
     code: re.Pattern[str]
     code_targets: dict[str, _Target]
+    module_names: re.Pattern[str]  # any module's name: pages without one skip the code scan
     urls: tuple[tuple[str, _Target], ...]  # (lower-case prefix, target), longest first
     stems: tuple[tuple[str, _Target], ...]  # (lower-case stem, target), longest first
-    stem_pattern: re.Pattern[str]  # any stem, case-insensitive
+    stem_pattern: re.Pattern[str]  # any stem, on ASCII-lower-cased text
     spelled: tuple[tuple[str, _Target], ...]  # (lower-case name without spaces, target)
     not_compounds: frozenset[str]
 
@@ -107,8 +112,7 @@ class Scanner:
         read once by a simple pattern instead of by the alternation of every alias."""
         found = []
         taken = 0  # matches do not overlap: a word inside the last match is not tried
-        for start in self.name_starts.finditer(text):
-            at = start.start()
+        for at in self.name_candidates(text):
             if at < taken:
                 continue
             match = self.names.match(text, at)
@@ -121,6 +125,11 @@ class Scanner:
                 continue
             found.append(_mention(page, match.start(), match.end(), target, version))
         return found
+
+    def name_candidates(self, text: str) -> Iterator[int]:
+        """Offsets where an alias may begin: one scan of the lower-cased page."""
+        for start in self.name_starts.finditer(_lowered(text)):
+            yield start.start()
 
     def _spaced(self, page: int, text: str) -> list[Mention]:
         """Names in small capitals: "P Y T ORCH", "S CIKIT - LEARN"."""
@@ -151,7 +160,7 @@ class Scanner:
         found: list[Mention] = []
         lookalikes: list[Mention] = []
         seen: set[int] = set()
-        for hit in self.stem_pattern.finditer(text):
+        for hit in self.stem_pattern.finditer(_lowered(text)):
             match = _token_at(text, hit.start())
             if match is None or match.start() in seen:
                 continue
@@ -180,7 +189,9 @@ class Scanner:
         return None
 
     def _code(self, page: int, text: str) -> list[Mention]:
-        found = []
+        found: list[Mention] = []
+        if not self.module_names.search(text):
+            return found  # most pages hold no module name at all: no scan
         for match in self.code.finditer(text):
             module = match.group("imported") or match.group("source") or match.group("attr")
             target = self.code_targets[module]
@@ -248,6 +259,13 @@ def _component(token: str, start: int, end: int, glued: bool, suffix: bool) -> b
     if after.isupper():
         return token[end - 1].islower() or not token[start:end].isupper()
     return glued and start == 0 and token[end:].isalpha() and len(token) - end >= 3
+
+
+def _lowered(text: str) -> str:
+    """The page lower-cased letter for letter, so offsets stay the page's (``str.lower`` is
+    fast, and only lengthens a handful of rare letters, which the slow way avoids)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def _token_at(text: str, position: int) -> re.Match[str] | None:
@@ -322,17 +340,13 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
         name_targets=tuple(target for _, target in entries),
         name_starts=_WORD_START
         if starts is None
-        else re.compile(
-            _BEFORE + "(?:" + "|".join(sorted(map(re.escape, starts), key=len, reverse=True)) + ")",
-            re.I,
-        ),
+        else re.compile(_BEFORE + "(?:" + trie_pattern(starts) + ")"),
         code=re.compile(code_pattern),
         code_targets=code,
+        module_names=re.compile(trie_pattern(set(code))),
         urls=tuple(sorted(urls, key=lambda entry: -len(entry[0]))),
         stems=tuple(sorted(stems, key=lambda entry: -len(entry[0]))),
-        stem_pattern=re.compile(
-            "|".join(sorted({re.escape(stem) for stem, _ in stems}, key=len, reverse=True)), re.I
-        ),
+        stem_pattern=re.compile(trie_pattern({stem for stem, _ in stems})),
         spelled=tuple(sorted(spelled, key=lambda entry: -len(entry[0]))),
         not_compounds=catalogue.compound_exclude,
     )
