@@ -47,6 +47,7 @@ __all__ = [
     "next_link",
     "next_month",
     "parse_json",
+    "previous_month",
 ]
 
 
@@ -116,6 +117,11 @@ def month_of(day: date | datetime) -> str:
 def next_month(month: str) -> str:
     year, mon = int(month[:4]), int(month[5:7])
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - (mon == 1):04d}-{(mon - 2) % 12 + 1:02d}"
 
 
 def first_whole_month(day: date) -> str:
