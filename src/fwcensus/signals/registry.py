@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fwcensus.signals import (
+    arxiv_mentions,
+    conda_downloads,
     devto,
     github_stars,
     hn_jobs,
     huggingface,
+    jobs,
+    pwc_archive,
     pypi_downloads,
+    so_survey,
     stackoverflow,
 )
 from fwcensus.signals.base import Signal
@@ -21,6 +26,11 @@ SIGNALS: tuple[Signal, ...] = (
     hn_jobs.SIGNAL,
     devto.SIGNAL,
     huggingface.SIGNAL,
+    so_survey.SIGNAL,
+    conda_downloads.SIGNAL,
+    pwc_archive.SIGNAL,
+    arxiv_mentions.SIGNAL,
+    jobs.SIGNAL,
 )
 
 

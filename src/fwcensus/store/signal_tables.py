@@ -97,9 +97,10 @@ class SignalTables:
         return [{**dict(r), "problems": json.loads(r["problems"])} for r in rows]
 
     def counts(self) -> dict[str, tuple[int, str | None]]:
-        """Per signal: values stored and the latest month among them."""
+        """Per signal: values stored and the latest month (a yearly signal's latest year)."""
         rows = self._conn.execute(
-            "SELECT s.signal, count(*), max(CASE WHEN length(v.period) = 7 THEN v.period END)"
+            "SELECT s.signal, count(*),"
+            " max(CASE WHEN length(v.period) IN (4, 7) THEN v.period END)"
             " FROM signal_values v JOIN signal_series s ON s.id = v.series_id GROUP BY s.signal"
         ).fetchall()
         return {r[0]: (int(r[1]), r[2]) for r in rows}
