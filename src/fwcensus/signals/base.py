@@ -94,6 +94,9 @@ class Measure:
     # The measure whose value (same framework and period) is this one's denominator, e.g. the
     # month's job posts for the posts naming a framework; empty: the frameworks' total.
     share_of: str = ""
+    # True: a state counted at one moment (live job postings), not a flow summed over the
+    # period; any month of a year then stands for the year in yearly comparisons.
+    level: bool = False
 
 
 class SignalError(Exception):

@@ -112,6 +112,7 @@ class JobsSignal:
             query=f"as {SNAPSHOT}: the first count taken in the month",
             description="Live postings naming the framework on Adzuna's boards (gb, us, de, in)"
             " when first counted in the month.",
+            level=True,
         ),
         Measure(
             SNAPSHOT,
