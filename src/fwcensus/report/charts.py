@@ -147,6 +147,9 @@ def signal_chart(
     survey year) above, the raw values below (log scale: frameworks differ by orders of
     magnitude). Months not over yet are left out: a partial month would look like a fall."""
     yearly = any(p.kind == "yearly" for p in points)
+    # One point a year, or a series only a few months old (job counts), is a line of few
+    # points: mark them, or a single month would draw nothing.
+    few = yearly or len({p.period for p in points if p.complete}) < 3
     data = alt.Data(
         values=[
             {
@@ -163,7 +166,11 @@ def signal_chart(
     present = sorted({p.framework for p in points}, key=_framework_order)
     colors = alt.Scale(domain=present, range=[FRAMEWORK_COLORS.get(f, "#9ca3af") for f in present])
     base = alt.Chart(data).encode(
-        x=alt.X("month:T", title="Year" if yearly else "Month"),
+        x=alt.X(
+            "month:T",
+            title="Year" if yearly else "Month",
+            axis=alt.Axis(format="%Y", tickCount="year") if yearly else alt.Axis(),
+        ),
         color=alt.Color("framework:N", title="Framework", scale=colors),
     )
     per = "year" if yearly else "month"
@@ -173,12 +180,11 @@ def signal_chart(
         alt.Tooltip("value:Q", title=unit, format=","),
         alt.Tooltip("share:Q", format=".1%"),
     ]
-    # One point a year is a line of few points: mark them.
-    share = base.mark_line(point=yearly).encode(
+    share = base.mark_line(point=few).encode(
         y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
-    raw = base.mark_line(point=yearly).encode(
+    raw = base.mark_line(point=few).encode(
         y=alt.Y("value:Q", title=f"{unit} per {per}", scale=alt.Scale(type="symlog")),
         tooltip=tooltip,
     )

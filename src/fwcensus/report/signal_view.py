@@ -89,8 +89,9 @@ def signal_section(store: Store, paper_shares: Sequence[ShareRow]) -> SignalSect
                 last=periods[-1] if periods else "",
             )
         )
-        least = 1 if main and (main.get("level") or main.get("kind") == "yearly") else MIN_MONTHS
-        yearly += _yearly_pytorch_share(meta["title"], monthly, least)
+        # A survey's year, or a month's count of live postings, stands for its year alone.
+        whole_periods = bool(main and (main.get("level") or main.get("kind") == "yearly"))
+        yearly += _yearly_pytorch_share(meta["title"], monthly, whole_periods)
     yearly += [
         {"source": PAPERS, "papers": True, "year": r.year, "share": r.share}
         for r in paper_shares
@@ -112,10 +113,11 @@ def _latest_snapshots(points: Sequence[SignalPoint]) -> list[SignalPoint]:
 
 
 def _yearly_pytorch_share(
-    title: str, monthly: Sequence[SignalPoint], least: int = MIN_MONTHS
+    title: str, monthly: Sequence[SignalPoint], whole_periods: bool = False
 ) -> list[dict[str, Any]]:
-    """PyTorch / (PyTorch + TensorFlow) per year over complete periods, years with at least
-    ``least`` of them (a yearly measure's year is one; a level's month stands for its year)."""
+    """PyTorch / (PyTorch + TensorFlow) per year over complete months, years with enough of
+    them; with ``whole_periods`` (a survey year, counts of live postings) any period stands
+    for its year, but only where both were measured (the 2017 survey offered no PyTorch)."""
     sums: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     months: dict[int, set[str]] = defaultdict(set)
     for p in monthly:
@@ -125,8 +127,10 @@ def _yearly_pytorch_share(
             months[year].add(p.period)
     rows = []
     for year, by in sorted(sums.items()):
+        if whole_periods and len(by) < 2:
+            continue
         whole = by["pytorch"] + by["tensorflow"]
-        if whole and len(months[year]) >= least:
+        if whole and len(months[year]) >= (1 if whole_periods else MIN_MONTHS):
             rows.append({"source": title, "papers": False, "year": year,
                          "share": by["pytorch"] / whole})  # fmt: skip
     return rows
