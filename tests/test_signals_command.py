@@ -121,3 +121,20 @@ def test_since_must_be_a_month(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["signals", "--db", str(tmp_path / "x.db"), "--since", "2019"])
     assert result.exit_code != 0
     assert "YYYY-MM" in result.output
+
+
+def test_a_missing_job_api_key_says_what_to_set_and_the_others_go_on(
+    sample: Path, serve: Serve, tmp_path: Path
+) -> None:
+    db = tmp_path / "fwcensus.db"
+    result = CliRunner().invoke(
+        app,
+        ["signals", "--db", str(db), "--mirror", serve(sample).url, "--rate", "0",
+         "--since", SINCE, "--only", "jobs", "--only", "so-survey"],
+        env={key: "" for key in (*KEYS, *DEMO_ENV)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "signals jobs: no ADZUNA_APP_ID/ADZUNA_APP_KEY: set both" in output
+    with Store(db) as store:
+        assert set(store.signals.counts()) == {"so-survey"}
