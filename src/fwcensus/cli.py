@@ -528,10 +528,12 @@ def signals_cmd(
     timeout: TimeoutOpt = 30.0,
     attempts: AttemptsOpt = 5,
 ) -> None:
-    """Collect industry signals as monthly series per framework: GitHub stars, PyPI downloads,
-    Stack Overflow questions, HN job posts, dev.to articles, Hugging Face models. Incremental:
-    a re-run asks only for new months. Tokens: GITHUB_TOKEN, STACKEXCHANGE_KEY, HF_TOKEN;
-    BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from BigQuery.
+    """Collect industry signals as series per framework: GitHub stars, PyPI and conda
+    downloads, Stack Overflow questions and Developer Survey, HN and job-board posts, dev.to
+    articles, Hugging Face models, the Papers with Code archive, arXiv papers in the store.
+    Incremental: a re-run asks only for new months and years. Tokens: GITHUB_TOKEN,
+    STACKEXCHANGE_KEY, HF_TOKEN; BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from
+    BigQuery; ADZUNA_APP_ID and ADZUNA_APP_KEY for job-board counts (skipped without).
     Exits 75 when a quota or rate limit stopped a signal (run again later), 1 when one failed."""
     from fwcensus import pipeline
 

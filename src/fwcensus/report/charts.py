@@ -143,39 +143,49 @@ def _framework_order(framework: str) -> tuple[int, str]:
 def signal_chart(
     points: Sequence[SignalPoint], title: str, unit: str, share_title: str
 ) -> alt.VConcatChart:
-    """One industry signal, every framework: its share of the frameworks' total per month
-    above, the raw monthly values below (log scale: frameworks differ by orders of magnitude).
-    Months not over yet are left out: a partial month would look like a fall."""
+    """One industry signal, every framework: its share of the frameworks' total per month (or
+    survey year) above, the raw values below (log scale: frameworks differ by orders of
+    magnitude). Months not over yet are left out: a partial month would look like a fall."""
+    yearly = any(p.kind == "yearly" for p in points)
+    # One point a year, or a series only a few months old (job counts), is a line of few
+    # points: mark them, or a single month would draw nothing.
+    few = yearly or len({p.period for p in points if p.complete}) < 3
     data = alt.Data(
         values=[
             {
                 "framework": p.framework,
-                "month": f"{p.period}-01",
+                # A year is drawn at its first day, a month at its first day.
+                "month": f"{p.period}-01-01" if p.kind == "yearly" else f"{p.period}-01",
                 "value": p.value,
                 "share": p.share,
             }
             for p in points
-            if p.complete and p.kind == "monthly"
+            if p.complete and p.kind in ("monthly", "yearly")
         ]
     )
     present = sorted({p.framework for p in points}, key=_framework_order)
     colors = alt.Scale(domain=present, range=[FRAMEWORK_COLORS.get(f, "#9ca3af") for f in present])
     base = alt.Chart(data).encode(
-        x=alt.X("month:T", title="Month"),
+        x=alt.X(
+            "month:T",
+            title="Year" if yearly else "Month",
+            axis=alt.Axis(format="%Y", tickCount="year") if yearly else alt.Axis(),
+        ),
         color=alt.Color("framework:N", title="Framework", scale=colors),
     )
+    per = "year" if yearly else "month"
     tooltip = [
         alt.Tooltip("framework:N"),
-        alt.Tooltip("month:T", format="%Y-%m"),
+        alt.Tooltip("month:T", title=per, format="%Y" if yearly else "%Y-%m"),
         alt.Tooltip("value:Q", title=unit, format=","),
         alt.Tooltip("share:Q", format=".1%"),
     ]
-    share = base.mark_line().encode(
+    share = base.mark_line(point=few).encode(
         y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
-    raw = base.mark_line().encode(
-        y=alt.Y("value:Q", title=f"{unit} per month", scale=alt.Scale(type="symlog")),
+    raw = base.mark_line(point=few).encode(
+        y=alt.Y("value:Q", title=f"{unit} per {per}", scale=alt.Scale(type="symlog")),
         tooltip=tooltip,
     )
     return alt.vconcat(
