@@ -12,10 +12,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
 
 from fwcensus.demo.papertext import Usage
 from fwcensus.mirror.arxiv_bulk_site import BulkTar, Member, generated_pdf
 from fwcensus.models import Paper
+from fwcensus.store import Store
 
 DASK = str(Path(sys.executable).with_name("dask"))
 READY_SECONDS = 60.0
@@ -66,6 +70,16 @@ def wait_for_workers(address: str, count: int) -> None:
         client.wait_for_workers(count, timeout=READY_SECONDS)
 
 
+def wait_for_scheduler_file(path: Path, scheduler: subprocess.Popen[bytes]) -> str:
+    """The scheduler's address, once it has written its file."""
+    deadline = time.monotonic() + READY_SECONDS
+    while not path.is_file() or not path.read_text().strip():
+        assert scheduler.poll() is None, "dask scheduler exited"
+        assert time.monotonic() < deadline, "dask scheduler did not start"
+        time.sleep(0.05)
+    return json.loads(path.read_text())["address"]
+
+
 @contextmanager
 def dask_processes(folder: Path, workers: int) -> Iterator[DaskCluster]:
     """`dask scheduler` and ``workers`` `dask worker` processes (one thread each) on
@@ -81,12 +95,7 @@ def dask_processes(folder: Path, workers: int) -> Iterator[DaskCluster]:
     )  # fmt: skip
     started: list[subprocess.Popen[bytes]] = []
     try:
-        deadline = time.monotonic() + READY_SECONDS
-        while not scheduler_file.is_file() or not scheduler_file.read_text().strip():
-            assert scheduler.poll() is None, "dask scheduler exited"
-            assert time.monotonic() < deadline, "dask scheduler did not start"
-            time.sleep(0.05)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = wait_for_scheduler_file(scheduler_file, scheduler)
         for number in range(workers):
             started.append(
                 subprocess.Popen(
@@ -186,3 +195,36 @@ def s3_log(path: Path) -> list[dict]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+PDF_SECONDS = "3"
+
+
+def bulk(db: Path, endpoint: str, bucket: str, *args: str, **env: str | None) -> Any:
+    return fwcensus(
+        "bulk", "arxiv", "--s3-endpoint", endpoint, "--bucket", bucket, "--db", db,
+        "--pdf-seconds", PDF_SECONDS, *args, env=environment(**env),
+    )  # fmt: skip
+
+
+def add_papers(db: Path, *ids: str) -> None:
+    with Store(db) as store:
+        store.upsert_papers([store_paper(i) for i in ids], "https://oaipmh.arxiv.org/oai")
+
+
+def partition_rows(db: Path) -> dict[str, dict[str, Any]]:
+    """Every partition row by arXiv id (one per paper: a second would fail the test)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for path in sorted(db.with_name(db.stem + ".bulk").glob("arxiv/yymm=*/*.parquet")):
+        for row in pq.read_table(path).to_pylist():
+            assert row["arxiv_id"] not in rows, f"{row['arxiv_id']} in two partitions"
+            rows[row["arxiv_id"]] = row
+    return rows
+
+
+def tar_reads(log: Path, bucket: str) -> list[str]:
+    return [
+        r["key"]
+        for r in s3_log(log)
+        if r["bucket"] == bucket and r["method"] == "GET" and r["key"].endswith(".tar")
+    ]

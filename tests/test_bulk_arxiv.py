@@ -10,67 +10,27 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-import pytest
-
 from bulk_support import (
+    PDF_SECONDS,
     DaskCluster,
+    add_papers,
+    bulk,
     busy_pdf,
-    dask_processes,
     environment,
     fwcensus,
     paper_pdf,
+    partition_rows,
     s3_log,
-    store_paper,
     tar_of,
+    tar_reads,
     wait_for_workers,
 )
 from fwcensus.mirror.arxiv_bulk_site import BulkTar, Member, upload
-from fwcensus.mirror.s3_server import s3_mirror
 from fwcensus.models import Selection
 from fwcensus.store import Store
-
-PDF_SECONDS = "3"
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskCluster]:
-    with dask_processes(tmp_path_factory.mktemp("dask"), workers=2) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The S3 mirror's endpoint and its request log; every bucket is requester-pays."""
-    log = tmp_path_factory.mktemp("s3") / "requests.jsonl"
-    with s3_mirror(log=log) as endpoint:
-        yield endpoint, log
-
-
-def bulk(db: Path, endpoint: str, bucket: str, *args: str, **env: str | None) -> Any:
-    return fwcensus(
-        "bulk", "arxiv", "--s3-endpoint", endpoint, "--bucket", bucket, "--db", db,
-        "--pdf-seconds", PDF_SECONDS, *args, env=environment(**env),
-    )  # fmt: skip
-
-
-def add_papers(db: Path, *ids: str) -> None:
-    with Store(db) as store:
-        store.upsert_papers([store_paper(i) for i in ids], "https://oaipmh.arxiv.org/oai")
-
-
-def partition_rows(db: Path) -> dict[str, dict[str, Any]]:
-    """Every partition row by arXiv id (one per paper: a second would fail the test)."""
-    rows: dict[str, dict[str, Any]] = {}
-    for path in sorted(db.with_name(db.stem + ".bulk").glob("arxiv/yymm=*/*.parquet")):
-        for row in pq.read_table(path).to_pylist():
-            assert row["arxiv_id"] not in rows, f"{row['arxiv_id']} in two partitions"
-            rows[row["arxiv_id"]] = row
-    return rows
 
 
 def as_inspect_json(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -121,18 +81,10 @@ def stored_verdicts(db: Path) -> dict[str, list[tuple[str, str, str]]]:
     return out
 
 
-def tar_reads(log: Path, bucket: str) -> list[str]:
-    return [
-        r["key"]
-        for r in s3_log(log)
-        if r["bucket"] == bucket and r["method"] == "GET" and r["key"].endswith(".tar")
-    ]
-
-
 def test_bulk_run_judges_as_inspect_does_and_a_rerun_reads_nothing(
-    tmp_path: Path, s3: tuple[str, Path], cluster: DaskCluster
+    tmp_path: Path, s3_endpoint: tuple[str, Path], dask_cluster: DaskCluster
 ) -> None:
-    endpoint, log = s3
+    endpoint, log = s3_endpoint
     bucket = "census-a"
     first = tar_of("1501", 1, ["1501.00001v1", "1501.00002v1", "1501.00002v2", "1501.00003v1"])
     first.members.append(Member("1501/1501.00004v1.pdf", b"<html><body>Not found</body></html>"))
@@ -146,10 +98,10 @@ def test_bulk_run_judges_as_inspect_does_and_a_rerun_reads_nothing(
     ids = ["1501.00001", "1501.00002", "1501.00004", "1501.00005", "1501.00006"]
     add_papers(db, *ids, "astro-ph/0001001", "hep-th/0001002")
 
-    result = bulk(db, endpoint, bucket, "--scheduler", cluster.address)
+    result = bulk(db, endpoint, bucket, "--scheduler", dask_cluster.address)
     assert result.returncode == 0, result.stderr
     assert "3 tars processed, 0 failed" in result.stderr
-    assert f"Dask cluster at {cluster.address}, 2 workers" in result.stderr
+    assert f"Dask cluster at {dask_cluster.address}, 2 workers" in result.stderr
     assert "dashboard http://127.0.0.1:" in result.stderr
     # The tar holding none of the store's papers is never read; every read paid as requester.
     assert "pdf/arXiv_pdf_1502_001.tar" not in tar_reads(log, bucket)
@@ -186,7 +138,7 @@ def test_bulk_run_judges_as_inspect_does_and_a_rerun_reads_nothing(
     }
 
     reads_before = len(tar_reads(log, bucket))
-    again = bulk(db, endpoint, bucket, "--scheduler", cluster.address)
+    again = bulk(db, endpoint, bucket, "--scheduler", dask_cluster.address)
     assert again.returncode == 0, again.stderr
     assert "0 tars processed" in again.stderr
     assert len(tar_reads(log, bucket)) == reads_before
@@ -195,7 +147,7 @@ def test_bulk_run_judges_as_inspect_does_and_a_rerun_reads_nothing(
     # arXiv repacks one tar: a new version of a paper, so a new md5. Only that tar is read.
     first.members.append(Member("1501/1501.00001v2.pdf", paper_pdf(2, "1501")))
     upload(endpoint, tars, bucket=bucket)
-    third = bulk(db, endpoint, bucket, "--scheduler", cluster.address)
+    third = bulk(db, endpoint, bucket, "--scheduler", dask_cluster.address)
     assert third.returncode == 0, third.stderr
     assert "1 tars processed" in third.stderr
     assert tar_reads(log, bucket)[reads_before:] == ["pdf/arXiv_pdf_1501_001.tar"]
@@ -223,11 +175,11 @@ def store_evidence_verdicts(db: Path) -> dict[str, list[tuple[str, str]]]:
 
 
 def test_a_worker_killed_mid_tar_has_its_task_run_again_elsewhere(
-    tmp_path: Path, s3: tuple[str, Path], cluster: DaskCluster
+    tmp_path: Path, s3_endpoint: tuple[str, Path], dask_cluster: DaskCluster
 ) -> None:
     from distributed import Client
 
-    endpoint, _ = s3
+    endpoint, _ = s3_endpoint
     bucket = "census-kill"
     slow = BulkTar("1601", 1, [Member("1601/1601.00001v1.pdf", paper_pdf(0, "1601"))])
     slow.members += [Member(f"1601/1601.0000{n}v1.pdf", busy_pdf()) for n in (2, 3)]
@@ -237,9 +189,9 @@ def test_a_worker_killed_mid_tar_has_its_task_run_again_elsewhere(
     add_papers(db, "1601.00001", "1601.00002", "1601.00003", "1602.00001", "1602.00002")
     command = [sys.executable, "-m", "fwcensus", "bulk", "arxiv", "--s3-endpoint", endpoint,
                "--bucket", bucket, "--db", str(db), "--pdf-seconds", PDF_SECONDS,
-               "--scheduler", cluster.address]  # fmt: skip
+               "--scheduler", dask_cluster.address]  # fmt: skip
     run = subprocess.Popen(command, env=environment(), stderr=subprocess.PIPE, text=True)
-    with Client(cluster.address, timeout=30) as client:
+    with Client(dask_cluster.address, timeout=30) as client:
         killed = _kill_worker_running(client, "arxiv-arXiv_pdf_1601_001-", run)
         elsewhere = _worker_running(client, "arxiv-arXiv_pdf_1601_001-", run, not_on=killed)
         _, stderr = run.communicate(timeout=180)
@@ -255,7 +207,7 @@ def test_a_worker_killed_mid_tar_has_its_task_run_again_elsewhere(
         ).fetchall()
         assert counts and all(row[3] == 1 for row in counts)
         assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 5
-    wait_for_workers(cluster.address, 2)  # the nanny restarted it: the cluster is whole again
+    wait_for_workers(dask_cluster.address, 2)  # the nanny restarted it: the cluster is whole again
 
 
 def _kill_worker_running(client: Any, prefix: str, run: subprocess.Popen[str]) -> str:
