@@ -388,6 +388,14 @@ class Store:
         rows = self.conn.execute("SELECT source_id FROM papers WHERE source = ?", (source,))
         return {row[0] for row in rows}
 
+    def source_tracks(self, source: str, size: int) -> Iterator[list[tuple[str, str]]]:
+        """``(source_id, track)`` of the source's papers, ``size`` at a time."""
+        cursor = self.conn.execute(
+            "SELECT source_id, track FROM papers WHERE source = ? ORDER BY id", (source,)
+        )
+        while rows := cursor.fetchmany(size):
+            yield [(row[0], row[1]) for row in rows]
+
     def archive_members(self, source: str, source_ids: Iterable[str]) -> dict[str, str]:
         """``source_id -> member URL`` of the given papers whose PDF was read in an archive."""
         wanted = list(source_ids)
