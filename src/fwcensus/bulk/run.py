@@ -82,6 +82,7 @@ class BulkSummary:
     stored: int = 0
     not_found: int = 0  # papers asked of a tar that were not in it
     bytes_read: int = 0
+    task_seconds: float = 0.0  # spent inside the tasks that finished, summed over workers
     problems: list[str] = field(default_factory=list)  # "tar: what was odd"
 
 
@@ -160,10 +161,12 @@ def _process(
 
 
 def _report(summary: BulkSummary, say: Say) -> None:
+    per_paper = f"{summary.task_seconds / summary.papers:.2f}" if summary.papers else "-"
     say(
         f"bulk arxiv: {summary.processed} tars processed, {len(summary.failed)} failed;"
         f" {summary.papers} papers judged ({summary.papers_failed} without usable text),"
-        f" {summary.stored} stored; {summary.bytes_read / 1e6:.1f} MB read"
+        f" {summary.stored} stored; {summary.bytes_read / 1e6:.1f} MB read;"
+        f" {per_paper} s per paper in a worker"
     )
     if summary.not_found:
         say(f"bulk arxiv: {summary.not_found} papers asked for were not in their tar")
@@ -186,6 +189,7 @@ def _take(
         summary.failed.append(f"{name}: {type(outcome).__name__}: {_one_line(outcome)}")
         return f"{task.tar.stem} failed"
     summary.bytes_read += outcome.bytes_read
+    summary.task_seconds += outcome.seconds
     if not outcome.md5_matches:
         summary.failed.append(
             f"{name}: the md5 of the bytes read is {outcome.md5_read}, the manifest says"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, BinaryIO
 
 import boto3
@@ -51,30 +52,10 @@ class S3Settings:
     read_timeout: float = 60.0
 
 
-@dataclass(frozen=True)
-class ObjectInfo:
-    size: int
-    etag: str
-
-
 class S3Reader:
     def __init__(self, settings: S3Settings) -> None:
         self.settings = settings
-        config = Config(
-            retries={"mode": "standard", "max_attempts": settings.attempts},
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            # S3-compatible services (MinIO, Ceph, moto) serve buckets by path, not by host.
-            s3={"addressing_style": "path"} if settings.endpoint else None,
-        )
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        self.client = boto3.session.Session().client(
-            "s3",
-            endpoint_url=settings.endpoint,
-            region_name=region or DEFAULT_REGION,
-            config=config,
-        )
-        self.client.meta.events.register("before-sign.s3", _pay_as_requester)
+        self.client = _client(settings)
 
     def url(self, key: str) -> str:
         return f"s3://{self.settings.bucket}/{key}"
@@ -93,10 +74,6 @@ class S3Reader:
         """The object as a stream, read as it arrives (a 500 MB tar never sits in memory)."""
         answer = self._call("get_object", key)
         return answer["Body"]
-
-    def head(self, key: str) -> ObjectInfo:
-        answer = self._call("head_object", key)
-        return ObjectInfo(int(answer["ContentLength"]), answer["ETag"].strip('"'))
 
     def _call(self, operation: str, key: str) -> dict[str, Any]:
         try:
@@ -127,6 +104,25 @@ class S3Reader:
             return f"{where}: no such object (is --s3-endpoint the right service?)"
         attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
         return f"{where} after {attempts} attempts: {error.get('Message') or 'no message'}"
+
+
+@cache
+def _client(settings: S3Settings) -> Any:
+    """One client per settings and process: a Dask worker reads many tars, and a client costs
+    tens of milliseconds to build (botocore loads its service model); clients are thread-safe."""
+    config = Config(
+        retries={"mode": "standard", "max_attempts": settings.attempts},
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        # S3-compatible services (MinIO, Ceph, moto) serve buckets by path, not by host.
+        s3={"addressing_style": "path"} if settings.endpoint else None,
+    )
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=settings.endpoint, region_name=region or DEFAULT_REGION, config=config
+    )
+    client.meta.events.register("before-sign.s3", _pay_as_requester)
+    return client
 
 
 def _pay_as_requester(request: Any, **_: Any) -> None:
