@@ -4,11 +4,13 @@ Layout (under ``--out``, default ``fwcensus.bulk/`` beside the store), Hive-styl
 
     arxiv/yymm=1501/arXiv_pdf_1501_002.<md5 of the tar>.parquet
 
-A partition holds one row per paper judged in the tar (``SCHEMA``). It is written to a hidden
-temporary name and renamed into place only when complete, so a tar is done exactly when its
-partition exists under the md5 the manifest gave when the tar was read; a tar whose md5 changed
-is read again, and its new partition replaces the old one. Readers (``aggregate/arxiv_months``)
-take each paper once, at its highest version, whatever tars it appears in.
+A partition holds one row per paper judged in the tar (``SCHEMA``); its key-value metadata
+says which papers the tar was asked for (``fwcensus.asked``: their ids, or ``all``). It is
+written to a hidden temporary name and renamed into place only when complete, so a tar is done
+exactly when its partition exists under the md5 the manifest gave when the tar was read, for
+the papers now wanted of it (``is_done``); a tar whose md5 changed is read again, and its new
+partition replaces the old one. Readers (``aggregate/arxiv_months``) take each paper once, at
+its highest version, whatever tars it appears in.
 """
 
 from __future__ import annotations
