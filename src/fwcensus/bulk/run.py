@@ -81,6 +81,7 @@ class BulkSummary:
     papers_failed: int = 0  # of them, without usable text (not a PDF, time limit, cut off)
     stored: int = 0
     not_found: int = 0  # papers asked of a tar that were not in it
+    skipped: int = 0  # members passed over: papers not asked for, older versions, not PDFs
     bytes_read: int = 0
     task_seconds: float = 0.0  # spent inside the tasks that finished, summed over workers
     problems: list[str] = field(default_factory=list)  # "tar: what was odd"
@@ -166,7 +167,8 @@ def _report(summary: BulkSummary, say: Say) -> None:
         f"bulk arxiv: {summary.processed} tars processed, {len(summary.failed)} failed;"
         f" {summary.papers} papers judged ({summary.papers_failed} without usable text),"
         f" {summary.stored} stored; {summary.bytes_read / 1e6:.1f} MB read;"
-        f" {per_paper} s per paper in a worker"
+        f" {per_paper} s per paper in a worker; {summary.skipped} members passed over (papers"
+        " not asked for, older versions, no paper's PDF)"
     )
     if summary.not_found:
         say(f"bulk arxiv: {summary.not_found} papers asked for were not in their tar")
@@ -190,6 +192,7 @@ def _take(
         return f"{task.tar.stem} failed"
     summary.bytes_read += outcome.bytes_read
     summary.task_seconds += outcome.seconds
+    summary.skipped += outcome.skipped
     if not outcome.md5_matches:
         summary.failed.append(
             f"{name}: the md5 of the bytes read is {outcome.md5_read}, the manifest says"
