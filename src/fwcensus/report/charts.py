@@ -218,3 +218,50 @@ def industry_comparison(rows: Sequence[dict[str, Any]]) -> alt.Chart:
         )
         .properties(width=640, height=320, title="Papers against industry: PyTorch share")
     )
+
+
+def arxiv_month_chart(rows: Sequence[Any], categories: int = 6) -> alt.Chart:
+    """arXiv's PyTorch share per month (bulk runs): all categories together and the
+    ``categories`` largest primary categories, each month's 95% interval in the tooltip."""
+    papers: dict[str, int] = {}
+    for r in rows:
+        papers[r.category] = papers.get(r.category, 0) + r.papers
+    shown = sorted(papers, key=lambda c: (c != "all", -papers[c]))[: categories + 1]
+    data = alt.Data(
+        values=[
+            {
+                "month": f"{r.month}-01",
+                "category": r.category,
+                "share": r.share,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "papers": r.papers,
+            }
+            for r in rows
+            if r.category in shown and r.share is not None
+        ]
+    )
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title="Month of first version"),
+            y=alt.Y(
+                "share:Q",
+                title="PyTorch share of PyTorch + TensorFlow papers",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("category:N", title="Primary category", sort=shown),
+            strokeDash=alt.StrokeDash("category:N", legend=None, sort=shown),
+            tooltip=[
+                alt.Tooltip("category:N"),
+                alt.Tooltip("month:T", format="%Y-%m"),
+                alt.Tooltip("share:Q", format=".1%"),
+                alt.Tooltip("ci_low:Q", title="95% CI low", format=".1%"),
+                alt.Tooltip("ci_high:Q", title="95% CI high", format=".1%"),
+                alt.Tooltip("papers:Q", title="papers read"),
+            ],
+        )
+        .properties(width=640, height=320, title="arXiv: PyTorch share per month")
+    )

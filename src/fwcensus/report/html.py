@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from fwcensus import __version__
 from fwcensus.aggregate import frameworks as fw
+from fwcensus.aggregate.arxiv_months import ALL_CATEGORIES, month_shares
 from fwcensus.aggregate.shares import ALL_VENUES, COMBINED, DEFINITION, DEFINITION_TEXT
 from fwcensus.aggregate.shares import SOURCES as SHARE_SOURCES
 from fwcensus.detect.accuracy import recorded as recorded_accuracy
@@ -37,6 +38,7 @@ from fwcensus.report.signal_view import (
     write_signal_images,
 )
 from fwcensus.store import Store
+from fwcensus.store.db import bulk_dir_for
 
 FRAMEWORKS = ("pytorch", "tensorflow")
 EVIDENCE_PER_VERDICT = 8  # sentences kept per (paper, method, framework) in the browser
@@ -71,6 +73,10 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
     images += charts.write_images(multiples, out_dir / "frameworks")
     signals = signal_section(store, [r for r in all_shares if r.method == method])
     images += write_signal_images(signals, out_dir)
+    arxiv_months = month_shares(store, bulk_dir_for(store.path), method)
+    arxiv_chart = charts.arxiv_month_chart(arxiv_months) if arxiv_months else None
+    if arxiv_chart is not None:
+        images += charts.write_images(arxiv_chart, out_dir / "arxiv-months")
     catalogue = load_catalogue()
     names = {f.id: f.name for f in catalogue.frameworks}
     html = (
@@ -96,6 +102,8 @@ def write_report(store: Store, out_dir: Path, method: str) -> ReportFiles:
             multiples_json=_script_json(charts.spec(multiples)),
             signal_section=signals,
             signal_specs=_script_json(_signal_specs(signals)),
+            arxiv_months=[r for r in arxiv_months if r.category == ALL_CATEGORIES],
+            arxiv_spec=_script_json(charts.spec(arxiv_chart) if arxiv_chart else None),
             min_months=MIN_MONTHS,
             vega_bundle=Markup(charts.javascript_bundle()),
             browser_js=Markup(_asset("browser.js")),
