@@ -31,7 +31,7 @@ from fwcensus.models import Evidence, Role, Section, SectionKind, Verdict
 METHOD = EVIDENCE
 # Raised whenever the rules change what they decide: stored verdicts of another version are
 # made again by the detect stage.
-VERSION = 2
+VERSION = 3
 # Longest evidence sentence kept; longer "sentences" are tables or lists.
 MAX_SNIPPET = 400
 _STRENGTH = {Role.USED: 3, Role.MENTIONED: 2, Role.CITED: 1}
