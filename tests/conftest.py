@@ -75,3 +75,23 @@ def signal_context() -> Iterator[MakeSignalContext]:
     yield make
     for api in clients:
         api.close()
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Dask cluster of `dask scheduler` and two `dask worker` processes on 127.0.0.1, shared
+    by the bulk tests (a test that kills a worker waits for its nanny to restart it)."""
+    from bulk_support import dask_processes
+
+    with dask_processes(tmp_path_factory.mktemp("dask"), workers=2) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """An S3 API on 127.0.0.1 where every bucket is requester-pays, with its request log."""
+    from fwcensus.mirror.s3_server import s3_mirror
+
+    log = tmp_path_factory.mktemp("s3") / "requests.jsonl"
+    with s3_mirror(log=log) as endpoint:
+        yield endpoint, log

@@ -3,12 +3,14 @@ inside library names and small capitals, and the bibliography a citation points 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from fwcensus.detect import evidence
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.detect.catalogue import Library, load_catalogue
 from fwcensus.detect.clauses import Agent, Cue, agent, clause_span, governor
-from fwcensus.detect.mentions import Kind, scanner
+from fwcensus.detect.mentions import Kind, Scanner, _version, build_scanner, scanner
 from fwcensus.detect.prefixes import prefixes
 from fwcensus.detect.references import bibliography, citations, resolve
 from fwcensus.extract.sections import find_sections
@@ -184,29 +186,35 @@ def test_author_year_citations_resolve_only_to_a_single_entry() -> None:
     assert [(v.framework, v.role) for v in evidence.detect(AUTHOR_YEAR)] == [("jax", Role.USED)]
 
 
-def test_the_prefilter_finds_what_the_full_alternation_finds() -> None:
-    """Aliases are tried only where their first letters stand; the hits must be exactly those
-    of the whole pattern scanned over the text."""
+def _full_alternation(scan: Scanner, text: str) -> list[tuple[int, str]]:
+    """The scan without the prefilter: every alias tried at every character."""
+    found = []
+    for match in scan.names.finditer(text):
+        target = scan.name_targets[int(match.lastgroup[1:])]  # type: ignore[index]
+        if not target.versioned or _version(text, match.start(), match.end()):
+            found.append((match.start(), target.framework))
+    return found
+
+
+@pytest.mark.parametrize("vague_alias", [False, True])
+def test_the_prefilter_finds_what_the_full_alternation_finds(vague_alias: bool) -> None:
+    """Aliases are tried only where their first letters stand, each from the few aliases that
+    can begin there; the hits must be exactly those of the whole pattern scanned over the
+    text. An alias whose beginning cannot be enumerated (".ai") puts every word start back
+    among the candidates."""
     catalogue = load_catalogue()
+    if vague_alias:
+        vague = Library("Anything AI", (r"\w+\.ai",), (), (), "pytorch")
+        catalogue = dataclasses.replace(catalogue, libraries=(*catalogue.libraries, vague))
     names = [f.name for f in catalogue.frameworks] + [lib.name for lib in catalogue.libraries]
     text = " ".join(
-        f"We use {n} 2.1 and ({n}), {n.upper()}, {n.lower()}-based, the {n}3 footnote."
+        f"We use {n} 2.1 and ({n}), {n.upper()}, {n.lower()}-based, the {n}3 footnote, fast.ai."
         for n in names
     )
-    scan = scanner()
-    full = [(m.start(), m.end()) for m in scan.names.finditer(text)]
-    prefiltered = [
-        (m.start(), m.end())
-        for start in scan.name_starts.finditer(text)
-        if (m := scan.names.match(text, start.start()))
-    ]
-    # The prefiltered scan also skips starts inside an earlier hit, as finditer does.
-    kept, taken = [], 0
-    for span in prefiltered:
-        if span[0] >= taken:
-            kept.append(span)
-            taken = span[1]
-    assert kept == full and len(full) > 2 * len(names)
+    scan = build_scanner(catalogue)
+    full = _full_alternation(scan, text)
+    assert [(m.start, m.framework) for m in scan._names(1, text)] == full
+    assert len(full) > 2 * len(names)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.hosts import RepoReaders
 from fwcensus.repos.inspect_code import code_json, read_own_code
-from fwcensus.repos.links import find_code_links
+from fwcensus.repos.own_link import own_link
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
@@ -199,7 +199,7 @@ def test_a_repository_depending_on_a_library_uses_its_backend(
     server = serve(tmp_path)
     url = "https://github.com/ada/tuned"
     with resolver(server) as libraries, RepoReaders(settings(server.url)) as readers:
-        view = code_json(read_own_code(readers, tuple(find_code_links((url,), None)), libraries),
+        view = code_json(read_own_code(readers, own_link((url,), None), libraries),
                          {})  # fmt: skip
     [pytorch] = view["frameworks"]
     assert (pytorch["framework"], pytorch["role"]) == ("pytorch", "used")
@@ -221,7 +221,7 @@ def test_without_a_network_the_readers_keep_todays_verdicts(tmp_path: Path, serv
     server = serve(tmp_path)
     url = "https://github.com/ada/tuned"
     with RepoReaders(settings(server.url)) as readers:
-        view = code_json(read_own_code(readers, tuple(find_code_links((url,), None))), {})
+        view = code_json(read_own_code(readers, own_link((url,), None)), {})
     assert view["frameworks"] == [] and view["commit"] is not None
     assert not [r for r in server.requests if r.startswith("pypi.org")]
 

@@ -113,10 +113,13 @@ def test_the_pass_counts_what_the_whole_store_counts(store: Store, tmp_path: Pat
         "both_named_one_used": 1,
         "named_not_used:tensorflow": 2,
     }
-    # arXiv by month of the first version (from the id) and primary category.
-    [month] = scanned.arxiv.rows()[1:]
-    assert (month.month, month.category, month.papers) == ("2021-03", "cs.LG", 2)
-    assert (month.pytorch_only, month.tensorflow_only) == (1, 1)  # Keras counts as TensorFlow
+    # arXiv by month of the first version (from the id) and primary category, then all.
+    months = {(r.month, r.category): r for r in scanned.arxiv.rows()}
+    assert set(months) == {("2018-11", "all"), ("2018-11", "cs.CV"), ("2021-03", "all"),
+                           ("2021-03", "cs.LG")}  # fmt: skip
+    march = months[("2021-03", "cs.LG")]
+    assert (march.papers, march.pytorch, march.tensorflow, march.both) == (2, 1, 1, 0)
+    assert march.share == 0.5 and march.source == "text"  # Keras counts as TensorFlow
 
 
 def test_arxiv_months_come_from_the_ids() -> None:
@@ -223,7 +226,10 @@ def test_tables_hold_the_rows_as_csv(store: Store, tmp_path: Path) -> None:
     html = files.index.read_text(encoding="utf-8")
     for path in files.tables:
         assert f'href="tables/{path.name}"' in html
-    assert [r["month"] for r in tables["arxiv-months.csv"]] == ["2018-11", "2021-03"]
+    assert [(r["month"], r["category"]) for r in tables["arxiv-months.csv"]] == [
+        ("2018-11", "all"), ("2018-11", "cs.CV"), ("2021-03", "all"), ("2021-03", "cs.LG")
+    ]  # fmt: skip
+    assert "<td>2021-03</td><td>2</td>" in html  # the month's row, all categories
 
 
 def test_report_serve_serves_the_folder_on_localhost(tmp_path: Path) -> None:

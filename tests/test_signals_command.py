@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 
 from fwcensus.cli import EX_TEMPFAIL, app
 from fwcensus.mirror import stackexchange_site
-from fwcensus.mirror.signals_sample import SINCE, write_signal_samples
+from fwcensus.mirror.signals_sample import DEMO_ENV, SINCE, write_signal_samples
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals import registry
 from fwcensus.signals.base import month_of
+from fwcensus.signals.so_survey import load_years
 from fwcensus.signals.stackoverflow import questions_url
 from fwcensus.signals.targets import load_targets
 from fwcensus.store import Store
@@ -36,7 +37,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def signals(db: Path, url: str, *args: str) -> tuple[int, str]:
-    env = {key: "" for key in KEYS}  # the sample answers requests made without keys
+    # The sample answers requests made without keys, but for the jobs API's demo key.
+    env = {key: "" for key in KEYS} | DEMO_ENV
     result = CliRunner().invoke(
         app,
         ["signals", "--db", str(db), "--mirror", url, "--rate", "0", "--since", SINCE, *args],
@@ -55,16 +57,26 @@ def test_every_signal_stores_series_and_a_rerun_asks_only_for_this_month(
     with Store(db) as store:
         counts = store.signals.counts()
         stored = list(store.signals.value_rows())
-    assert set(counts) == set(registry.names())
-    this_month = month_of(datetime.now(UTC))
-    assert all(latest == this_month for _, latest in counts.values())
+    # arxiv-mentions counts the store's own arXiv papers: this store holds none.
+    assert set(counts) == set(registry.names()) - {"arxiv-mentions"}
+    today = datetime.now(UTC).date()
+    this_month = month_of(today)
+    monthly = {name: latest for name, (_, latest) in counts.items()}
+    # Monthly series reach this month; the rest end where their source does.
+    published = min(max(load_years()), today.year - (today.month < 7))
+    assert monthly.pop("so-survey") == str(published)  # yearly
+    assert monthly.pop("pwc-archive") == min("2025-07", this_month)
+    assert monthly.pop("conda-downloads") < this_month  # a month is published after it
+    assert all(latest == this_month for latest in monthly.values())
     first = len(server.requests)
 
     code, output = signals(db, server.url)
     assert code == 0, output
     again = server.requests[first:]
-    # Only what can still change is asked again: the stars snapshot, the month not over yet.
+    # Only what can still change is asked again: the stars snapshot, the month not over yet,
+    # today's job counts; no survey year, package-data month or archive again.
     assert 0 < len(again) < first / 10
+    assert not any(r.endswith((".zip", ".parquet")) for r in again)
     with Store(db) as store:
         assert len(list(store.signals.value_rows())) == len(stored)
 
@@ -109,3 +121,20 @@ def test_since_must_be_a_month(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["signals", "--db", str(tmp_path / "x.db"), "--since", "2019"])
     assert result.exit_code != 0
     assert "YYYY-MM" in result.output
+
+
+def test_a_missing_job_api_key_says_what_to_set_and_the_others_go_on(
+    sample: Path, serve: Serve, tmp_path: Path
+) -> None:
+    db = tmp_path / "fwcensus.db"
+    result = CliRunner().invoke(
+        app,
+        ["signals", "--db", str(db), "--mirror", serve(sample).url, "--rate", "0",
+         "--since", SINCE, "--only", "jobs", "--only", "so-survey"],
+        env={key: "" for key in (*KEYS, *DEMO_ENV)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "signals jobs: no ADZUNA_APP_ID/ADZUNA_APP_KEY: set both" in output
+    with Store(db) as store:
+        assert set(store.signals.counts()) == {"so-survey"}

@@ -29,6 +29,8 @@ app = typer.Typer(
 )
 mirror_app = typer.Typer(help="The local mirror server (tests, demo, offline runs).")
 app.add_typer(mirror_app, name="mirror")
+bulk_app = typer.Typer(help="Whole archives read in bulk on a Dask cluster (arXiv's S3 tars).")
+app.add_typer(bulk_app, name="bulk")
 
 
 def _print_version(wanted: bool) -> None:
@@ -558,10 +560,12 @@ def signals_cmd(
     timeout: TimeoutOpt = 30.0,
     attempts: AttemptsOpt = 5,
 ) -> None:
-    """Collect industry signals as monthly series per framework: GitHub stars, PyPI downloads,
-    Stack Overflow questions, HN job posts, dev.to articles, Hugging Face models. Incremental:
-    a re-run asks only for new months. Tokens: GITHUB_TOKEN, STACKEXCHANGE_KEY, HF_TOKEN;
-    BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from BigQuery.
+    """Collect industry signals as series per framework: GitHub stars, PyPI and conda
+    downloads, Stack Overflow questions and Developer Survey, HN and job-board posts, dev.to
+    articles, Hugging Face models, the Papers with Code archive, arXiv papers in the store.
+    Incremental: a re-run asks only for new months and years. Tokens: GITHUB_TOKEN,
+    STACKEXCHANGE_KEY, HF_TOKEN; BIGQUERY_PROJECT with BIGQUERY_TOKEN reads PyPI's history from
+    BigQuery; ADZUNA_APP_ID and ADZUNA_APP_KEY for job-board counts (skipped without).
     Exits 75 when a quota or rate limit stopped a signal (run again later), 1 when one failed."""
     from fwcensus import pipeline
 
@@ -695,6 +699,83 @@ def demo(
     except Exception as exc:
         _fail(exc)
     _say(f"\n[bold green]Report:[/bold green] {result.report.index.resolve()}")
+
+
+@bulk_app.command("arxiv")
+def bulk_arxiv(
+    months: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--months",
+            help="Months of the tars to read, YYMM (repeatable or 1501,1502;"
+            " default every month in the manifest).",
+        ),
+    ] = None,
+    every_pdf: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every PDF of the tars, not only the arXiv papers in the store (papers"
+            " are then keyed by arXiv id; collect --venue arXiv fills in their metadata).",
+        ),
+    ] = False,
+    s3_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--s3-endpoint",
+            envvar="AWS_ENDPOINT_URL_S3",
+            help="An S3-compatible endpoint instead of AWS (credentials: the usual AWS"
+            " environment and config).",
+        ),
+    ] = None,
+    bucket: Annotated[str, typer.Option("--bucket", help="The requester-pays bucket.")] = "arxiv",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Address of a running Dask scheduler (tcp://HOST:PORT); without"
+            " it a LocalCluster of --workers processes.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="LocalCluster worker processes (one core each).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder of the Parquet partitions (default: beside --db)."),
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    attempts: Annotated[int, typer.Option("--attempts", help="Tries per S3 request.")] = 8,
+    pdf_seconds: PdfSecondsOpt = 120.0,
+    pdf_memory_mb: PdfMemoryOpt = 2048,
+) -> None:
+    """Judge arXiv's PDFs from its requester-pays S3 bucket, one tar per Dask task, as inspect
+    judges files; results go to Parquet partitions (one per tar, its done-marker) and the
+    store. A re-run reads only tars not done, or whose md5 in the manifest changed."""
+    try:
+        from fwcensus.bulk.run import BulkOptions, run_bulk_arxiv
+        from fwcensus.fetch.s3 import S3Settings
+        from fwcensus.sources.arxiv_bulk import check_months
+        from fwcensus.store.db import bulk_dir_for
+    except ImportError as exc:
+        _fail(ImportError(f"fwcensus bulk needs {exc.name}: pip install 'fwcensus[bulk]'"))
+    try:
+        chosen = check_months(m for given in months or () for m in given.split(",") if m)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--months") from None
+    options = BulkOptions(
+        s3=S3Settings(bucket=bucket, endpoint=s3_endpoint or None, attempts=attempts),
+        out=out or bulk_dir_for(db),
+        months=chosen,
+        every_pdf=every_pdf,
+        limits=_limits(1, pdf_seconds, pdf_memory_mb),
+        scheduler=scheduler,
+        workers=workers or Limits().workers,
+    )
+    with _store(db, "bulk arxiv", locals()) as store:
+        summary = run_bulk_arxiv(store, options, _say)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 @mirror_app.command("serve")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -24,7 +25,8 @@ console = Console(stderr=True)
 
 
 class RateColumn(ProgressColumn):
-    """Items per second (rich's own speed column counts bytes)."""
+    """Items per second (rich's own speed column counts bytes); a task's ``unit`` field names
+    its items when bars of one display count different things."""
 
     def __init__(self, unit: str) -> None:
         super().__init__()
@@ -32,10 +34,11 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
+        unit = task.fields.get("unit", self.unit)
         if speed is None:
-            return Text(f"- {self.unit}/s", style="progress.data.speed")
+            return Text(f"- {unit}/s", style="progress.data.speed")
         shown = f"{speed / 1000:.1f}k" if speed >= 1000 else f"{speed:.1f}"
-        return Text(f"{shown} {self.unit}/s", style="progress.data.speed")
+        return Text(f"{shown} {unit}/s", style="progress.data.speed")
 
 
 @contextmanager
@@ -136,3 +139,49 @@ class FetchProgress:
 class HostStatus(Protocol):
     host: str
     note: str
+
+
+class BulkProgress:
+    """A bulk run's display: a bar over tars and one over papers, each with its rate and ETA.
+
+    Papers are reported by the workers as they are judged (``papers``, from any thread); a tar
+    run again after its worker died reports from zero again, so each tar counts its largest
+    report, and its final count once done (``tar_done``).
+    """
+
+    def __init__(self, tars: int, papers: int) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]}"),
+            RateColumn("items"),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[note]}", style="dim"),
+            console=console,
+        )
+        self._tars = self._progress.add_task("bulk", total=tars, unit="tars", note="")
+        self._papers = self._progress.add_task("", total=papers, unit="papers", note="")
+        self._per_tar: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> BulkProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def papers(self, tar: str, done: int) -> None:
+        with self._lock:
+            self._per_tar[tar] = max(done, self._per_tar.get(tar, 0))
+            total = sum(self._per_tar.values())
+        self._progress.update(self._papers, completed=total)
+
+    def tar_done(self, tar: str, papers: int, note: str) -> None:
+        with self._lock:
+            self._per_tar[tar] = papers
+            total = sum(self._per_tar.values())
+        self._progress.update(self._papers, completed=total)
+        self._progress.update(self._tars, advance=1, note=note[:60])

@@ -12,6 +12,7 @@ from fwcensus.extract.pool import Limits
 from fwcensus.fetch.client import FetchSettings
 from fwcensus.mirror.faults import FaultPlan
 from fwcensus.mirror.server import MirrorServer
+from fwcensus.mirror.signals_sample import DEMO_ENV as SIGNALS_ENV
 from fwcensus.mirror.signals_sample import SINCE as SIGNALS_SINCE
 from fwcensus.mirror.signals_sample import write_signal_samples
 from fwcensus.models import Selection
@@ -59,7 +60,7 @@ def run_demo(out: Path, say: pipeline.Say, faults: FaultPlan | None = None) -> D
             report_dir=out / "report",
             signals=True,
             signals_since=SIGNALS_SINCE,
-            signals_env={},  # the sample answers requests made without API keys
+            signals_env=SIGNALS_ENV,  # the sample's keys: only the jobs API wants one
         )
         files = pipeline.run(store, options, say)
     return DemoResult(sample=sample, db=db, report=files)

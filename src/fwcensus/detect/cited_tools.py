@@ -44,6 +44,8 @@ def cited_tools(
     if not entries:
         return {}
     tools = {entry: _framework(entry, named.get(entry.page, ()), family) for entry in entries}
+    if not any(tools.values()):
+        return {}  # no entry names a framework: no citation need be read
     found: dict[int, list[Mention]] = defaultdict(list)
     for section in sections:
         if section.kind in _NOT_CITING:

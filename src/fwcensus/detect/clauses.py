@@ -56,6 +56,7 @@ class Governor:
 _BOUNDARY = re.compile(
     r";|\s[\u2013\u2014]\s"  # a semicolon, a dash between spaces
     r"|,?\s+(?:while|whereas|whilst|but|although|though|because|unless)\s+(?=(?-i:[a-z]))"
+    r"|\s+(?:due\s+to\s+the\s+fact\s+that|because\s+of)\s+"
     r"|,?\s+since\s+(?=(?-i:[a-z]))"
     r"|,\s+(?:and\s+|so\s+|yet\s+)?(?=(?:we|our|they|their|it|its|these|those|the\s+authors"
     r"|the\s+original)\b)"
@@ -73,20 +74,26 @@ _OWN = re.compile(
     r"|\bthe\s+proposed\b",
     _I,
 )
+# An author-year citation in parentheses or brackets: "(Bradbury et al., 2018; Heek, 2020)".
+_CITATION = re.compile(r"[(\[][^()\[\]]{0,200}?(?:19|20)\d\d[a-z]?[)\]]")
+# The first words after the comma that ends a fronted phrase.
+_AFTER_COMMA = re.compile(r"[^,.;]{0,120},\s+(\S+(?:\s+\S+)?)")
 _OTHER = re.compile(
     r"\b(?:they|their|them)\b|\bthe\s+(?:original\s+)?authors\b|\bet\s+al\b"
     r"|\b(?:prior|previous|earlier|existing|related)\s+(?:work|works|studies|methods|approaches"
     r"|systems|implementations?)\b|\b(?:of|by|from)\s+\[\d",
     _I,
 )
-# Modals that make a statement about what could be, not what was done; "can" only before the
-# verbs that turn it into a claim of portability ("can be implemented in any framework").
+# Modals, plans and "any framework" make a statement about what could be, not what was done
+# ("the gradients can then be obtained using X", "we plan to implement it in X"); "can be
+# found at" only says where something is.
 MODAL_PATTERN = (
     r"\b(?:would|could|might|may|should)\b"
-    r"|\b(?:can|cannot)\s+(?:also\s+|easily\s+|readily\s+|then\s+|directly\s+|be\s+)*"
-    r"(?:implemented|ported|used|run|applied|integrated|adopted|extended|written|plugged"
-    r"|incorporated|combined|done|trained|deployed|reproduced|replaced)\b"
+    r"|\b(?:can|cannot|can't)\b(?!\s+(?:also\s+|now\s+)?be\s+(?:found|seen|downloaded"
+    r"|accessed|obtained\s+(?:at|from)|reached)\b)"
+    r"|\b(?:plan|plans|planned|intend|intends|aim|aims)\s+to\b"
     r"|\bif\s+(?:one|you|someone|a\s+user|users|the\s+user)\b"
+    r"|\bany\s+(?:[\w-]+\s+){0,2}(?:frameworks?|library|libraries|packages?|toolkits?|tools?)\b"
     r"|\bis\s+(?:also\s+)?compatible\s+with\b|\bsupport(?:s|ed)?\s+(?:by|in)\b"
 )
 MODAL = re.compile(MODAL_PATTERN, _I)
@@ -105,7 +112,7 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"|\bin\s+contrast\b|\bcontrary\s+to\b|\bas\s+opposed\s+to\b|\brelative\s+to\b"
             r"|\bagainst\b|\boutperform(?:s|ed|ing)?\b|\bspeed-?ups?\b[^.]{0,30}?\bover\b"
             r"|\bover\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}$|\bdiffer(?:s|ent)?\s+from\b"
-            r"|\bsuffers?\b|(?-i:\bLike\b)|\bjust\s+like\b|\bexcept\s+for\b",
+            r"|\bsuffers?\b|(?-i:\bLike\b)|\bjust\s+like\b",
             _I,
         ),
     ),
@@ -119,7 +126,8 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
         Cue.OTHERS,
         re.compile(
             r"\b(?:their|his|her)\b|(?<!our )(?<!our own )\b(?:original(?:ly)?|official(?:ly)?)\b"
-            r"|\breleased\s+by\b|\bprovided\s+in\b|\bauthors'",
+            r"|\breleased\s+by\b|\bprovided\s+in\b|\bauthors'|\bthird-party\b"
+            r"|\b(?:the|publicly|previously)\s+released\b",
             _I,
         ),
     ),
@@ -134,7 +142,7 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
     (
         Cue.IMPLEMENT,
         re.compile(
-            r"\bimplement(?:ed|s|ing)?\b|\bprogram(?:med|s)?\b|\bwritten\b|\bwrite\b"
+            r"\b(?:re-?)?implement(?:ed|s|ing)?\b|\bprogram(?:med|s)?\b|\bwritten\b|\bwrite\b"
             r"|\bcoded\b|\bdevelop(?:ed|s|ing)?\b|\breali[sz](?:ed|e)\b",
             _I,
         ),
@@ -143,7 +151,10 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
         Cue.BUILD,
         re.compile(
             r"\bbased\s+on\b|\bbuil[dt]s?\b|\bon\s+top\s+of\b|\bextend(?:s|ed|ing)?\b"
-            r"|\bmodif(?:y|ied|ies|ying)\b|\badapt(?:s|ed|ing)?\b"
+            r"|\bmodif(?:y|ied|ies|ying|ications?)\b|\badapt(?:s|ed|ing)?\b"
+            r"|\bbase[sd]?\s+(?:[\w-]+\s+){1,3}on\b|\bdepend(?:s|ed|ing|encies)?\s+on\b"
+            r"|\bfollow(?:s|ed|ing)?\s+the\s+(?:[\w-]+\s+){0,2}(?:configurations?|setups?|recipes?"
+            r"|settings?|implementations?|codebase)\s+(?:from|of|in)\b"
             r"|\bfork(?:ed|s)?\b|\brel(?:y|ies|ied)\s+on\b|\bpowered\s+by\b",
             _I,
         ),
@@ -152,7 +163,8 @@ _GOVERNORS: tuple[tuple[Cue, re.Pattern[str]], ...] = (
         Cue.TRAIN,
         re.compile(
             r"\btrain(?:ed|s|ing)?\b|\bfine-?tun(?:e|ed|es|ing)\b|\bpre-?train(?:ed|ing)?\b"
-            r"|\bexperiment(?:s|ed)?\b|\bruns?\b|\bran\b|\bconduct(?:ed|s)?\b|\bperform(?:ed|s)?\b"
+            r"|\bexperiment(?:s|ed)?\s+(?:with|using|in|on)\b|\bexperimented\b|\bruns?\b|\bran\b"
+            r"|\bconduct(?:ed|s)?\b|\bperform(?:ed|s)?\b|\bobtained\s+(?:with|using|by)\b"
             r"|\bcarried\s+out\b|\bexecut(?:e|ed|es)\b|\bevaluat(?:e|ed|es)\b"
             r"|\bcomputed?\b|\boptimi[sz](?:e|ed)\b|\bdeploy(?:ed|s)?\b"
             r"|\bserv(?:ed|ing)\s+(?:with|by|using|on|through)\b",
@@ -179,6 +191,8 @@ def clause_span(text: str, start: int, end: int, mention_start: int) -> tuple[in
     of the clause before it may act in it too."""
     first, last, inherits = start, end, False
     for match in _BOUNDARY.finditer(text, start, end):
+        if _inside_brackets(text, start, match.start()):
+            continue  # "(Shoeybi et al., 2019; Wolf et al., 2019)" is one citation
         if match.end() <= mention_start:
             first = match.end()
             inherits = bool(_INHERITS.match(match.group()))
@@ -188,9 +202,29 @@ def clause_span(text: str, start: int, end: int, mention_start: int) -> tuple[in
     return first, last, inherits
 
 
+def subject_after(tail: str, own_names: frozenset[str] = frozenset()) -> Agent:
+    """The subject a fronted phrase leads to: "built on PyTorch (...), LibMTL has supported",
+    "Using JAX, we train ..."."""
+    match = _AFTER_COMMA.match(_CITATION.sub(" ", tail))
+    if match is None:
+        return Agent.NONE
+    subject = match.group(1)
+    if _OWN.match(subject) or any(_names(subject, name) for name in own_names):
+        return Agent.OWN
+    return Agent.NONE
+
+
+def _inside_brackets(text: str, start: int, at: int) -> bool:
+    piece = text[start:at]
+    return piece.count("(") > piece.count(")") or piece.count("[") > piece.count("]")
+
+
 def agent(lead: str, own_names: frozenset[str] = frozenset()) -> Agent:
     """Who acts in a clause, read from its words before the name. The authors win over someone
-    else ("we modify their code"): own statements often name others' work."""
+    else ("we modify their code"): own statements often name others' work. A citation in
+    parentheses names the authors of a tool, not who acts: "implemented with JAX (Bradbury et
+    al., 2018) and Haiku" is no one else's work."""
+    lead = _CITATION.sub(" ", lead)
     if _OWN.search(lead) or any(_names(lead, name) for name in own_names):
         return Agent.OWN
     if _OTHER.search(lead):

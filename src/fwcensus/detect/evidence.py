@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.cited_tools import cited_tools
-from fwcensus.detect.clauses import Agent, agent, clause_span
+from fwcensus.detect.clauses import Agent, agent, clause_span, subject_after
 from fwcensus.detect.footnote_marks import Footnotes
 from fwcensus.detect.library_names import Resolve, library_names
 from fwcensus.detect.mentions import Kind, Mention, scanner
@@ -31,7 +31,7 @@ from fwcensus.models import Evidence, Role, Section, SectionKind, Verdict
 METHOD = EVIDENCE
 # Raised whenever the rules change what they decide: stored verdicts of another version are
 # made again by the detect stage.
-VERSION = 2
+VERSION = 3
 # Longest evidence sentence kept; longer "sentences" are tables or lists.
 MAX_SNIPPET = 400
 _STRENGTH = {Role.USED: 3, Role.MENTIONED: 2, Role.CITED: 1}
@@ -144,6 +144,8 @@ class _Paper:
             inherited = actor is Agent.NONE and inherits
             if inherited:
                 actor = agent(text[first:clause_first], self.own)
+            elif actor is Agent.NONE and clause_first == first:
+                actor = subject_after(text[mention.end : clause_last], self.own)
             ctx = Context(
                 mention=mention,
                 text=text,

@@ -10,12 +10,13 @@ only at the sentences these hits fall in, which keeps the method close to a plai
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
 from fwcensus.detect.catalogue import Catalogue, load_catalogue
-from fwcensus.detect.prefixes import prefixes
+from fwcensus.detect.prefixes import prefixes, trie_pattern
 
 
 class Kind(StrEnum):
@@ -69,6 +70,8 @@ _SPACED_CAPS = re.compile(r"(?<![\w-])[A-Z]+(?:(?: | ?- ?)[A-Z]+)+(?![\w-])")
 _WORD_START = re.compile(r"(?<![\w.@-])[A-Za-z0-9]")
 # A library's name: word characters joined by hyphens, dots or a registered sign.
 _TOKEN = re.compile(r"(?<![\w./@®-])[A-Za-z0-9](?:[A-Za-z0-9_]|[-.®]+(?=[A-Za-z0-9]))*")
+# Lower-cases ASCII letters only, so offsets into the lowered text are offsets into the page.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _LONGEST_TOKEN = 120  # characters a library name may run past a stem in it
 # Stems that may be glued to a lower-case rest at the start of a name ("torchvision",
 # "jaxopt"); others ("caffe", "flax", "theano") would catch ordinary words.
@@ -79,18 +82,26 @@ _SUFFIX_STEMS = frozenset({"torch", "pytorch", "jax"})
 
 @dataclass(frozen=True)
 class Scanner:
-    names: re.Pattern[str]
+    names: re.Pattern[str]  # every alias, longest first; group gN is name_targets[N]
     name_targets: tuple[_Target, ...]
     # Where an alias may begin: a word start with one of the aliases' first letters
-    # (prefixes.py), or any word start when an alias's beginning cannot be enumerated.
+    # (prefixes.py), on ASCII-lower-cased text; any word start when an alias's beginning cannot
+    # be enumerated.
     name_starts: re.Pattern[str]
+    name_aliases: tuple[str, ...]  # as in name_targets
+    # Per alias (as in name_targets), the lower-case beginnings it can match, None when any.
+    name_prefixes: tuple[frozenset[str] | None, ...]
     code: re.Pattern[str]
     code_targets: dict[str, _Target]
+    module_names: re.Pattern[str]  # any module's name: pages without one skip the code scan
     urls: tuple[tuple[str, _Target], ...]  # (lower-case prefix, target), longest first
     stems: tuple[tuple[str, _Target], ...]  # (lower-case stem, target), longest first
-    stem_pattern: re.Pattern[str]  # any stem, case-insensitive
+    stem_pattern: re.Pattern[str]  # any stem, on ASCII-lower-cased text
     spelled: tuple[tuple[str, _Target], ...]  # (lower-case name without spaces, target)
     not_compounds: frozenset[str]
+    # The alternation of only the aliases that can begin with a candidate's beginning, per
+    # beginning, compiled when first met.
+    _buckets: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def scan(self, page: int, text: str) -> list[Mention]:
         found = [*self._names(page, text), *self._code(page, text), *self._spaced(page, text)]
@@ -107,11 +118,10 @@ class Scanner:
         read once by a simple pattern instead of by the alternation of every alias."""
         found = []
         taken = 0  # matches do not overlap: a word inside the last match is not tried
-        for start in self.name_starts.finditer(text):
-            at = start.start()
+        for at, head in self.name_candidates(text):
             if at < taken:
                 continue
-            match = self.names.match(text, at)
+            match = self._bucket(head).match(text, at)
             if match is None:
                 continue
             taken = match.end()
@@ -121,6 +131,30 @@ class Scanner:
                 continue
             found.append(_mention(page, match.start(), match.end(), target, version))
         return found
+
+    def name_candidates(self, text: str) -> Iterator[tuple[int, str]]:
+        """``(offset, beginning)`` where an alias may begin: one scan of the lower-cased
+        page. The beginning is the longest alias beginning found there, so every alias that
+        can match at the offset begins with a part of it."""
+        for start in self.name_starts.finditer(_lowered(text)):
+            yield start.start(), start.group()
+
+    def _bucket(self, head: str) -> re.Pattern[str]:
+        """The aliases that may match where ``head`` begins, in the full alternation's
+        order (longest first) and with its group names: the same match, from a few branches
+        instead of hundreds."""
+        pattern = self._buckets.get(head)
+        if pattern is None:
+            heads = {head[:length] for length in range(1, len(head) + 1)}
+            branches = "|".join(
+                f"(?P<g{index}>{alias})"
+                for index, (alias, starts) in enumerate(
+                    zip(self.name_aliases, self.name_prefixes, strict=True)
+                )
+                if starts is None or heads & starts
+            )
+            pattern = self._buckets[head] = re.compile(f"{_BEFORE}(?:{branches}){_AFTER}")
+        return pattern
 
     def _spaced(self, page: int, text: str) -> list[Mention]:
         """Names in small capitals: "P Y T ORCH", "S CIKIT - LEARN"."""
@@ -151,7 +185,7 @@ class Scanner:
         found: list[Mention] = []
         lookalikes: list[Mention] = []
         seen: set[int] = set()
-        for hit in self.stem_pattern.finditer(text):
+        for hit in self.stem_pattern.finditer(_lowered(text)):
             match = _token_at(text, hit.start())
             if match is None or match.start() in seen:
                 continue
@@ -180,9 +214,11 @@ class Scanner:
         return None
 
     def _code(self, page: int, text: str) -> list[Mention]:
-        found = []
+        found: list[Mention] = []
+        if not self.module_names.search(text):
+            return found  # most pages hold no module name at all: no scan
         for match in self.code.finditer(text):
-            module = match.group("imported") or match.group("attr")
+            module = match.group("imported") or match.group("source") or match.group("attr")
             target = self.code_targets[module]
             found.append(
                 Mention(page, match.start(), match.end(), target.framework, target.via, Kind.CODE)
@@ -250,6 +286,13 @@ def _component(token: str, start: int, end: int, glued: bool, suffix: bool) -> b
     return glued and start == 0 and token[end:].isalpha() and len(token) - end >= 3
 
 
+def _lowered(text: str) -> str:
+    """The page lower-cased letter for letter, so offsets stay the page's (``str.lower`` is
+    fast, and only lengthens a handful of rare letters, which the slow way avoids)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
 def _token_at(text: str, position: int) -> re.Match[str] | None:
     """The library-name token (``_TOKEN``) that holds ``position``."""
     start = position
@@ -301,17 +344,22 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
         urls += [(url.lower(), target) for url in lib.urls]
     # Longer patterns first, so "Caffe2" wins over "Caffe" and "PyTorch Lightning" over "PyTorch".
     entries.sort(key=lambda entry: -len(entry[0]))
+    beginnings = [prefixes(pattern) for pattern, _ in entries]
     starts: set[str] | None = set()
-    for pattern, _ in entries:
-        found = prefixes(pattern)
+    for found in beginnings:
         if found is None or starts is None:
             starts = None
             continue
         starts |= found
+    if starts is None:  # candidates are word starts then, which say nothing of an alias
+        beginnings = [None] * len(entries)
     names = "|".join(f"(?P<g{i}>{pattern})" for i, (pattern, _) in enumerate(entries))
-    modules = "|".join(sorted(map(re.escape, code), key=len, reverse=True))
+    modules = trie_pattern(set(code))  # longest first, as an alternation sorted by length
+    # An import is a line of code ("import torch", "from jax import numpy"), never prose such as
+    # "differs from baselines" or "a checkpoint from fairseq".
     code_pattern = (
-        rf"\b(?:import|from)\s+(?P<imported>{modules})\b"
+        rf"(?m:^)[ \t>]*import\s+(?P<imported>{modules})\b"
+        rf"|\bfrom\s+(?P<source>{modules})(?:\.[\w.]+)?\s+import\b"
         rf"|(?<![\w./-])(?P<attr>{modules})\.(?![\w.]*\.(?:{_TLDS})\b)[A-Za-z_]\w*"
     )
     return Scanner(
@@ -319,17 +367,15 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
         name_targets=tuple(target for _, target in entries),
         name_starts=_WORD_START
         if starts is None
-        else re.compile(
-            _BEFORE + "(?:" + "|".join(sorted(map(re.escape, starts), key=len, reverse=True)) + ")",
-            re.I,
-        ),
+        else re.compile(_BEFORE + "(?:" + trie_pattern(starts) + ")"),
+        name_aliases=tuple(pattern for pattern, _ in entries),
+        name_prefixes=tuple(beginnings),
         code=re.compile(code_pattern),
         code_targets=code,
+        module_names=re.compile(modules),
         urls=tuple(sorted(urls, key=lambda entry: -len(entry[0]))),
         stems=tuple(sorted(stems, key=lambda entry: -len(entry[0]))),
-        stem_pattern=re.compile(
-            "|".join(sorted({re.escape(stem) for stem, _ in stems}, key=len, reverse=True)), re.I
-        ),
+        stem_pattern=re.compile(trie_pattern({stem for stem, _ in stems})),
         spelled=tuple(sorted(spelled, key=lambda entry: -len(entry[0]))),
         not_compounds=catalogue.compound_exclude,
     )

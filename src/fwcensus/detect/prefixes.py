@@ -10,6 +10,7 @@ it is then tried at every word start, which is slower but never misses.
 
 from __future__ import annotations
 
+import re
 import re._constants as sre
 import re._parser as sre_parse
 from typing import Any
@@ -78,3 +79,27 @@ def _class(items: list[Any]) -> set[str]:
         else:
             raise _Open(op)
     return chars
+
+
+def trie_pattern(words: frozenset[str] | set[str]) -> str:
+    """One regular expression matching any of ``words``, their common beginnings factored out
+    ("pyt(?:orch|hon)"): Python's engine then decides each position in a few steps instead of
+    trying every word in turn."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _pattern(trie)
+
+
+def _pattern(node: dict[str, dict]) -> str:
+    ends = "" in node
+    branches = [re.escape(ch) + _pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body

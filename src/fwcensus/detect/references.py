@@ -66,7 +66,7 @@ _ENTRY_END = re.compile(r"(?:[.)]|\d{4}[a-z]?\.?|\S+://\S+)\s*$")
 _NUMERIC_CITE = re.compile(r"\[(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*)\]")
 _AUTHOR_CITE = re.compile(r"[(\[]([A-Z][^()\[\]]{0,160}?(?:19|20)\d\d[a-z]?)[)\]]")
 _NARRATIVE_CITE = re.compile(
-    r"\b([A-Z][\w'\u2019-]+)(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'\u2019-]+)?\s*\(((?:19|20)\d\d[a-z]?)\)"
+    r"\b([A-Z][\w'\u2019-]++)(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'\u2019-]++)?\s*\(((?:19|20)\d\d[a-z]?)\)"
 )
 _ONE_AUTHOR_YEAR = re.compile(r"([A-Z][\w'\u2019-]+)[^;]*?((?:19|20)\d\d[a-z]?)")
 

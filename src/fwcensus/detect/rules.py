@@ -88,8 +88,9 @@ RELATED_LABEL = re.compile(
 # with X", "popular frameworks such as X".
 GENERIC = re.compile(
     r"\b(?:commonly|typically|usually|often|generally|widely|popular(?:ly)?|increasingly"
-    r"|traditionally|conventionally|mainstream|de\s+facto|most|many|modern|major|existing"
-    r"|nowadays|today)\b",
+    r"|traditionally|conventionally|mainstream|de\s+facto|existing|nowadays)\b"
+    r"|\b(?:most|many|modern|major|recent)\s+(?:[\w-]+\s+){0,2}(?:works|papers|models|methods"
+    r"|approaches|frameworks|researchers|practitioners|implementations|systems|libraries)\b",
     _I,
 )
 # "the TensorFlow implementation of [27]": a name followed by someone else's code.
@@ -99,6 +100,16 @@ OTHERS_CODE = re.compile(
     r"|the authors|their)",
 )
 # "X is used", "X [3] was adopted": the name as the subject of a passive verb of use.
+FRONTED_LEAD = re.compile(r"(?:^|\n)\W*(?:in|with|using|via|on\s+top\s+of)\s+(?:the\s+)?$", _I)
+FRONTED_USE = re.compile(
+    r"(?:[^.;]|\bal\.){0,80}?,\s+(?:[\w ]{0,20},\s+)?we\s+(?:\w+ly\s+)?"
+    r"(?:implement|train|build|use|run|write|develop|realize|realise|compute|define|code|program)",
+    _I,
+)
+# "The PyTorch (Paszke et al., 2019) version is 1.8.1", "PyTorch version: 2.1".
+VERSION_AFTER = re.compile(
+    r"\s*(?:\([^()]{0,80}\)|\[[^\]]{0,20}\])?\s*version\s*(?:is|was|:|=)?\s*v?\d+\.\d", _I
+)
 # Up to two names or versions may stand between ("DeepSpeed ZeRO-3 was used").
 PASSIVE_USE_AFTER = re.compile(
     r"^(?:\s+(?-i:[A-Z0-9])[\w.-]*){0,2}\s*(?:\[[^\]]{0,30}\]\s*|\([^()]{0,60}\)\s*)?,?\s*"
@@ -113,6 +124,10 @@ FIELD_AFTER = re.compile(
     r"|\bby\s+(?:[A-Z][\w-]+\s+et\s+al|[A-Z][\w-]+\s+and\s+[A-Z]|\[\d|the\s+(?:original\s+)?"
     r"authors|its\s+authors)",
 )
+OTHERS_BEFORE = re.compile(
+    r"\bthird-party\b|\b(?:the\s+)?original(?:ly)?\b|\bofficial\b|\bthe\s+released\b", _I
+)
+OBJECT_BEFORE = re.compile(r"\b(?:from|of|than|to|over|with|in)\s+(?:\w+\s+)?$", _I)
 CITED_SUBJECT = re.compile(
     r"(?:^|\n)\W*(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:in|of|by|from)\s+(?:\[\d|[A-Z][\w-]+\s+et\s+al)",
     _I,
@@ -121,6 +136,11 @@ CITED_SUBJECT = re.compile(
 OWN_CODE_AFTER = re.compile(
     r"^\s*(?:\[[^\]]{0,30}\]\s*)?(?:-based\s+)?(?:implementations?|code(?:base)?|version|port"
     r"|re-?implementation|library|package|module|framework)\b",
+    _I,
+)
+INTRODUCES = re.compile(
+    r"\b(?:introduce[sd]?|present(?:s|ed)?|propose[sd]?|release[sd]?|develop(?:s|ed)?)\s+"
+    r"(?:\w+\s+){0,3}$",
     _I,
 )
 # What a framework offers that is not the framework in use: its source tree, zoo, docs.
@@ -135,6 +155,11 @@ BASELINE = re.compile(
     _I,
 )
 BASELINE_REACH = 300  # characters before the sentence that can set up a list of baselines
+# A subject that points back at what the sentence before described.
+POINTS_BACK = re.compile(
+    r"^\W*(?:it|they|this|these|its|their|the\s+(?:former|latter|baselines?|methods?|models?))\b",
+    _I,
+)
 CODE_RELEASE = re.compile(
     r"\b(?:code|implementation|source|models?|software|repository|project page)s?\b.{0,60}"
     r"\b(?:available|released|publicly|open[- ]sourced?|can be found|at|here)\b"
@@ -144,16 +169,23 @@ CODE_RELEASE = re.compile(
 # The stock phrases of a paper releasing its own code: "Code and models are available at
 # ...", "Code: https://...".
 OWN_RELEASE = re.compile(
-    r"\b(?:source\s+)?code(?:\s+and\s+(?:models|data(?:sets?)?|weights))?\s+(?:is|are|will be)"
-    r"\s+(?:made\s+)?(?:publicly\s+)?(?:available|released|open[- ]sourced)"
+    r"\b(?:source\s+)?code\b(?:[^.;]|\bal\.){0,100}?\b(?:is|are|will be)\s+(?:made\s+)?"
+    r"(?:publicly\s+)?"
+    r"(?:available|released|open[- ]sourced)"
     r"|^\W*(?:source\s+)?(?:code|implementation|project\s+page)\s*:",
     _I,
 )
 CHECKLIST = re.compile(
     r"\b(?:software|framework|libraries|library|packages|dependencies|requirements)\s*(?:used)?"
     r"\s*[:=]|\bchecklist\b|\breproducibility\b|\bsoftware (?:and|&) (?:hardware|libraries)\b"
-    r"|\bsoftware\s+(?:used|versions?|stack|environment)\b",
+    r"|\bsoftware\s+(?:used|versions?|stack|environment)\b"
+    r"|\blicen[cs]es?\b|\bBSD\b|\bApache[- ]?2|\bMIT\s+licen",
     _I,
+)
+# What only code has: an assignment, a call with arguments, a definition, an import line.
+CODE_LIKE = re.compile(
+    r"[\w\])]\s*=\s*[\w(\[]|\w\([\w\s.,=*'\"\[\]-]*\)\s*(?:[.#\n)]|$)|\bdef\s+\w+\(|\breturn\b"
+    r"|^\s*(?:import|from)\s+\w|\n\s*(?:import|from)\s+\w|@\w+\("
 )
 CAPTION_CHARS = 100  # a table caption naming the software is at most this long
 # A programme named after a framework funds the work; it says nothing about the code: "the
@@ -203,7 +235,9 @@ def resource(ctx: Context) -> Finding | None:
 
 
 def code_listing(ctx: Context) -> Finding | None:
-    if ctx.mention.kind is Kind.CODE:
+    """Code decides by itself; a module's name in a prose sentence ("the torch.bmm operator")
+    is judged by that sentence like a name."""
+    if ctx.mention.kind is Kind.CODE and CODE_LIKE.search(ctx.sentence):
         return Finding(Role.USED, "code-listing", 0.9)
     return None
 
@@ -298,6 +332,16 @@ def governed(ctx: Context) -> Finding | None:
     return None
 
 
+def fronted(ctx: Context) -> Finding | None:
+    """ "In Torch7 [5], we implement ...", "Using JAX, we train ...": the tool stands before
+    the authors' verb of use."""
+    if FRONTED_LEAD.search(ctx.lead) and FRONTED_USE.match(
+        ctx.text, ctx.mention.end, ctx.sentence_end
+    ):
+        return Finding(Role.USED, "implemented-in", 0.8)
+    return None
+
+
 def passive_use(ctx: Context) -> Finding | None:
     """ "PyTorch [31] is used for all experiments": the name as the subject of use; "X has
     been used to train large models" is the field's history, not a report."""
@@ -310,14 +354,18 @@ def passive_use(ctx: Context) -> Finding | None:
 
 
 def own_code(ctx: Context) -> Finding | None:
-    """ "our TensorFlow implementation", "its JAX implementation" in an own clause."""
+    """ "our TensorFlow implementation", "its JAX implementation" in an own clause; a library
+    built on a framework that the authors introduce ("this paper introduces EconoJax")."""
     if ctx.agent is Agent.OWN and OWN_CODE_AFTER.match(ctx.tail):
         return Finding(Role.USED, "implemented-in", 0.8)
+    if ctx.agent is Agent.OWN and ctx.mention.via and INTRODUCES.search(ctx.lead[-40:]):
+        return Finding(Role.USED, "own-library", 0.8)
     return None
 
 
 def version(ctx: Context) -> Finding | None:
-    if ctx.mention.kind is not Kind.VERSION or ctx.agent is Agent.OTHER:
+    versioned = ctx.mention.kind is Kind.VERSION or VERSION_AFTER.match(ctx.tail)
+    if not versioned or ctx.agent is Agent.OTHER:
         return None
     if ctx.agent is Agent.NONE and RELATED_LABEL.search(ctx.label):
         return None
@@ -361,6 +409,7 @@ RULES: tuple[Rule, ...] = (
     port,
     hypothetical,
     governed,
+    fronted,
     passive_use,
     own_code,
     version,
@@ -399,6 +448,8 @@ def _use(ctx: Context, rule: str) -> Finding:
         return Finding(Role.MENTIONED, "related-work", 0.6)
     if GENERIC.search(ctx.lead) or FIELD_AFTER.search(ctx.tail):
         return Finding(Role.MENTIONED, "generic", 0.6)
+    if _others_subject(ctx.lead):  # "third-party packages written on top of X"
+        return Finding(Role.MENTIONED, "others-work", 0.6)
     if CITED_SUBJECT.search(ctx.lead):
         return Finding(Role.MENTIONED, "cited-work", 0.6)
     if _baseline(ctx):
@@ -406,12 +457,26 @@ def _use(ctx: Context, rule: str) -> Finding:
     return Finding(Role.USED, rule, 0.8)
 
 
+def _others_subject(lead: str) -> bool:
+    """An others' word in the subject ("third-party packages written on X", "whose original
+    implementation is based on X"), not in an object ("reimplemented from its original
+    TensorFlow version using X")."""
+    return any(
+        not OBJECT_BEFORE.search(lead, max(0, cue.start() - 20), cue.start())
+        for cue in OTHERS_BEFORE.finditer(lead)
+    )
+
+
 def _baseline(ctx: Context) -> bool:
-    """Run only for someone else's baseline: said near "baselines", nobody of ours acting."""
-    if "baseline" in ctx.label:
+    """Run only for someone else's baseline, nobody of ours acting: in a section on baselines,
+    in a sentence about them, or in one whose subject points back at a baseline just described
+    ("DeepFM [9] combines ... It is implemented using Keras")."""
+    if "baseline" in ctx.label or BASELINE.search(ctx.lead):
         return True
-    lead = ctx.text[max(0, ctx.sentence_start - BASELINE_REACH) : ctx.sentence_end]
-    return BASELINE.search(lead) is not None
+    if not POINTS_BACK.match(ctx.sentence):
+        return False
+    before = ctx.text[max(0, ctx.sentence_start - BASELINE_REACH) : ctx.sentence_start]
+    return BASELINE.search(before) is not None
 
 
 def _checklist(ctx: Context) -> bool:

@@ -14,7 +14,8 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache, partial
 
 from fwcensus.extract.links import CODE_HOSTS, CODE_HOSTS_PATTERN
 
@@ -31,7 +32,11 @@ MIN_LINE_NUMBERS = 10
 # A glyph a font's private encoding left without its letters: a control character, a
 # private-use one or the replacement character, standing where "ff", "fl", "tt" were printed.
 _ODD_GLYPH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]")
-_ODD_WORD = re.compile(rf"[A-Za-z]*{_ODD_GLYPH.pattern}[A-Za-z]+|[A-Za-z]+{_ODD_GLYPH.pattern}")
+# A word holding such a glyph, read from the word's start (or right after the last such word)
+# without backtracking; a glyph with no letter either side is left alone by the repair.
+_ODD_WORD = re.compile(
+    rf"(?<![A-Za-z])[A-Za-z]*+{_ODD_GLYPH.pattern}[A-Za-z]*+|{_ODD_GLYPH.pattern}[A-Za-z]++"
+)
 _PLAIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 # Most common first: a word that two candidates would make is rare, and then the common wins.
 LIGATURES = ("fi", "ff", "fl", "tt", "ffi", "ffl", "ti", "ft", "st", "ct", "th")
@@ -48,7 +53,10 @@ _DIGITS = re.compile(r"\d+")
 _NUMBERS_ONLY = re.compile(r"^\s*\d{1,4}(?:\s+\d{1,4})*\s*$")
 # Review copies number lines in both margins: the left column's numbers lead its lines, the
 # right column's trail them.
-_EDGE_NUMBERS = (re.compile(r"^(\d{3,4}) (?=\S)"), re.compile(r"(?<=\S) (\d{3,4})$"))
+_EDGE_NUMBERS = (
+    (re.compile(r"^(\d{3,4}) (?=\S)"), 0),  # (pattern, the line's end it reads)
+    (re.compile(r"(?<=\S) (\d{3,4})$"), -1),
+)
 _STAMP = re.compile(r"^\s*arXiv:\d{4}\.\d{4,5}(?:v\d+)?\s+\[[^\]]+\]\s+\d{1,2} \w{3} \d{4}\s*$")
 # A line break inside a word: "implemen-\ntation" (hyphen then newline) or pdfium's marker;
 # the words either side are read from there (anchored, so no scan of every character).
@@ -98,12 +106,17 @@ CAMEL_WORDS = frozenset(
 def clean_pages(raw_pages: Sequence[str]) -> tuple[str, ...]:
     """Cleaned text of every page; the number of pages never changes."""
     normalised = [_normalise(page) for page in raw_pages]
-    known = _known_words(normalised)
-    if any(_ODD_GLYPH.search(page) for page in normalised):
-        normalised = [_repair_ligatures(page, known) for page in normalised]
+    # Most papers never need the words they spell, so they are read when first asked for.
+    known = cache(partial(_known_words, tuple(normalised)))
+    normalised = [
+        _repair_ligatures(page, known) if _ODD_GLYPH.search(page) else page for page in normalised
+    ]
     pages = [page.split("\n") for page in normalised]
     running = _running_lines(pages)
     return tuple(_clean_lines(lines, running, known) for lines in pages)
+
+
+Known = Callable[[], frozenset[str]]
 
 
 def _known_words(pages: Sequence[str]) -> frozenset[str]:
@@ -112,7 +125,7 @@ def _known_words(pages: Sequence[str]) -> frozenset[str]:
     return frozenset(words | CAMEL_WORDS | LINK_WORDS)
 
 
-def _repair_ligatures(page: str, known: frozenset[str]) -> str:
+def _repair_ligatures(page: str, known: Known) -> str:
     """A control or private-use character inside a word stands for the ligature that makes the
     word one the paper (or a link) uses; where no candidate does, the character stays."""
 
@@ -120,9 +133,11 @@ def _repair_ligatures(page: str, known: frozenset[str]) -> str:
         word = match.group()
         glyph = _ODD_GLYPH.search(word)
         assert glyph is not None
+        if len(word) == 1:
+            return word
         for ligature in LIGATURES:
             candidate = word[: glyph.start()] + ligature + word[glyph.end() :]
-            if candidate.casefold() in known:
+            if candidate.casefold() in known():
                 return candidate
         return word
 
@@ -159,7 +174,7 @@ def _running_lines(pages: list[list[str]]) -> frozenset[str]:
     return frozenset(key for key, count in seen.items() if count >= needed and key)
 
 
-def _clean_lines(lines: list[str], running: frozenset[str], known: frozenset[str]) -> str:
+def _clean_lines(lines: list[str], running: frozenset[str], known: Known) -> str:
     drop = {
         index
         for index in _edges(lines)
@@ -176,20 +191,21 @@ def _clean_lines(lines: list[str], running: frozenset[str], known: frozenset[str
     return text
 
 
-def _restore_interrupted(lines: list[str], known: frozenset[str]) -> list[str]:
+def _restore_interrupted(lines: list[str], known: Known) -> list[str]:
     """Put back a word hyphenated across a footnote or a caption: when a line ends in "en-"
     and, a few lines on, a line starts with "coder" that completes a word the paper uses
     ("encoder"), the lines between (footnotes, a caption, the other column's stray lines)
     move after that line, so the word and its sentence read whole."""
     index = 0
     while index < len(lines) - 2:
-        left = _HYPHENATED_END.search(lines[index])
+        ends_hyphenated = lines[index].rstrip().endswith(("-", PDFIUM_HYPHEN))
+        left = ends_hyphenated and _HYPHENATED_END.search(lines[index])
         if not left or not _INTERRUPTION.match(lines[index + 1]):
             index += 1
             continue
         for end in range(index + 2, min(len(lines), index + 2 + MAX_INTERRUPTION_LINES)):
             right = _RIGHT_WORD.match(lines[end].lstrip())
-            if right and (left.group(1) + right.group()).casefold() in known:
+            if right and (left.group(1) + right.group()).casefold() in known():
                 lines = [
                     *lines[: index + 1],
                     lines[end],
@@ -216,8 +232,8 @@ def _line_number_lines(lines: list[str]) -> set[int]:
 
 def _strip_edge_line_numbers(lines: list[str]) -> list[str]:
     """Line numbers printed at the start or end of text lines ("012 We train ...")."""
-    for pattern in _EDGE_NUMBERS:
-        numbered = [pattern.search(line) for line in lines]
+    for pattern, edge in _EDGE_NUMBERS:
+        numbered = [pattern.search(line) if line[edge:][:1].isdigit() else None for line in lines]
         values = [int(m.group(1)) for m in numbered if m]
         if len(values) < MIN_LINE_NUMBERS:
             continue

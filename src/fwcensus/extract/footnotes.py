@@ -17,8 +17,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 
 from fwcensus.models import Section, SectionKind
 
@@ -172,7 +173,7 @@ def footnote_refs(
     else on the page before, else the page after; a mark found there more than once (or
     claimed by two footnotes) points at none of them."""
     body = _body_spans(sections, footnotes)
-    words = _glued_words(pages)
+    words = cache(partial(_glued_words, pages))  # needed only for marks glued to a word
     candidates: dict[tuple[int, str], list[tuple[int, int]]] = {}
 
     def marks_on(page: int, mark: str) -> list[tuple[int, int]]:
@@ -249,12 +250,15 @@ def _glued_words(pages: Sequence[str]) -> Counter[str]:
     footnote mark occurs once, a name more often."""
     counts: Counter[str] = Counter()
     for text in pages:
-        counts.update(m.group(0) for m in re.finditer(r"(?<![\w.])[^\W\d_]+\d{1,2}(?!\w)", text))
+        counts.update(m.group(0) for m in re.finditer(r"(?<![\w.])[^\W\d_]++\d{1,2}(?!\w)", text))
     return counts
 
 
 def _marks(
-    text: str, spans: Sequence[tuple[int, int, bool]], mark: str, words: Counter[str]
+    text: str,
+    spans: Sequence[tuple[int, int, bool]],
+    mark: str,
+    words: Callable[[], Counter[str]],
 ) -> list[tuple[int, int]]:
     """Spans where ``mark`` is printed as a footnote mark in ``spans`` of ``text``."""
     symbol = not mark.isdigit()
@@ -270,7 +274,9 @@ def _marks(
     return sorted(found[False] + front)
 
 
-def _is_mark(text: str, start: int, end: int, symbol: bool, words: Counter[str]) -> bool:
+def _is_mark(
+    text: str, start: int, end: int, symbol: bool, words: Callable[[], Counter[str]]
+) -> bool:
     before = text[max(0, start - 40) : start]
     after = text[end : end + 1]
     if not before or _in_url(text, start):
@@ -285,7 +291,7 @@ def _is_mark(text: str, start: int, end: int, symbol: bool, words: Counter[str])
         name = word.group(0)
         if len(name) < 2 or name.isupper() or name.casefold() in _NUMBERED_THINGS:
             return False  # "x2", "GPT2", "VGG16", "Table2"
-        return words[name + text[start:end]] <= 1  # a name recurs; a mark is printed once
+        return words()[name + text[start:end]] <= 1  # a name recurs; a mark is printed once
     # After punctuation that follows a word: "available.2", "PyTorch,3", "(see [4])2"; not
     # "1.2", "[3],4", "Fig.3".
     if before[-1] not in ".,;:!?" + _CLOSING:

@@ -23,9 +23,10 @@ EXTRACTOR = f"fwcensus-extract-{EXTRACTOR_VERSION}+pypdfium2-{pdfium.version.PYP
 MIN_CHARS_PER_PAGE = 50
 
 
-def extract_pages(path: Path) -> ExtractedText:
+def extract_pages(source: Path | bytes) -> ExtractedText:
+    """The text of the PDF in a file, or in memory (a member read from an archive)."""
     try:
-        pdf = pdfium.PdfDocument(path)
+        pdf = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
         return ExtractedText(TextStatus.FAILED, error=_pdfium_reason(exc))
     try:

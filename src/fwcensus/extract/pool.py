@@ -8,12 +8,15 @@ inside that worker alone.
 
 from __future__ import annotations
 
+import ctypes
 import faulthandler
+import multiprocessing
 import resource
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -56,6 +59,40 @@ def extract_many(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield pending.pop(future), _outcome(future, limits)
+
+
+def _sandboxed(memory_mb: int) -> None:
+    _limit_memory(memory_mb)
+    # Die with the fork server, which exits when its caller does: a Dask worker killed by
+    # its nanny or by hand must not leave a PDF being read by nobody.
+    with suppress(OSError, AttributeError):  # prctl is Linux's
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@contextmanager
+def sandbox(
+    limits: Limits, work: Callable[[Path | bytes], ExtractedText] = extract_pages
+) -> Iterator[Callable[[Path | bytes], ExtractedText]]:
+    """Yield ``extract(pdf)``: one PDF (a path or its bytes) at a time in one worker process
+    under ``limits``, for a caller that is itself one of many workers (a Dask worker) and owns
+    one core: nothing is read ahead, so extraction and detection never run at once.
+
+    The worker is forked from a fork server, never from the caller: forking a process that
+    runs threads (a Dask worker does) can copy a lock some other thread holds.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([work.__module__])
+    with ProcessPool(
+        max_workers=1, initializer=_sandboxed, initargs=(limits.memory_mb,), context=context
+    ) as pool:
+
+        def extract(pdf: Path | bytes) -> ExtractedText:
+            return _outcome(pool.schedule(work, args=(pdf,), timeout=limits.seconds), limits)
+
+        yield extract
 
 
 _OUT_OF_MEMORY_SIGNALS = frozenset({-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS})

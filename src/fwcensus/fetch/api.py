@@ -147,6 +147,7 @@ class ApiClient:
         *,
         payload: Payload | None = None,
         headers: Mapping[str, str] | None = None,
+        cached: bool = True,
     ) -> Result[T]:
         """GET ``url`` (or POST ``payload``; its body handed to ``consume``), waiting out the
         API's rate limits; ``headers`` go with it to ``url``'s host only.
@@ -157,7 +158,9 @@ class ApiClient:
         """
         for _ in range(self.limits.max_waits + 1):
             try:
-                return self.http.request(url, consume, accept, payload=payload, headers=headers)
+                return self.http.request(
+                    url, consume, accept, payload=payload, headers=headers, cached=cached
+                )
             except FetchError as exc:
                 wait = self.rate_wait(exc.status)
                 if wait is None:

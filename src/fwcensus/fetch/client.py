@@ -130,6 +130,7 @@ class _Sending:
 
     payload: Payload | None
     headers: Mapping[str, str]
+    cached: bool = True  # False: past the HTTP cache (a file too large to keep twice)
 
 
 def _from_cache(resp: httpx.Response) -> bool:
@@ -153,20 +154,31 @@ class HttpClient:
         self._sleep = sleep
         self._schedule = HostSchedule(settings.rate, settings.host_rates)
         self._robots: dict[str, RobotsRules] = {}
-        inner = transport or httpx.HTTPTransport()
+        raw = transport or httpx.HTTPTransport()
+        inner: httpx.BaseTransport = raw
         if settings.cache_dir:
             Path(settings.cache_dir).mkdir(parents=True, exist_ok=True)
             storage = hishel.SqliteStorage(database_path=Path(settings.cache_dir) / CACHE_FILE)
-            inner = CacheTransport(next_transport=inner, storage=storage, rfc=True)
-        self._http = httpx.Client(
+            inner = CacheTransport(next_transport=raw, storage=storage, rfc=True)
+        self._http = self._client(inner)
+        # Requests that must not fill the cache (downloads tens of MB large, read once) go
+        # straight to the transport; they share its connections.
+        self._uncached = self._client(raw) if inner is not raw else self._http
+
+    def _client(self, transport: httpx.BaseTransport) -> httpx.Client:
+        return httpx.Client(
             headers={"User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            timeout=httpx.Timeout(
+                self.settings.read_timeout, connect=self.settings.connect_timeout
+            ),
             follow_redirects=False,
-            transport=inner,
+            transport=transport,
         )
 
     def close(self) -> None:
         self._http.close()
+        if self._uncached is not self._http:
+            self._uncached.close()
 
     def __enter__(self) -> HttpClient:
         return self
@@ -186,9 +198,10 @@ class HttpClient:
         *,
         payload: Payload | None = None,
         headers: Mapping[str, str] | None = None,
+        cached: bool = True,
     ) -> Result[T]:
         """GET ``url`` (POST ``payload`` to it, if given) and hand the successful response to
-        ``consume``, retrying as needed.
+        ``consume``, retrying as needed; ``cached=False`` keeps the answer out of the HTTP cache.
 
         ``consume`` runs once per attempt on a fresh response, so a body streamed into a file
         is restarted from its first byte after a broken transfer. It may raise FetchError to
@@ -201,7 +214,8 @@ class HttpClient:
         def once() -> Result[T]:
             nonlocal attempts
             attempts += 1
-            return self._once(url, consume, attempts, accept, _Sending(payload, headers or {}))
+            sending = _Sending(payload, headers or {}, cached)
+            return self._once(url, consume, attempts, accept, sending)
 
         options = retry_options(self.settings, self._sleep)
         if payload is not None and not payload.idempotent:
@@ -227,7 +241,7 @@ class HttpClient:
                 with self._stream(hop, url, sending) as resp:
                     if resp.status_code in REDIRECT_STATUSES:
                         if resp.status_code not in BODY_KEEPING_REDIRECTS:
-                            sending = _Sending(None, sending.headers)
+                            sending = _Sending(None, sending.headers, sending.cached)
                         hop = next_hop(hop, resp.status_code, resp.headers, seen, attempt)
                         seen.append(hop)
                         continue
@@ -253,10 +267,11 @@ class HttpClient:
         target = to_mirror(hop, self.settings.mirror)
         # Headers given for a request (a token) are for its host only, not a redirect's.
         headers = dict(sending.headers) if host_of(hop) == host_of(origin) else {}
+        http = self._http if sending.cached else self._uncached
         if sending.payload is None:
-            return self._http.stream("GET", target, headers=headers)
+            return http.stream("GET", target, headers=headers)
         headers["Content-Type"] = sending.payload.content_type
-        return self._http.stream("POST", target, content=sending.payload.content, headers=headers)
+        return http.stream("POST", target, content=sending.payload.content, headers=headers)
 
     def _wait_slot(self, url: str) -> None:
         delay = self._schedule.reserve(host_of(url))

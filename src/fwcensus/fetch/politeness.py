@@ -23,7 +23,11 @@ GITLAB_RATE = 5 / 60
 # Bitbucket Cloud: 60 API requests an hour without authentication.
 BITBUCKET_API_RATE = 60 / 3600
 
+# Adzuna's job search API: 25 requests a minute on its free tier (250 a day).
+ADZUNA_RATE = 25 / 60
+
 HOST_RATES: dict[str, float] = {
+    "api.adzuna.com": ADZUNA_RATE,
     "api.bitbucket.org": BITBUCKET_API_RATE,
     "gitlab.com": GITLAB_RATE,
     "api.github.com": GITHUB_API_RATE,
@@ -57,4 +61,7 @@ API_PREFIXES: tuple[str, ...] = (
     "https://pypi.org/pypi/",  # the JSON API (libraries/pypi.py), not the project pages
     "https://sql-clickhouse.clickhouse.com/",
     "https://bigquery.googleapis.com/",
+    "https://api.adzuna.com/v1/api/",
+    # Anaconda's public package data: a documented dataset bucket, read file by file.
+    "https://anaconda-package-data.s3.amazonaws.com/conda/",
 )

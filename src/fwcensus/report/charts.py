@@ -65,54 +65,6 @@ def share_chart(rows: Sequence[ShareRow]) -> alt.LayerChart:
     )
 
 
-def framework_multiples(rows: Sequence[Any], definition: str) -> alt.FacetChart:
-    """Small multiples: one panel per venue, one line per framework with any paper, the share
-    under ``definition`` with its 95% interval as a band."""
-    used = {r.framework for r in rows if r.papers and r.definition == definition}
-    data = alt.Data(
-        values=[
-            {
-                "venue": r.venue,
-                "year": r.year,
-                "framework": r.framework,
-                "share": r.share,
-                "ci_low": r.ci_low,
-                "ci_high": r.ci_high,
-                "papers": r.papers,
-                "base": r.base,
-            }
-            for r in rows
-            if r.definition == definition and r.framework in used and r.share is not None
-        ]
-    )
-    base = alt.Chart(data).encode(
-        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        color=alt.Color("framework:N", title="Framework"),
-    )
-    band = base.mark_errorbar(ticks=True, opacity=0.5).encode(
-        y=alt.Y("ci_low:Q", title=f"Share ({definition})"), y2="ci_high:Q"
-    )
-    line = base.mark_line(point=True).encode(
-        y=alt.Y("share:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        tooltip=[
-            alt.Tooltip("venue:N"),
-            alt.Tooltip("year:O"),
-            alt.Tooltip("framework:N"),
-            alt.Tooltip("share:Q", format=".1%"),
-            alt.Tooltip("ci_low:Q", title="95% CI low", format=".1%"),
-            alt.Tooltip("ci_high:Q", title="95% CI high", format=".1%"),
-            alt.Tooltip("papers:Q", title="papers"),
-            alt.Tooltip("base:Q", title="of"),
-        ],
-    )
-    return (
-        (band + line)
-        .properties(width=220, height=160)
-        .facet(facet=alt.Facet("venue:N", title=None), columns=3)
-        .properties(title=f"Every framework per venue, share {definition}")
-    )
-
-
 def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return chart.to_dict()
 
@@ -147,39 +99,49 @@ def _framework_order(framework: str) -> tuple[int, str]:
 def signal_chart(
     points: Sequence[SignalPoint], title: str, unit: str, share_title: str
 ) -> alt.VConcatChart:
-    """One industry signal, every framework: its share of the frameworks' total per month
-    above, the raw monthly values below (log scale: frameworks differ by orders of magnitude).
-    Months not over yet are left out: a partial month would look like a fall."""
+    """One industry signal, every framework: its share of the frameworks' total per month (or
+    survey year) above, the raw values below (log scale: frameworks differ by orders of
+    magnitude). Months not over yet are left out: a partial month would look like a fall."""
+    yearly = any(p.kind == "yearly" for p in points)
+    # One point a year, or a series only a few months old (job counts), is a line of few
+    # points: mark them, or a single month would draw nothing.
+    few = yearly or len({p.period for p in points if p.complete}) < 3
     data = alt.Data(
         values=[
             {
                 "framework": p.framework,
-                "month": f"{p.period}-01",
+                # A year is drawn at its first day, a month at its first day.
+                "month": f"{p.period}-01-01" if p.kind == "yearly" else f"{p.period}-01",
                 "value": p.value,
                 "share": p.share,
             }
             for p in points
-            if p.complete and p.kind == "monthly"
+            if p.complete and p.kind in ("monthly", "yearly")
         ]
     )
     present = sorted({p.framework for p in points}, key=_framework_order)
     colors = alt.Scale(domain=present, range=[FRAMEWORK_COLORS.get(f, "#9ca3af") for f in present])
     base = alt.Chart(data).encode(
-        x=alt.X("month:T", title="Month"),
+        x=alt.X(
+            "month:T",
+            title="Year" if yearly else "Month",
+            axis=alt.Axis(format="%Y", tickCount="year") if yearly else alt.Axis(),
+        ),
         color=alt.Color("framework:N", title="Framework", scale=colors),
     )
+    per = "year" if yearly else "month"
     tooltip = [
         alt.Tooltip("framework:N"),
-        alt.Tooltip("month:T", format="%Y-%m"),
+        alt.Tooltip("month:T", title=per, format="%Y" if yearly else "%Y-%m"),
         alt.Tooltip("value:Q", title=unit, format=","),
         alt.Tooltip("share:Q", format=".1%"),
     ]
-    share = base.mark_line().encode(
+    share = base.mark_line(point=few).encode(
         y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
-    raw = base.mark_line().encode(
-        y=alt.Y("value:Q", title=f"{unit} per month", scale=alt.Scale(type="symlog")),
+    raw = base.mark_line(point=few).encode(
+        y=alt.Y("value:Q", title=f"{unit} per {per}", scale=alt.Scale(type="symlog")),
         tooltip=tooltip,
     )
     return alt.vconcat(
@@ -211,4 +173,57 @@ def industry_comparison(rows: Sequence[dict[str, Any]]) -> alt.Chart:
             ],
         )
         .properties(width=640, height=320, title="Papers against industry: PyTorch share")
+    )
+
+
+def arxiv_month_chart(rows: Sequence[Any], categories: int = 6) -> alt.Chart:
+    """arXiv's PyTorch share per month (bulk runs): all categories together and the
+    ``categories`` largest primary categories, each month's 95% interval in the tooltip."""
+    papers: dict[str, int] = {}
+    for r in rows:
+        papers[r.category] = papers.get(r.category, 0) + r.papers
+    shown = sorted(papers, key=lambda c: (c != "all", -papers[c]))[: categories + 1]
+    data = alt.Data(
+        values=[
+            {
+                "month": f"{r.month}-01",
+                "category": r.category,
+                "share": r.share,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "papers": r.papers,
+            }
+            for r in rows
+            if r.category in shown and r.share is not None
+        ]
+    )
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title="Month of first version"),
+            y=alt.Y(
+                "share:Q",
+                title="PyTorch share of PyTorch + TensorFlow papers",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("category:N", title="Primary category", sort=shown),
+            strokeDash=alt.StrokeDash("category:N", legend=None, sort=shown),
+            tooltip=[
+                alt.Tooltip("category:N"),
+                alt.Tooltip("month:T", format="%Y-%m"),
+                alt.Tooltip("share:Q", format=".1%"),
+                alt.Tooltip("ci_low:Q", title="95% CI low", format=".1%"),
+                alt.Tooltip("ci_high:Q", title="95% CI high", format=".1%"),
+                alt.Tooltip("papers:Q", title="papers read"),
+            ],
+        )
+        .properties(
+            width=640,
+            height=320,
+            title="arXiv: PyTorch share per month",
+            description="Line chart: arXiv's PyTorch share per month of first version, all "
+            "categories together and the largest primary categories.",
+        )
     )

@@ -126,6 +126,32 @@ def signal_share_records(store: Store, selection: Selection) -> list[dict[str, A
     return [asdict(point) for point in signal_points(store)]
 
 
+ARXIV_MONTH_COLUMNS = (
+    "month", "category", "method", "definition", "papers", "with_text", "pytorch", "tensorflow",
+    "both", "neither", "pytorch_only", "tensorflow_only", "share", "ci_low", "ci_high", "source",
+)  # fmt: skip
+
+
+def arxiv_month_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
+    """arXiv per month and primary category, from the bulk runs' partitions beside the store
+    (every method; none without partitions)."""
+    from fwcensus.aggregate.arxiv_months import month_shares
+    from fwcensus.detect.stage import METHODS
+    from fwcensus.sources.arxiv import VENUE
+    from fwcensus.store.db import bulk_dir_for
+
+    if selection.venues and VENUE not in selection.venues:
+        return []
+    years = {str(year) for year in selection.years}
+    return [
+        {**asdict(row), "definition": DEFINITION, "pytorch_only": row.pytorch_only,
+         "tensorflow_only": row.tensorflow_only}
+        for method in METHODS
+        for row in month_shares(store, bulk_dir_for(store.path), method)
+        if not years or row.month[:4] in years
+    ]  # fmt: skip
+
+
 TABLES: dict[str, tuple[Callable[[Store, Selection], list[dict[str, Any]]], tuple[str, ...]]] = {
     "papers": (paper_records, PAPER_COLUMNS),
     "verdicts": (verdict_records, VERDICT_COLUMNS),
@@ -134,6 +160,7 @@ TABLES: dict[str, tuple[Callable[[Store, Selection], list[dict[str, Any]]], tupl
     "growth": (growth_records, GROWTH_COLUMNS),
     "signals": (signal_records, SIGNAL_COLUMNS),
     "signal-shares": (signal_share_records, SIGNAL_SHARE_COLUMNS),
+    "arxiv-months": (arxiv_month_records, ARXIV_MONTH_COLUMNS),
 }
 FORMATS = ("csv", "json", "parquet")
 

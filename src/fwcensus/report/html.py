@@ -23,13 +23,14 @@ from markupsafe import Markup
 
 from fwcensus import __version__
 from fwcensus.aggregate import frameworks as fw
+from fwcensus.aggregate.arxiv_months import ALL_CATEGORIES, month_shares
 from fwcensus.aggregate.shares import ALL_VENUES, COMBINED, DEFINITION, DEFINITION_TEXT
 from fwcensus.aggregate.shares import SOURCES as SHARE_SOURCES
 from fwcensus.detect.accuracy import recorded as recorded_accuracy
 from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.models import Selection, ShareRow
-from fwcensus.report import arxiv, charts, coverage, landscape, study, summary
+from fwcensus.report import charts, coverage, landscape, study, summary
 from fwcensus.report.paper_data import DataFile, DataWriter, Inline, safe_href
 from fwcensus.report.scan import scan
 from fwcensus.report.signal_view import (
@@ -40,6 +41,7 @@ from fwcensus.report.signal_view import (
 )
 from fwcensus.report.tables import TableFiles
 from fwcensus.store import Store
+from fwcensus.store.db import bulk_dir_for
 
 FRAMEWORKS = ("pytorch", "tensorflow")
 COMPARED = ("substring-2019", "evidence")
@@ -72,14 +74,17 @@ def write_report(
     facts = study.load()
     differences = study.compare(facts, all_shares, scanned.differences)
     covered = coverage.coverage(rows, scanned.tallies)
-    month_rows = scanned.arxiv.rows()
+    # arXiv by month: the bulk runs' aggregates when there are any, else the store's papers.
+    bulk_months = month_shares(store, bulk_dir_for(store.path), method)
+    month_rows = bulk_months or scanned.arxiv.rows()
+    arxiv_chart = charts.arxiv_month_chart(month_rows) if month_rows else None
     signals = signal_section(store, rows)
     drawn = {
         "chart": ("pytorch-share", charts.share_chart(rows)),
         "landscape-chart": ("landscape", landscape.chart(view, names)),
         "study-chart": ("study2019", study.chart(differences)),
         "coverage-chart": ("coverage", coverage.chart(covered)),
-        "arxiv-chart": ("arxiv-months", arxiv.chart(month_rows)),
+        "arxiv-chart": ("arxiv-months", arxiv_chart),
     }
     images = []
     for stem, chart in drawn.values():
@@ -114,7 +119,8 @@ def write_report(
             differences=differences,
             study_series=study.SERIES,
             covered=covered,
-            month_rows=month_rows,
+            arxiv_months=[r for r in month_rows if r.category == ALL_CATEGORIES],
+            arxiv_bulk=bool(bulk_months),
             undated_arxiv=scanned.arxiv.undated,
             comparison=_comparison(all_shares, scanned.differences),
             source_table=_source_table(framework_rows, method),

@@ -82,7 +82,7 @@ def _scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter)
         tallies=defaultdict(fw.Tally),
         differences=defaultdict(Counter),
         reasons=[],
-        arxiv=arxiv.MonthCounts(method, arxiv.source_of(method)),
+        arxiv=arxiv.MonthCounts(method),
     )
     by_year: dict[int, fw.Tally] = defaultdict(fw.Tally)
     for venue, year in sorted(store.paper_counts()):

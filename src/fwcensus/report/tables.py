@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
+from fwcensus.aggregate.arxiv_months import MonthShare
 from fwcensus.aggregate.shares import DEFINITION
 from fwcensus.models import ShareRow
-from fwcensus.report.arxiv import MonthRow
 from fwcensus.report.coverage import Coverage
-from fwcensus.report.export import FRAMEWORK_COLUMNS, GROWTH_COLUMNS, SHARE_COLUMNS
+from fwcensus.report.export import (
+    ARXIV_MONTH_COLUMNS,
+    FRAMEWORK_COLUMNS,
+    GROWTH_COLUMNS,
+    SHARE_COLUMNS,
+)
 from fwcensus.report.landscape import Landscape
 from fwcensus.report.study import Difference
 
@@ -101,5 +106,8 @@ class TableFiles:
         columns = ("venue", "year", "listed", "fetched", "with_text", "judged", "with_code")
         self.write("coverage", columns, (asdict(r) for r in rows))
 
-    def arxiv(self, rows: Sequence[MonthRow]) -> None:
-        self.write("arxiv-months", list(MonthRow.__dataclass_fields__), (asdict(r) for r in rows))
+    def arxiv(self, rows: Sequence[MonthShare]) -> None:
+        self.write("arxiv-months", ARXIV_MONTH_COLUMNS, (
+            {**asdict(r), "definition": DEFINITION, "pytorch_only": r.pytorch_only,
+             "tensorflow_only": r.tensorflow_only} for r in rows
+        ))  # fmt: skip

@@ -200,7 +200,8 @@ def _framework_prefixes() -> tuple[tuple[str, str], ...]:
         for lib in catalogue.libraries
         for url in lib.urls
     ]
-    return tuple((u, f) for u, f in found if "/" in u)
+    # Longest first: "github.com/pytorch/fairseq" (a library) before "github.com/pytorch".
+    return tuple(sorted(((u, f) for u, f in found if "/" in u), key=lambda p: -len(p[0])))
 
 
 def framework_of(repo: RepoRef) -> str | None:

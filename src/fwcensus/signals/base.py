@@ -15,26 +15,31 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from fwcensus.fetch.api import ApiClient, RateLimited
-from fwcensus.fetch.client import FetchError, Result, encode_json
+from fwcensus.fetch.client import Body, FetchError, Result, encode_json
 from fwcensus.fetch.policy import one_line
 from fwcensus.signals.targets import Target
 
 __all__ = [
     "Batch",
     "Fetched",
+    "LocalData",
     "Measure",
+    "PaperMonth",
     "QuotaExhausted",
     "RateLimited",
     "Signal",
     "SignalContext",
     "SignalError",
     "Value",
+    "arxiv_id_month",
+    "extract",
     "first_whole_month",
     "month_of",
     "months_between",
@@ -42,6 +47,7 @@ __all__ = [
     "next_link",
     "next_month",
     "parse_json",
+    "previous_month",
 ]
 
 
@@ -55,6 +61,9 @@ class Fetched:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     sent: bytes | None = None  # the body a POST sent (its query), kept beside the answer
+    # False: read again from the store (an archive kept by an earlier run, the store's own
+    # papers), not asked of the API now; the run's request count leaves it out.
+    asked: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class Value:
     framework: str  # catalogue id
     series: str  # what was measured: a repository id, a package, a tag, "all posts"...
     measure: str  # a name from the signal's ``measures``
-    period: str  # YYYY-MM for a monthly value, YYYY-MM-DD for a snapshot
+    period: str  # YYYY-MM for a monthly value, YYYY for a yearly one, YYYY-MM-DD for a snapshot
     value: float
     complete: bool = True  # False: the period is not over; the next run asks again
     counted: bool = True  # False: kept, but not added into the framework's total
@@ -79,12 +88,15 @@ class Batch:
 class Measure:
     name: str
     unit: str  # "stars", "downloads", "questions", "share of posts", ...
-    kind: str  # "monthly" or "snapshot"
+    kind: str  # "monthly", "yearly" or "snapshot"
     query: str  # the request behind it, as a template a reader can repeat
     description: str  # one sentence for the report
     # The measure whose value (same framework and period) is this one's denominator, e.g. the
     # month's job posts for the posts naming a framework; empty: the frameworks' total.
     share_of: str = ""
+    # True: a state counted at one moment (live job postings), not a flow summed over the
+    # period; any month of a year then stands for the year in yearly comparisons.
+    level: bool = False
 
 
 class SignalError(Exception):
@@ -110,6 +122,11 @@ def next_month(month: str) -> str:
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
+def previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - (mon == 1):04d}-{(mon - 2) % 12 + 1:02d}"
+
+
 def first_whole_month(day: date) -> str:
     """The first month whose every day lies on or after ``day``."""
     month = month_of(day)
@@ -125,11 +142,64 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
+_NEW_ARXIV_ID = re.compile(r"(\d{2})(\d{2})\.\d{4,5}")
+_OLD_ARXIV_ID = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}")
+
+
+def arxiv_id_month(arxiv_id: str) -> str | None:
+    """The month an arXiv identifier was assigned in (its YYMM: ``2306.09348`` -> 2023-06,
+    ``cs/0701001`` -> 2007-01), the month of the first version; None for anything else."""
+    text = arxiv_id.strip().removeprefix("arXiv:")
+    found = _NEW_ARXIV_ID.match(text) or _OLD_ARXIV_ID.match(text)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return None
+    yy = int(found[1])
+    # Old-style identifiers began in 1991; new-style ones in 2007.
+    return f"{1900 + yy if yy >= 91 else 2000 + yy:04d}-{found[2]}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
 LastComplete = Callable[[str, str, str], "str | None"]  # (framework, series, measure) -> month
+
+
+@dataclass(frozen=True)
+class PaperMonth:
+    """The papers of one month a venue's store holds, as the counts see them."""
+
+    month: str  # YYYY-MM
+    with_text: tuple[int, ...]  # paper ids whose text was read
+    using: Mapping[str, tuple[int, ...]]  # framework family -> paper ids that use it
+
+
+class LocalData(Protocol):
+    """What a signal may read from fwcensus's own store instead of an API: the papers it
+    judged, the repositories it read, and answers an earlier run kept."""
+
+    def arxiv_months(self, method: str) -> list[PaperMonth]: ...
+
+    def repo_frameworks(self) -> dict[str, frozenset[str]]:
+        """Repositories read (``host/owner/name``, lower case) -> framework families used."""
+        ...
+
+    def stored_answer(self, signal: str, url: str) -> Fetched | None:
+        """The latest answer to ``url`` kept for ``signal`` (``asked`` False), if any."""
+        ...
+
+
+class NoLocalData:
+    """A run without a store to read (tests of API signals)."""
+
+    def arxiv_months(self, method: str) -> list[PaperMonth]:
+        return []
+
+    def repo_frameworks(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def stored_answer(self, signal: str, url: str) -> Fetched | None:
+        return None
 
 
 @dataclass
@@ -143,6 +213,7 @@ class SignalContext:
     last_complete: LastComplete = lambda framework, series, measure: None
     clock: Callable[[], datetime] = _now
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)  # API keys are read here
+    local: LocalData = field(default_factory=NoLocalData)
 
     @property
     def this_month(self) -> str:
@@ -166,6 +237,14 @@ class SignalContext:
         """GET ``url`` through the polite, rate-limit aware client; statuses in ``accept`` are
         returned instead of raised; ``headers`` (a token) go to ``url``'s host only."""
         return self._fetched(url, self.api.get(url, accept, headers=headers))
+
+    def download(self, url: str, accept: frozenset[int] = frozenset()) -> tuple[Fetched, IO[bytes]]:
+        """GET a file tens of MB large (an archive, a Parquet file) into a temporary file,
+        streamed: the Fetched carries no body (the caller keeps what it read, ``extract``) and
+        the HTTP cache does not keep it (a file once read is never asked for again)."""
+        result = self.api.request(url, _spool, accept, cached=False)
+        result.body.seek(0)
+        return self._fetched(url, replace(result, body=b""), None), result.body
 
     def post(
         self,
@@ -201,6 +280,28 @@ class SignalContext:
             raise
         except (SignalError, FetchError) as exc:
             yield Batch((), (), f"{series}: {one_line(exc)}")
+
+
+SPOOL_IN_MEMORY = 16 * 1024 * 1024  # larger downloads go on to a temporary file
+
+
+def _spool(body: Body) -> IO[bytes]:
+    # A retried download calls this again on a fresh answer, so each attempt starts empty.
+    # Handed to the caller, who closes it; closed here only when the transfer breaks.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    try:
+        for chunk in body.iter_bytes():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def extract(fetched: Fetched, part: str, body: bytes) -> Fetched:
+    """The answer as kept: ``part`` of a downloaded file (``URL#part``, e.g. the member and
+    columns read) with what was read from it, as a file tens of MB large is not stored whole."""
+    return replace(fetched, url=f"{fetched.url}#{part}", body=body)
 
 
 def newest_first(batches: Iterator[Batch]) -> Iterator[Batch]:

@@ -20,6 +20,11 @@ MODULES = {
     "hn-jobs": "hn_jobs",
     "devto": "devto",
     "huggingface": "huggingface",
+    "so-survey": "so_survey",
+    "conda-downloads": "conda_downloads",
+    "pwc-archive": "pwc_archive",
+    "arxiv-mentions": "arxiv_mentions",
+    "jobs": "jobs",
 }
 DEFAULT_SINCE = "2015-01"  # TensorFlow appeared in November 2015, PyTorch in 2016
 

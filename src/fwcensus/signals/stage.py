@@ -19,6 +19,7 @@ from fwcensus.fetch.client import FetchError
 from fwcensus.fetch.policy import one_line
 from fwcensus.progress import progress_counter
 from fwcensus.signals.base import Batch, Signal, SignalContext, SignalError
+from fwcensus.signals.local import StoreData
 from fwcensus.signals.registry import DEFAULT_SINCE
 from fwcensus.signals.targets import load_targets
 from fwcensus.store import Store
@@ -60,7 +61,8 @@ def collect_signals(
         measures = [asdict(m) for m in signal.measures]
         store.signals.save_meta(signal.name, signal.title, measures, signal.caveats)
         ctx = SignalContext(api, load_targets(), since, today,
-                            partial(store.signals.last_complete, signal.name), env=env)  # fmt: skip
+                            partial(store.signals.last_complete, signal.name), env=env,
+                            local=StoreData(store))  # fmt: skip
         summary = _collect_one(store, signal, ctx)
         for problem in summary.problems:
             say(f"signals {signal.name}: {problem}")
@@ -96,8 +98,9 @@ def _store_batch(store: Store, name: str, batch: Batch, summary: SignalSummary) 
         for v in batch.values
     ]
     summary.stored += store.signals.save_batch(name, requests, values)
-    # A page behind the months of two batches comes in both; count each answer once.
-    fresh = {(r.url, r.retrieved_at) for r in batch.requests} - summary.seen
+    # A page behind the months of two batches comes in both; count each answer once, and
+    # only those asked now (not the store's own papers or an archive kept by an earlier run).
+    fresh = {(r.url, r.retrieved_at) for r in batch.requests if r.asked} - summary.seen
     summary.requests += len(fresh)
     summary.seen |= fresh
     if batch.problem:

@@ -20,6 +20,11 @@ class Target:
     devto: tuple[str, ...] = ()
     huggingface: tuple[str, ...] = ()
     hn: tuple[str, ...] = ()
+    conda: tuple[str, ...] = ()
+    conda_companions: tuple[str, ...] = ()
+    pwc: tuple[str, ...] = ()
+    jobs: tuple[str, ...] = ()
+    jobs_exclude: tuple[str, ...] = ()
 
     def hn_pattern(self) -> re.Pattern[str] | None:
         if not self.hn:
@@ -27,7 +32,7 @@ class Target:
         return re.compile("|".join(f"(?:{p})" for p in self.hn), re.IGNORECASE)
 
 
-_FIELDS = ("github", "pypi", "pypi_companions", "stackoverflow", "devto", "huggingface", "hn")
+_FIELDS = tuple(f for f in Target.__dataclass_fields__ if f != "framework")
 
 
 def parse_targets(data: dict[str, dict[str, list[str]]]) -> tuple[Target, ...]:

@@ -6,6 +6,7 @@ their own, so the schema can evolve behind one interface.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import Counter, defaultdict
@@ -59,6 +60,11 @@ def cache_dir_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".cache")
 
 
+def bulk_dir_for(db_path: Path) -> Path:
+    """``./fwcensus.db`` keeps the Parquet partitions of bulk runs in ``./fwcensus.bulk/``."""
+    return db_path.with_name(db_path.stem + ".bulk")
+
+
 @dataclass(frozen=True)
 class UpsertCounts:
     new: int
@@ -72,6 +78,58 @@ class TextJob:
 
     sha256: str
     path: Path
+
+
+@dataclass(frozen=True)
+class TextSummary:
+    """What the texts table keeps of an extracted text (the text itself is a blob, if kept)."""
+
+    status: TextStatus
+    text_sha256: str | None
+    pages: int
+    chars: int | None
+    error: str | None
+    sections: int
+    links: int
+    code_links: int
+
+
+def text_summary(text: ExtractedText) -> tuple[TextSummary, bytes | None]:
+    """The row of ``text`` and, for a text with content, the blob it is stored as."""
+    blob = text_blob(text) if text.status is TextStatus.OK else None
+    summary = TextSummary(
+        status=text.status,
+        text_sha256=hashlib.sha256(blob).hexdigest() if blob is not None else None,
+        pages=len(text.pages),
+        chars=sum(len(page) for page in text.pages) if blob is not None else None,
+        error=text.error,
+        sections=len(text.sections),
+        links=len(text.links),
+        code_links=sum(1 for link in text.links if link.code_host),
+    )
+    return summary, blob
+
+
+@dataclass(frozen=True)
+class MethodVerdicts:
+    method: str
+    detector: str  # the version of the method's rules that judged
+    verdicts: tuple[Verdict, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveRead:
+    """A paper's PDF as a bulk run read and judged it inside an archive."""
+
+    source: str
+    source_id: str
+    archive: str  # the archive's URL: "s3://arxiv/pdf/arXiv_pdf_1501_002.tar"
+    member_url: str  # the PDF inside it: "s3://arxiv/pdf/arXiv_pdf_1501_002.tar#1501/..."
+    pdf_sha256: str
+    pdf_bytes: int
+    extractor: str
+    text: TextSummary
+    judged: tuple[MethodVerdicts, ...]  # empty when the text is not usable
 
 
 @dataclass(frozen=True)
@@ -297,10 +355,94 @@ class Store:
                     tx.execute(
                         "UPDATE documents SET url = ?, status = ?, error = ?, sha256 = NULL,"
                         " size = NULL, content_type = NULL, final_url = NULL, attempts = 0,"
-                        " last_status = NULL, updated_at = ? WHERE paper_id = ? AND kind = 'pdf'",
+                        " last_status = NULL, archive = NULL, updated_at = ?"
+                        " WHERE paper_id = ? AND kind = 'pdf'",
                         (paper.pdf_url, *_document_state(paper), stamp, row["id"]),
                     )
         return UpsertCounts(new=new, updated=updated, unchanged=unchanged)
+
+    def add_missing_papers(self, papers: Iterable[Paper], listing_url: str) -> int:
+        """Insert the papers not in the store yet, each with its PDF document; a paper already
+        stored is left as it is (its source's metadata is worth more than a placeholder)."""
+        added = 0
+        stamp = now()
+        with self.transaction() as tx:
+            for paper in papers:
+                cur = tx.execute(
+                    f"INSERT INTO papers ({', '.join(_PAPER_FIELDS)}, source, source_id,"
+                    " listing_url, first_seen, last_seen)"
+                    f" VALUES ({', '.join('?' for _ in _PAPER_FIELDS)}, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (source, source_id) DO NOTHING",
+                    (*_paper_values(paper), paper.source, paper.source_id, listing_url, stamp,
+                     stamp),
+                )  # fmt: skip
+                if cur.rowcount:
+                    tx.execute(
+                        "INSERT INTO documents (paper_id, kind, url, status, error, updated_at)"
+                        " VALUES (?, 'pdf', ?, ?, ?, ?)",
+                        (cur.lastrowid, paper.pdf_url, *_document_state(paper), stamp),
+                    )
+                    added += 1
+        return added
+
+    def source_ids(self, source: str) -> set[str]:
+        rows = self.conn.execute("SELECT source_id FROM papers WHERE source = ?", (source,))
+        return {row[0] for row in rows}
+
+    def source_tracks(self, source: str, size: int) -> Iterator[list[tuple[str, str]]]:
+        """``(source_id, track)`` of the source's papers, ``size`` at a time."""
+        cursor = self.conn.execute(
+            "SELECT source_id, track FROM papers WHERE source = ? ORDER BY id", (source,)
+        )
+        while rows := cursor.fetchmany(size):
+            yield [(row[0], row[1]) for row in rows]
+
+    def archive_members(self, source: str, source_ids: Iterable[str]) -> dict[str, str]:
+        """``source_id -> member URL`` of the given papers whose PDF was read in an archive."""
+        wanted = list(source_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _SQL_BATCH):
+            batch = wanted[start : start + _SQL_BATCH]
+            rows = self.conn.execute(
+                "SELECT p.source_id, d.final_url FROM papers p JOIN documents d"
+                " ON d.paper_id = p.id AND d.kind = 'pdf' AND d.archive IS NOT NULL"
+                f" WHERE p.source = ? AND p.source_id IN ({', '.join('?' * len(batch))})",
+                (source, *batch),
+            )
+            found.update({row[0]: row[1] for row in rows})
+        return found
+
+    def save_archive_reads(self, reads: Sequence[ArchiveRead]) -> int:
+        """Store papers' PDFs read inside an archive, their texts' rows and their verdicts, in
+        one transaction, replacing what was stored for them; papers not in the store are
+        left out. Returns how many were stored."""
+        stored = 0
+        stamp = now()
+        with self.transaction() as tx:
+            for read in reads:
+                row = tx.execute(
+                    "SELECT id FROM papers WHERE source = ? AND source_id = ?",
+                    (read.source, read.source_id),
+                ).fetchone()
+                if row is None:
+                    continue
+                tx.execute(
+                    "UPDATE documents SET status = 'fetched', sha256 = ?, size = ?,"
+                    " content_type = 'application/pdf', final_url = ?, archive = ?, error = NULL,"
+                    " attempts = attempts + 1, last_status = NULL, updated_at = ?"
+                    " WHERE paper_id = ? AND kind = 'pdf'",
+                    (read.pdf_sha256, read.pdf_bytes, read.member_url, read.archive, stamp,
+                     row["id"]),
+                )  # fmt: skip
+                _upsert_text(tx, read.pdf_sha256, read.text, read.extractor)
+                tx.execute("DELETE FROM verdicts WHERE paper_id = ?", (row["id"],))
+                tx.execute("DELETE FROM detections WHERE paper_id = ?", (row["id"],))
+                for judged in read.judged:
+                    assert read.text.text_sha256 is not None, "verdicts need a text"
+                    _replace_verdicts(tx, row["id"], judged.method, read.text.text_sha256,
+                                      judged.verdicts, judged.detector)  # fmt: skip
+                stored += 1
+        return stored
 
     def identity_rows(self) -> list[IdentityRow]:
         rows = self.conn.execute(
@@ -338,7 +480,7 @@ class Store:
     def reset_missing_blobs(self) -> int:
         """Documents marked fetched whose blob is gone become pending again."""
         rows = self.conn.execute(
-            "SELECT id, sha256 FROM documents WHERE status = 'fetched'"
+            "SELECT id, sha256 FROM documents WHERE status = 'fetched' AND archive IS NULL"
         ).fetchall()
         lost = [row["id"] for row in rows if not self.blobs.exists(row["sha256"])]
         with self.transaction() as tx:
@@ -377,40 +519,18 @@ class Store:
         rows = self.conn.execute(
             "SELECT DISTINCT d.sha256 FROM documents d JOIN papers p ON p.id = d.paper_id"
             " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256"
-            f" WHERE d.status = 'fetched' AND (t.pdf_sha256 IS NULL{stale}) AND {where}"
+            " WHERE d.status = 'fetched' AND d.archive IS NULL"
+            f" AND (t.pdf_sha256 IS NULL{stale}) AND {where}"
             " ORDER BY d.sha256",
             (*([extractor] if extractor else []), *params),
         ).fetchall()
         return [TextJob(sha256=row[0], path=self.blobs.path(row[0])) for row in rows]
 
     def save_text(self, pdf_sha256: str, text: ExtractedText, extractor: str) -> None:
-        text_sha = None
-        chars = None
-        if text.status is TextStatus.OK:
-            text_sha = self.blobs.put_bytes(text_blob(text))
-            chars = sum(len(page) for page in text.pages)
-        self.conn.execute(
-            "INSERT INTO texts (pdf_sha256, status, text_sha256, pages, chars, error, extractor,"
-            " extracted_at, sections, links, code_links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (pdf_sha256) DO UPDATE SET status = excluded.status,"
-            " text_sha256 = excluded.text_sha256, pages = excluded.pages, chars = excluded.chars,"
-            " error = excluded.error, extractor = excluded.extractor,"
-            " extracted_at = excluded.extracted_at, sections = excluded.sections,"
-            " links = excluded.links, code_links = excluded.code_links",
-            (
-                pdf_sha256,
-                text.status.value,
-                text_sha,
-                len(text.pages),
-                chars,
-                text.error,
-                extractor,
-                now(),
-                len(text.sections),
-                len(text.links),
-                sum(1 for link in text.links if link.code_host),
-            ),
-        )
+        summary, blob = text_summary(text)
+        if blob is not None:
+            self.blobs.put_bytes(blob)
+        _upsert_text(self.conn, pdf_sha256, summary, extractor)
 
     def load_text(self, text_sha256: str) -> ExtractedText:
         """The stored text with its sections and links (a text stored before sections were
@@ -421,7 +541,7 @@ class Store:
         """``(text_sha256, why_not)`` for a paper's stored text: the hash, or why there is none."""
         row = self.conn.execute(
             "SELECT p.id, d.status AS doc_status, d.error AS doc_error, t.status AS text_status,"
-            " t.error AS text_error, t.text_sha256 FROM papers p"
+            " t.error AS text_error, t.text_sha256, d.final_url, d.archive FROM papers p"
             " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
             " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND d.status = 'fetched'"
             " WHERE p.id = ?",
@@ -429,6 +549,11 @@ class Store:
         ).fetchone()
         if row is None:
             return None, f"no paper with id {paper_id} in {self.path}"
+        if row["archive"]:
+            return None, (
+                f"paper {paper_id}'s PDF was read inside {row['final_url']} by a bulk run, which"
+                " keeps no text: run fwcensus text on that PDF"
+            )
         if row["text_sha256"]:
             return row["text_sha256"], None
         if row["text_status"]:
@@ -447,6 +572,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT p.id, t.text_sha256 FROM papers p"
             " JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf' AND d.status = 'fetched'"
+            "   AND d.archive IS NULL"
             " JOIN texts t ON t.pdf_sha256 = d.sha256 AND t.status = 'ok'"
             " LEFT JOIN detections x ON x.paper_id = p.id AND x.method = ?"
             " WHERE (x.text_sha256 IS NULL OR x.text_sha256 != t.text_sha256 OR x.detector != ?)"
@@ -472,37 +598,7 @@ class Store:
     ) -> None:
         """Replace the paper's verdicts under ``method`` in one transaction (idempotent)."""
         with self.transaction() as tx:
-            tx.execute("DELETE FROM verdicts WHERE paper_id = ? AND method = ?", (paper_id, method))
-            for verdict in verdicts:
-                cur = tx.execute(
-                    "INSERT INTO verdicts (paper_id, method, framework, role, confidence)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (paper_id, method, verdict.framework, verdict.role.value, verdict.confidence),
-                )
-                tx.executemany(
-                    "INSERT INTO evidence (verdict_id, page, char_start, char_end, section,"
-                    " snippet, rule, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            cur.lastrowid,
-                            e.page,
-                            e.char_start,
-                            e.char_end,
-                            e.section,
-                            e.snippet,
-                            e.rule,
-                            e.via,
-                        )
-                        for e in verdict.evidence
-                    ],
-                )
-            tx.execute(
-                "INSERT INTO detections (paper_id, method, text_sha256, detected_at, detector)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id, method) DO UPDATE SET"
-                " text_sha256 = excluded.text_sha256, detected_at = excluded.detected_at,"
-                " detector = excluded.detector",
-                (paper_id, method, text_sha256, now(), detector),
-            )
+            _replace_verdicts(tx, paper_id, method, text_sha256, verdicts, detector)
 
     # -- repos --------------------------------------------------------------------------------
 
@@ -512,7 +608,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT p.id, p.title, p.authors, p.code_urls, t.text_sha256 FROM papers p"
             " LEFT JOIN documents d ON d.paper_id = p.id AND d.kind = 'pdf'"
-            "   AND d.status = 'fetched'"
+            "   AND d.status = 'fetched' AND d.archive IS NULL"
             " LEFT JOIN texts t ON t.pdf_sha256 = d.sha256 AND t.status = 'ok'"
             " LEFT JOIN paper_repos r ON r.paper_id = p.id"
             f" WHERE r.paper_id IS NULL AND {where} ORDER BY p.id",
@@ -1018,6 +1114,56 @@ def _document_state(paper: Paper) -> tuple[str, str | None]:
 
 
 _EVIDENCE_COLUMNS = ("page", "section", "snippet", "rule", "char_start", "char_end", "via")
+_SQL_BATCH = 500  # values bound in one IN (...), well under SQLite's limit
+
+
+def _upsert_text(
+    conn: sqlite3.Connection, pdf_sha256: str, text: TextSummary, extractor: str
+) -> None:
+    conn.execute(
+        "INSERT INTO texts (pdf_sha256, status, text_sha256, pages, chars, error, extractor,"
+        " extracted_at, sections, links, code_links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (pdf_sha256) DO UPDATE SET status = excluded.status,"
+        " text_sha256 = excluded.text_sha256, pages = excluded.pages, chars = excluded.chars,"
+        " error = excluded.error, extractor = excluded.extractor,"
+        " extracted_at = excluded.extracted_at, sections = excluded.sections,"
+        " links = excluded.links, code_links = excluded.code_links",
+        (pdf_sha256, text.status.value, text.text_sha256, text.pages, text.chars, text.error,
+         extractor, now(), text.sections, text.links, text.code_links),
+    )  # fmt: skip
+
+
+def _replace_verdicts(
+    tx: sqlite3.Connection,
+    paper_id: int,
+    method: str,
+    text_sha256: str,
+    verdicts: Sequence[Verdict],
+    detector: str,
+) -> None:
+    tx.execute("DELETE FROM verdicts WHERE paper_id = ? AND method = ?", (paper_id, method))
+    for verdict in verdicts:
+        cur = tx.execute(
+            "INSERT INTO verdicts (paper_id, method, framework, role, confidence)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (paper_id, method, verdict.framework, verdict.role.value, verdict.confidence),
+        )
+        tx.executemany(
+            "INSERT INTO evidence (verdict_id, page, char_start, char_end, section,"
+            " snippet, rule, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (cur.lastrowid, e.page, e.char_start, e.char_end, e.section, e.snippet, e.rule,
+                 e.via)
+                for e in verdict.evidence
+            ],
+        )  # fmt: skip
+    tx.execute(
+        "INSERT INTO detections (paper_id, method, text_sha256, detected_at, detector)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id, method) DO UPDATE SET"
+        " text_sha256 = excluded.text_sha256, detected_at = excluded.detected_at,"
+        " detector = excluded.detector",
+        (paper_id, method, text_sha256, now(), detector),
+    )
 
 
 def _selection_sql(selection: Selection, alias: str = "p") -> tuple[str, tuple[Any, ...]]:

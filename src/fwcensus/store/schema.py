@@ -289,6 +289,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE paper_repos ADD COLUMN decision TEXT;
     """,
+    # 10: a PDF a bulk run read inside an archive (arXiv's S3 tars) names that archive; neither
+    # the PDF nor its text is kept as a blob (all of arXiv's would be terabytes), so the stages
+    # that read blobs leave such documents alone, and reading the archive again re-judges them.
+    """
+    ALTER TABLE documents ADD COLUMN archive TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

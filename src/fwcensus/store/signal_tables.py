@@ -97,9 +97,10 @@ class SignalTables:
         return [{**dict(r), "problems": json.loads(r["problems"])} for r in rows]
 
     def counts(self) -> dict[str, tuple[int, str | None]]:
-        """Per signal: values stored and the latest month among them."""
+        """Per signal: values stored and the latest month (a yearly signal's latest year)."""
         rows = self._conn.execute(
-            "SELECT s.signal, count(*), max(CASE WHEN length(v.period) = 7 THEN v.period END)"
+            "SELECT s.signal, count(*),"
+            " max(CASE WHEN length(v.period) IN (4, 7) THEN v.period END)"
             " FROM signal_values v JOIN signal_series s ON s.id = v.series_id GROUP BY s.signal"
         ).fetchall()
         return {r[0]: (int(r[1]), r[2]) for r in rows}
@@ -164,14 +165,42 @@ class SignalTables:
         return int(row[0])
 
     def last_complete(self, signal: str, framework: str, series: str, measure: str) -> str | None:
-        """The latest complete month stored for one series (snapshots are not months)."""
+        """The latest complete month (or year, for a yearly measure) stored for one series;
+        snapshots (YYYY-MM-DD) are neither."""
         row = self._conn.execute(
             "SELECT max(v.period) FROM signal_values v JOIN signal_series s ON s.id = v.series_id"
             " WHERE s.signal = ? AND s.framework = ? AND s.series = ? AND s.measure = ?"
-            " AND v.complete = 1 AND length(v.period) = 7",
+            " AND v.complete = 1 AND length(v.period) IN (4, 7)",
             (signal, framework, series, measure),
         ).fetchone()
         return row[0] if row and row[0] else None
+
+    def latest_request(self, signal: str, url: str) -> RequestRow | None:
+        """The latest answer to ``url`` kept for ``signal`` (its body read back from the blobs)."""
+        row = self._conn.execute(
+            "SELECT url, status, retrieved_at, body_sha256 FROM signal_requests"
+            " WHERE signal = ? AND url = ? ORDER BY retrieved_at DESC, id DESC LIMIT 1",
+            (signal, url),
+        ).fetchone()
+        if row is None or not self._store.blobs.exists(row["body_sha256"]):
+            return None
+        body = self._store.blobs.read_bytes(row["body_sha256"])
+        return RequestRow(row["url"], row["status"], row["retrieved_at"], body)
+
+    def repo_frameworks(self) -> dict[str, frozenset[str]]:
+        """Every repository read whole (not a folder of one), ``host/owner/name`` in lower case,
+        with the frameworks its verdict says it uses (none: an empty set)."""
+        rows = self._conn.execute(
+            "SELECT r.host, r.owner, r.name, v.framework FROM repos r"
+            " LEFT JOIN repo_verdicts v ON v.repo_id = r.id AND v.role = 'used'"
+            " WHERE r.status = 'ok' AND instr(r.name, '/') = 0"
+        ).fetchall()
+        found: dict[str, set[str]] = {}
+        for host, owner, name, framework in rows:
+            used = found.setdefault(f"{host}/{owner}/{name}".lower(), set())
+            if framework is not None:
+                used.add(framework)
+        return {repo: frozenset(used) for repo, used in found.items()}
 
     def value_rows(self, signal: str | None = None) -> Iterator[dict[str, Any]]:
         """Every stored value with its series, the URLs of its requests and its retrieval."""

@@ -1,0 +1,1 @@
+"""Bulk runs: every PDF of an archive source (arXiv's S3 tars) judged on a Dask cluster."""
