@@ -251,7 +251,7 @@ def _add_papers(store: object, ids: list[str]) -> None:
 
     papers = [Paper("arxiv", i, "arXiv", 2015, f"Paper {i}", ("A B",), f"{PDF_URL}{i}",
                     arxiv_id=i, track="cs.LG") for i in ids]  # fmt: skip
-    store.upsert_papers(papers, "bench")  # type: ignore[attr-defined]
+    store.papers.upsert(papers, "bench")  # type: ignore[attr-defined]
 
 
 def _pinned(job: dict) -> dict:

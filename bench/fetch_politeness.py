@@ -287,7 +287,9 @@ def report_second_run(run: FetchRun) -> list[str]:
 
 
 def document_counts(store: Store) -> dict[DocStatus, int]:
-    return {status: len(store.documents(Selection(), (status,))) for status in DocStatus}
+    return {
+        status: len(store.documents.with_status(Selection(), (status,))) for status in DocStatus
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -302,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root.mkdir()
         build_mirror(root, bench)
         with Store(Path(tmp, "bench.db")) as store:
-            store.upsert_papers(bench_papers(bench), LISTING_URL)
+            store.papers.upsert(bench_papers(bench), LISTING_URL)
             baseline = peak_rss_mb()
             first = run_fetch(api, store, root, bench)
             counts = document_counts(store)

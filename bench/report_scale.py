@@ -192,24 +192,24 @@ def build_store(db: Path, n: int, seed: int) -> None:
     with Store(db) as store:
         for key, numbers in sorted(_draws(n, rng).items()):
             venue, _, year, _ = key
-            store.upsert_papers(_papers(key, numbers, rng), "bench")
+            store.papers.upsert(_papers(key, numbers, rng), "bench")
             selection = Selection((venue,), (year,))
-            for doc in store.documents(selection):
+            for doc in store.documents.with_status(selection):
                 draw = rng.random()
                 if draw < 0.05:
                     result = FetchResult(ok=False, error="HTTP 404", last_status=404)
-                    store.save_fetch(doc.id, result, DocStatus.FAILED)
+                    store.documents.save_fetch(doc.id, result, DocStatus.FAILED)
                     continue
                 if draw < 0.08:
                     continue  # still pending
                 sha = hashlib.sha256(doc.url.encode()).hexdigest()
                 result = FetchResult(ok=True, sha256=sha, size=1)
-                store.save_fetch(doc.id, result, DocStatus.FETCHED)
-                store.save_text(sha, text, "bench")
-            jobs = {m: store.detect_jobs(selection, m, d) for m, d in DETECTORS.items()}
+                store.documents.save_fetch(doc.id, result, DocStatus.FETCHED)
+                store.texts.save(sha, text, "bench")
+            jobs = {m: store.verdicts.jobs(selection, m, d) for m, d in DETECTORS.items()}
             for job in jobs[next(iter(jobs))]:
                 for method, verdicts in _verdicts(year, rng).items():
-                    store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts,
+                    store.verdicts.save(job.paper_id, method, job.text_sha256, verdicts,
                                         DETECTORS[method])  # fmt: skip
 
 

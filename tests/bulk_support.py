@@ -209,7 +209,7 @@ def bulk(db: Path, endpoint: str, bucket: str, *args: str, **env: str | None) ->
 
 def add_papers(db: Path, *ids: str) -> None:
     with Store(db) as store:
-        store.upsert_papers([store_paper(i) for i in ids], "https://oaipmh.arxiv.org/oai")
+        store.papers.upsert([store_paper(i) for i in ids], "https://oaipmh.arxiv.org/oai")
 
 
 def partition_rows(db: Path) -> dict[str, dict[str, Any]]:

@@ -65,12 +65,12 @@ def search(store: Store, mirror: str, **options: object) -> LookupSummary:
 
 
 def lookup(store: Store) -> dict[str, object]:
-    [row] = store.arxiv_lookups()
+    [row] = store.identity.arxiv_lookups()
     return row
 
 
 def arxiv_ids(store: Store) -> dict[str, str | None]:
-    return {r["source_id"]: r["arxiv_id"] for r in store.paper_rows(Selection())}
+    return {r["source_id"]: r["arxiv_id"] for r in store.papers.rows(Selection())}
 
 
 def test_a_venue_paper_is_found_and_linked_to_its_collected_preprint(
@@ -82,8 +82,8 @@ def test_a_venue_paper_is_found_and_linked_to_its_collected_preprint(
     other = venue_paper(2, "Convolutional Pose Machines for Human Pose", ("Shih-En Wei",))
     db = tmp_path / "fwcensus.db"
     with Store(db) as store:
-        store.upsert_papers([venue_paper(1), other], "L1")
-        store.upsert_papers([harvested], "L2")
+        store.papers.upsert([venue_paper(1), other], "L1")
+        store.papers.upsert([harvested], "L2")
     root = tmp_path / "mirror"
     url = write_atom_search(root, TITLE, [entry(PREPRINT), entry("1603.05027", f"{TITLE} II")],
                             total=2163)  # fmt: skip
@@ -96,10 +96,10 @@ def test_a_venue_paper_is_found_and_linked_to_its_collected_preprint(
     assert server.requests == [target(url), target(search_url(other.title))]
     with Store(db) as store:
         assert arxiv_ids(store)["P1_CVPR_2016_paper"] == PREPRINT
-        found = next(r for r in store.arxiv_lookups() if r["status"] == "found")
+        found = next(r for r in store.identity.arxiv_lookups() if r["status"] == "found")
         assert (found["arxiv_id"], found["rule"], found["url"]) == (PREPRINT, RULE, url)
         assert store.blobs.read_bytes(found["body_sha256"]) == file_for_url(root, url).read_bytes()
-        works = {r["source_id"]: r["work_id"] for r in store.paper_rows(Selection())}
+        works = {r["source_id"]: r["work_id"] for r in store.papers.rows(Selection())}
         assert works["P1_CVPR_2016_paper"] == works[PREPRINT] != works["P2_CVPR_2016_paper"]
         rows = aggregate_shares(store, METHOD)
         [all_2016] = [r for r in rows if r.venue == ALL_VENUES and r.year == 2016]
@@ -107,11 +107,11 @@ def test_a_venue_paper_is_found_and_linked_to_its_collected_preprint(
 
         # A re-collect of the venue, whose listing has no arXiv id, keeps the one found and
         # counts the paper unchanged; linking again keeps the pair one work.
-        counts = store.upsert_papers([venue_paper(1)], "L1")
+        counts = store.papers.upsert([venue_paper(1)], "L1")
         assert (counts.updated, counts.unchanged) == (0, 1)
         assert arxiv_ids(store)["P1_CVPR_2016_paper"] == PREPRINT
         link_selection(store, FetchSettings(), Selection(), arxiv=False, say=lambda _: None)
-        works = {r["source_id"]: r["work_id"] for r in store.paper_rows(Selection())}
+        works = {r["source_id"]: r["work_id"] for r in store.papers.rows(Selection())}
         assert works["P1_CVPR_2016_paper"] == works[PREPRINT]
 
 
@@ -128,7 +128,7 @@ def test_a_venue_paper_is_found_and_linked_to_its_collected_preprint(
 def test_a_hit_needs_the_same_title_and_first_author_and_must_be_the_only_one(
     tmp_path: Path, serve: Serve, store: Store, entries: list[ArxivRecord], detail: str | None
 ) -> None:
-    store.upsert_papers([venue_paper(1)], "L1")
+    store.papers.upsert([venue_paper(1)], "L1")
     write_atom_search(tmp_path, TITLE, entries)
     summary = search(store, serve(tmp_path).url)
     assert (summary.asked, summary.found, summary.none) == (1, 0, 1)
@@ -141,7 +141,7 @@ def test_a_hit_needs_the_same_title_and_first_author_and_must_be_the_only_one(
 def test_no_hit_is_stored_and_asked_again_only_after_the_retry_days(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
-    store.upsert_papers([venue_paper(1), venue_paper(2, "Introduction to Nets")], "L1")
+    store.papers.upsert([venue_paper(1), venue_paper(2, "Introduction to Nets")], "L1")
     url = write_atom_search(tmp_path, TITLE, [])
     server = serve(tmp_path)
     first = search(store, server.url)
@@ -158,7 +158,7 @@ def test_no_hit_is_stored_and_asked_again_only_after_the_retry_days(
 def test_an_unusable_answer_is_a_failure_asked_again_next_run(
     tmp_path: Path, serve: Serve, store: Store, answer: str
 ) -> None:
-    store.upsert_papers([venue_paper(1)], "L1")
+    store.papers.upsert([venue_paper(1)], "L1")
     url = search_url(TITLE)
     if answer == "atom-error":
         write_atom_error(tmp_path, url, "malformed query")
@@ -178,7 +178,7 @@ def test_an_unusable_answer_is_a_failure_asked_again_next_run(
 
 
 def test_a_503_is_retried_by_the_client(tmp_path: Path, serve: Serve, store: Store) -> None:
-    store.upsert_papers([venue_paper(1)], "L1")
+    store.papers.upsert([venue_paper(1)], "L1")
     url = write_atom_search(tmp_path, TITLE, [entry(PREPRINT)])
     server = serve(tmp_path, faults="503*1@export.arxiv.org/api/query*")
     assert search(store, server.url).found == 1
@@ -189,19 +189,19 @@ def test_failures_in_a_row_stop_the_run_and_leave_the_rest(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
     papers = [venue_paper(n, f"Learning Deep Features Number {n}") for n in range(8)]
-    store.upsert_papers(papers, "L1")
+    store.papers.upsert(papers, "L1")
     server = serve(tmp_path, faults="503@export.arxiv.org/*")
     summary = search(store, server.url, attempts=1)
     assert (summary.asked, summary.failed) == (FAILURES_IN_A_ROW, FAILURES_IN_A_ROW)
     assert summary.left == len(papers) - FAILURES_IN_A_ROW
-    assert all("HTTP 503" in row["detail"] for row in store.arxiv_lookups())
+    assert all("HTTP 503" in row["detail"] for row in store.identity.arxiv_lookups())
 
 
 def test_a_title_with_quotes_colons_and_accents_makes_a_well_formed_query(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
     title = '"Über" Nets: Non-Local (Self-)Attention AND Déjà Vu — 2\u00d7 Faster'
-    store.upsert_papers([venue_paper(1, title, ("Jörg Müller",))], "L1")
+    store.papers.upsert([venue_paper(1, title, ("Jörg Müller",))], "L1")
     url = search_url(title)
     query = dict(parse_qsl(urlsplit(url).query))
     assert query == {
@@ -222,7 +222,7 @@ def test_the_client_paces_arxiv_to_one_request_every_3_seconds(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
     titles = [f"Learning Deep Features Number {n}" for n in range(3)]
-    store.upsert_papers([venue_paper(n, t) for n, t in enumerate(titles)], "L1")
+    store.papers.upsert([venue_paper(n, t) for n, t in enumerate(titles)], "L1")
     for title in titles:
         write_atom_search(tmp_path, title, [])
     waits: list[float] = []
@@ -259,12 +259,12 @@ def test_the_search_feed_has_the_recorded_structure(tmp_path: Path) -> None:
 
 
 def test_a_found_lookup_needs_its_id_and_rule(store: Store) -> None:
-    store.upsert_papers([venue_paper(1)], "L1")
+    store.papers.upsert([venue_paper(1)], "L1")
     with pytest.raises(Exception, match="CHECK constraint"):
-        store.save_arxiv_lookup(1, search_url(TITLE), "found")
+        store.identity.save_arxiv_lookup(1, search_url(TITLE), "found")
     with pytest.raises(Exception, match="CHECK constraint"):
-        store.save_arxiv_lookup(1, search_url(TITLE), "none", found=(PREPRINT, RULE))
-    assert store.arxiv_lookups() == []
+        store.identity.save_arxiv_lookup(1, search_url(TITLE), "none", found=(PREPRINT, RULE))
+    assert store.identity.arxiv_lookups() == []
 
 
 def test_looking_up_needs_a_named_venue(tmp_path: Path) -> None:

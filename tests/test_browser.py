@@ -39,7 +39,7 @@ from fwcensus.report import study
 from fwcensus.report.html import write_report
 from fwcensus.report.paper_data import Inline
 from fwcensus.store import Store
-from fwcensus.store.db import PaperRepoLink
+from fwcensus.store.repos import PaperRepoLink
 
 CHROMIUM = os.environ.get("FWCENSUS_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -56,25 +56,25 @@ assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install -y 
 
 
 def add_hostile_paper(store: Store) -> int:
-    store.upsert_papers(
+    store.papers.upsert(
         [Paper("cvf", "hostile", "CVPR", 2019, HOSTILE, ("Mallory <m@x>",),
                "https://openaccess.thecvf.com/hostile.pdf")],
         "test",
     )  # fmt: skip
-    [doc] = [d for d in store.documents(Selection()) if d.url.endswith("hostile.pdf")]
+    [doc] = [d for d in store.documents.with_status(Selection()) if d.url.endswith("hostile.pdf")]
     sha = store.blobs.put_bytes(b"%PDF-1.4 hostile")
-    store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=16), DocStatus.FETCHED)
-    store.save_text(sha, ExtractedText(TextStatus.OK, pages=(SENTENCE,)), "test")
+    store.documents.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=16), DocStatus.FETCHED)
+    store.texts.save(sha, ExtractedText(TextStatus.OK, pages=(SENTENCE,)), "test")
     for method in (SUBSTRING, EVIDENCE):
         [job] = [
             j
-            for j in store.detect_jobs(Selection(), method, DETECTORS[method])
+            for j in store.verdicts.jobs(Selection(), method, DETECTORS[method])
             if j.paper_id == doc.paper_id
         ]
         evidence = (Evidence(2, 26, 33, SENTENCE, f"{method}:test", "body"),)
         verdict = Verdict("pytorch", Role.USED, 0.9, evidence)
-        store.save_verdicts(job.paper_id, method, job.text_sha256, [verdict], DETECTORS[method])
-    store.save_paper_repos(doc.paper_id, [
+        store.verdicts.save(job.paper_id, method, job.text_sha256, [verdict], DETECTORS[method])
+    store.repos.save_links(doc.paper_id, [
         PaperRepoLink("https://github.com/mallory/own", "github.com", "mallory", "own", "own",
                       True, 4.0, ("in the abstract (+2)",), "text", 1, "abstract", None, None,
                       HOSTILE_DECISION),
@@ -243,7 +243,7 @@ def test_no_venue_block_is_parsed_until_papers_are_asked_for(browser: Any, repor
     p.select_option("#f-venue", "ICCV")
     ready(p)
     with Store(report["db"]) as store:
-        iccv = store.paper_rows(Selection(("ICCV",)))
+        iccv = store.papers.rows(Selection(("ICCV",)))
     blocks = p.evaluate("window.__blocks")
     assert len(blocks) == len({r["year"] for r in iccv})  # one block a year, ICCV's only
     assert sorted(i for block in blocks for i in block) == sorted(r["paper_id"] for r in iccv)
@@ -300,9 +300,9 @@ def _listed_ids(p: Page) -> list[int]:
 def test_clicking_a_count_lists_exactly_the_papers_counted(page: Any, report: dict) -> None:
     p, errors, _ = page
     with Store(report["db"]) as store:
-        verdicts = store.verdict_rows(Selection(("CVPR",), (2019,)), SUBSTRING)
-        papers = store.paper_rows(Selection(("CVPR",), (2019,)))
-        [row] = [r for r in store.shares() if (r.venue, r.year, r.method) == ("CVPR", 2019,
+        verdicts = store.verdicts.rows(Selection(("CVPR",), (2019,)), SUBSTRING)
+        papers = store.papers.rows(Selection(("CVPR",), (2019,)))
+        [row] = [r for r in store.shares.rows() if (r.venue, r.year, r.method) == ("CVPR", 2019,
                                                                             SUBSTRING)]  # fmt: skip
     pt = {v["paper_id"] for v in verdicts if v["framework"] == "pytorch" and v["role"] == "used"}
     tf = {v["paper_id"] for v in verdicts if v["framework"] == "tensorflow"}
@@ -400,9 +400,9 @@ def test_a_papers_code_links_show_which_was_taken_and_why_the_others_were_not(
 ) -> None:
     p, errors, dialogs = page
     with Store(report["db"]) as store:
-        decided = {pid: rows for pid, rows in store.paper_link_rows().items() if pid != report[
+        decided = {pid: rows for pid, rows in store.repos.link_rows().items() if pid != report[
             "hostile_id"]}  # fmt: skip
-        titles = {r["paper_id"]: (r["title"], r["venue"]) for r in store.paper_rows(Selection())}
+        titles = {r["paper_id"]: (r["title"], r["venue"]) for r in store.papers.rows(Selection())}
     paper_id, rows = next((pid, rows) for pid, rows in decided.items() if rows[0]["chosen"])
     title, venue = titles[paper_id]
     p.select_option("#f-venue", venue)
@@ -451,7 +451,7 @@ def _counted(facts: list[fw.PaperFacts], year: int, venue: str, rule: Any) -> se
 def test_the_sentences_numbers_are_the_stores(files_page: Any, report: dict) -> None:
     p, errors, _ = files_page
     with Store(report["db"]) as store:
-        rows = {(r.label, r.year): r for r in store.shares() if r.method == EVIDENCE}
+        rows = {(r.label, r.year): r for r in store.shares.rows() if r.method == EVIDENCE}
         facts = fw.paper_facts(store)
     landscape = {
         (r.venue, r.year, r.framework): r
@@ -542,7 +542,7 @@ def test_the_study_overlay_draws_the_fact_tables_numbers(files_page: Any, report
     p, errors, _ = files_page
     facts = {(r.venue, r.year): r for r in study.load().rows}
     with Store(report["db"]) as store:
-        ours = {(r.venue, r.year, r.method): r for r in store.shares() if r.track == "main"}
+        ours = {(r.venue, r.year, r.method): r for r in store.shares.rows() if r.track == "main"}
     both = sorted({(v, y) for v, y, _ in ours} & set(facts))
     assert both, "the demo holds venue-years the study counted"
     p.locator("#study").scroll_into_view_if_needed()
@@ -585,7 +585,7 @@ def test_a_venue_years_papers_load_on_demand_and_are_the_stores(
 
     assert loaded() == [] and p.locator("script.venue-data").count() == 0
     with Store(report["db"]) as store:
-        papers = store.paper_rows(Selection(("CVPR",), (2019,)))
+        papers = store.papers.rows(Selection(("CVPR",), (2019,)))
         facts = fw.paper_facts(store)
     p.locator('#shares button[data-venue="CVPR"][data-year="2019"][data-measure="listed"]').click()
     assert sorted(_listed_ids(p)) == sorted(r["paper_id"] for r in papers)
@@ -619,7 +619,7 @@ def test_a_file_url_works_when_inlined_and_says_to_serve_when_not(
     p.goto((report["out"] / "report" / "index.html").as_uri())
     p.locator('#shares button[data-venue="ICCV"][data-year="2021"][data-measure="listed"]').click()
     with Store(report["db"]) as store:
-        iccv = {r["paper_id"] for r in store.paper_rows(Selection(("ICCV",), (2021,)))}
+        iccv = {r["paper_id"] for r in store.papers.rows(Selection(("ICCV",), (2021,)))}
     assert sorted(_listed_ids(p)) == sorted(iccv)
     p.goto((report["out"] / "report-files" / "index.html").as_uri())
     p.locator('#shares button[data-venue="ICCV"][data-year="2021"][data-measure="listed"]').click()
@@ -633,25 +633,27 @@ def synthetic(store: Store, n: int) -> None:
     used now and then, as the stages would leave them."""
     rng = random.Random(n)
     for venue, year in (("CVPR", 2021), ("CVPR", 2022), ("ICCV", 2021), ("ICCV", 2022)):
-        store.upsert_papers(
+        store.papers.upsert(
             [Paper("cvf", f"{venue}-{year}-{i}", venue, year, f"Paper {i} of {venue} {year}",
                    ("A B", "C D"), f"https://x.org/{venue}/{year}/{i}.pdf")
              for i in range(n // 4)], "L",
         )  # fmt: skip
-    for doc in store.documents(Selection()):
+    for doc in store.documents.with_status(Selection()):
         if rng.random() < 0.05:
             result = FetchResult(ok=False, error="HTTP 404", last_status=404)
-            store.save_fetch(doc.id, result, DocStatus.FAILED)
+            store.documents.save_fetch(doc.id, result, DocStatus.FAILED)
             continue
         sha = store.blobs.put_bytes(f"%PDF {doc.id}".encode())
-        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=9), DocStatus.FETCHED)
-        store.save_text(sha, ExtractedText(TextStatus.OK, pages=(f"text {doc.id}",)), "test")
+        store.documents.save_fetch(
+            doc.id, FetchResult(ok=True, sha256=sha, size=9), DocStatus.FETCHED
+        )
+        store.texts.save(sha, ExtractedText(TextStatus.OK, pages=(f"text {doc.id}",)), "test")
     for method in (SUBSTRING, EVIDENCE):
-        for job in store.detect_jobs(Selection(), method, DETECTORS[method]):
+        for job in store.verdicts.jobs(Selection(), method, DETECTORS[method]):
             named = [f for f in ("pytorch", "tensorflow") if rng.random() < 0.3]
             verdicts = [Verdict(f, Role.USED, 1.0, (Evidence(1, 0, 9, f"We use {f}.", "r"),))
                         for f in named]  # fmt: skip
-            store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts, DETECTORS[method])
+            store.verdicts.save(job.paper_id, method, job.text_sha256, verdicts, DETECTORS[method])
         aggregate_shares(store, method)
 
 

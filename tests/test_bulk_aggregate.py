@@ -14,7 +14,9 @@ from fwcensus.bulk.partitions import PaperRow, partition_table, write_partition
 from fwcensus.models import Role, TextStatus, Verdict
 from fwcensus.sources.arxiv_bulk import TarEntry, member_id
 from fwcensus.store import Store
-from fwcensus.store.db import MethodVerdicts, TextSummary, bulk_dir_for
+from fwcensus.store.db import bulk_dir_for
+from fwcensus.store.texts import TextSummary
+from fwcensus.store.verdicts import MethodVerdicts
 
 
 def tar(yymm: str, seq: int) -> TarEntry:
@@ -48,7 +50,7 @@ def test_each_paper_counts_once_per_month_and_category(tmp_path: Path) -> None:
     write(folder, tar("1501", 2), row("1501/1501.00001v2.pdf", "pytorch"))
     write(folder, tar("9108", 1), row("9108/hep-th9108001v1.pdf"))
     with Store(db) as store:
-        store.upsert_papers([store_paper("1501.00001", "cs.LG"), store_paper("1501.00002", "cs.CV"),
+        store.papers.upsert([store_paper("1501.00001", "cs.LG"), store_paper("1501.00002", "cs.CV"),
                              store_paper("1501.00003", "cs.LG")], "listing")  # fmt: skip
         shares = month_shares(store, folder, "evidence")
     got = {(s.month, s.category): (s.papers, s.with_text, s.pytorch, s.tensorflow, s.both,
@@ -72,7 +74,7 @@ def test_the_months_are_exported_and_in_the_report(tmp_path: Path) -> None:
     write(bulk_dir_for(db), tar("2301", 1), row("2301/2301.00001v1.pdf", "pytorch"),
           row("2301/2301.00002v1.pdf", "jax"))  # fmt: skip
     with Store(db) as store:
-        store.upsert_papers([store_paper("2301.00001", "cs.LG")], "listing")
+        store.papers.upsert([store_paper("2301.00001", "cs.LG")], "listing")
 
     exported = fwcensus("export", "arxiv-months", "--format", "csv", "--db", db)
     assert exported.returncode == 0, exported.stderr

@@ -129,7 +129,7 @@ def test_bulk_run_judges_as_inspect_does_and_a_rerun_reads_nothing(
     }
     assert used == {"jax"}  # v2's paper, not v1's
     with Store(db) as store:
-        papers = {row["source_id"]: row for row in store.paper_rows(Selection())}
+        papers = {row["source_id"]: row for row in store.papers.rows(Selection())}
     assert papers["1501.00001"]["doc_status"] == "fetched"
     assert papers["1501.00005"]["text_status"] == "failed"
     assert store_evidence_verdicts(db) == {

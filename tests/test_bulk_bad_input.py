@@ -230,19 +230,19 @@ def test_all_pdfs_on_a_local_cluster_key_papers_by_arxiv_id(
     assert "LocalCluster at tcp://127.0.0.1:" in result.stderr
     assert "2 tars processed, 0 failed; 3 papers judged" in " ".join(result.stderr.split())
     with Store(db) as store:
-        papers = {p["source_id"]: p for p in store.paper_rows(Selection())}
+        papers = {p["source_id"]: p for p in store.papers.rows(Selection())}
         assert set(papers) == {"1705.00001", "1705.00002", "math/0104001"}
         assert papers["1705.00001"]["title"] == "A paper numbered 1705.00001"  # kept
         assert papers["math/0104001"]["year"] == 2001
         assert papers["1705.00002"]["track"] == "unknown"
         # collect --venue arXiv later fills the metadata in; the bulk read stays.
-        store.upsert_papers([store_paper("1705.00002", "cs.CV")], "https://oaipmh.arxiv.org/oai")
-        filled = {p["source_id"]: p for p in store.paper_rows(Selection())}["1705.00002"]
+        store.papers.upsert([store_paper("1705.00002", "cs.CV")], "https://oaipmh.arxiv.org/oai")
+        filled = {p["source_id"]: p for p in store.papers.rows(Selection())}["1705.00002"]
         assert (filled["track"], filled["doc_status"], filled["text_status"]) == (
             "cs.CV",
             "fetched",
             "ok",
         )
-        assert store.paper_text(filled["paper_id"])[1].startswith(
+        assert store.texts.for_paper(filled["paper_id"])[1].startswith(
             f"paper {filled['paper_id']}'s PDF was read inside s3://census-all/pdf/arXiv_pdf_1705_001.tar#1705/1705.00002v3.pdf"
         )

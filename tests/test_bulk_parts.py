@@ -25,7 +25,9 @@ from fwcensus.sources.arxiv_bulk import (
     select_tars,
 )
 from fwcensus.store import Store
-from fwcensus.store.db import ArchiveRead, MethodVerdicts, TextSummary
+from fwcensus.store.archives import ArchiveRead
+from fwcensus.store.texts import TextSummary
+from fwcensus.store.verdicts import MethodVerdicts
 
 
 def entry(yymm: str, seq: int, first: str, last: str, md5: str = "a" * 32) -> TarEntry:
@@ -143,22 +145,22 @@ def archived(arxiv_id: str, text_sha: str = "t" * 64) -> ArchiveRead:
 
 def test_documents_read_in_archives_are_left_alone_by_blob_stages(tmp_path: Path) -> None:
     with Store(tmp_path / "fwcensus.db") as store:
-        store.upsert_papers([store_paper("1501.00001")], "listing")
-        assert store.save_archive_reads([archived("1501.00001"), archived("1501.09999")]) == 1
-        assert store.reset_missing_blobs() == 0  # no blob, and not to be fetched again
-        assert store.text_jobs(Selection()) == []
-        assert store.detect_jobs(Selection(), "evidence", "evidence/2") == []
-        assert [job.text_sha256 for job in store.repo_jobs(Selection())] == [None]
-        (paper,) = store.paper_rows(Selection())
+        store.papers.upsert([store_paper("1501.00001")], "listing")
+        assert store.archives.save_reads([archived("1501.00001"), archived("1501.09999")]) == 1
+        assert store.documents.reset_missing_blobs() == 0  # no blob, and not to be fetched again
+        assert store.texts.jobs(Selection()) == []
+        assert store.verdicts.jobs(Selection(), "evidence", "evidence/2") == []
+        assert [job.text_sha256 for job in store.repos.jobs(Selection())] == [None]
+        (paper,) = store.papers.rows(Selection())
         assert (paper["doc_status"], paper["text_status"], paper["pages"]) == ("fetched", "ok", 8)
-        verdicts = store.verdict_rows(Selection(), "evidence")
+        verdicts = store.verdicts.rows(Selection(), "evidence")
         assert [(v["framework"], v["role"], len(v["evidence"])) for v in verdicts] == [
             ("pytorch", "used", 1)
         ]
         # Stored again (a tar read twice): replaced, not added.
-        store.save_archive_reads([archived("1501.00001")])
-        assert len(store.verdict_rows(Selection(), "evidence")) == 1
+        store.archives.save_reads([archived("1501.00001")])
+        assert len(store.verdicts.rows(Selection(), "evidence")) == 1
         # A new PDF URL from the source: fetched again like any other document.
         moved = replace(store_paper("1501.00001"), pdf_url="https://x/1.pdf")
-        store.upsert_papers([moved], "listing")
-        assert [d.url for d in store.documents(Selection())] == ["https://x/1.pdf"]
+        store.papers.upsert([moved], "listing")
+        assert [d.url for d in store.documents.with_status(Selection())] == ["https://x/1.pdf"]

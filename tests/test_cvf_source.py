@@ -124,8 +124,8 @@ def test_an_entry_without_pdf_link_is_kept_and_marked(tmp_path: Path, store: Sto
     one_without = listing_2024(tmp_path).replace(b">pdf</a>", b">paper</a>", 1)
     page = parse(one_without, URL_2024)
     assert [p.pdf_url is None for p in page.papers] == [True] + [False] * 5
-    store.upsert_papers(page.papers, URL_2024)
-    rows = store.paper_rows(Selection())
+    store.papers.upsert(page.papers, URL_2024)
+    rows = store.papers.rows(Selection())
     assert rows[0]["doc_status"] == "skipped"
     assert rows[0]["doc_error"] == "no PDF link in the listing"
     assert {r["doc_status"] for r in rows[1:]} == {"pending"}
@@ -138,7 +138,7 @@ def test_collect_stores_a_listing_once(tmp_path: Path, serve: Serve, store: Stor
         first = collect(store, client, "CVPR", 2024)
         again = collect(store, client, "CVPR", 2024)
     assert (first.papers, first.new, again.new) == (6, 6, 0)
-    rows = store.paper_rows(Selection())
+    rows = store.papers.rows(Selection())
     assert len(rows) == 6 and {r["doc_status"] for r in rows} == {"pending"}
 
 
@@ -151,4 +151,4 @@ def test_collect_of_a_404_listing_fails_with_the_url(
         pytest.raises(CollectError, match=r"CVPR2024\?day=all: HTTP 404"),
     ):
         collect(store, client, "CVPR", 2024)
-    assert store.paper_rows(Selection()) == []
+    assert store.papers.rows(Selection()) == []

@@ -76,16 +76,16 @@ def test_the_repos_stage_learns_a_tool_that_the_offline_detect_stage_then_knows(
     write_not_found(site, "quokka")
     text = pages("We build our model on the quokka-lm library [3] and train it on 8 GPUs.")
     paper = Paper("pmlr", "q", "ICML", 2024, "Quokka", ("Ada Lovelace",), "https://x/q.pdf")
-    store.upsert_papers([paper], "L")
-    [doc] = store.documents(Selection())
+    store.papers.upsert([paper], "L")
+    [doc] = store.documents.with_status(Selection())
     sha = store.blobs.put_bytes(b"%PDF-1.4 q")
-    store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
+    store.documents.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
     extracted = ExtractedText(TextStatus.OK, pages=tuple(text), sections=find_sections(text))
-    store.save_text(sha, extracted, "test")
+    store.texts.save(sha, extracted, "test")
 
     # Before the repos stage asked PyPI, the offline stage knows nothing of quokka-lm.
     pipeline.detect_selection(store, Selection(), evidence.METHOD, lambda _: None)
-    assert store.verdict_rows(Selection(), evidence.METHOD) == []
+    assert store.verdicts.rows(Selection(), evidence.METHOD) == []
 
     server = serve(site)
     settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01,
@@ -95,7 +95,7 @@ def test_the_repos_stage_learns_a_tool_that_the_offline_detect_stage_then_knows(
 
     # What the paper's tool runs on is known now: the paper is judged again.
     pipeline.detect_selection(store, Selection(), evidence.METHOD, lambda _: None)
-    [verdict] = store.verdict_rows(Selection(), evidence.METHOD)
+    [verdict] = store.verdicts.rows(Selection(), evidence.METHOD)
     assert (verdict["framework"], verdict["role"]) == ("pytorch", "used")
     assert verdict["evidence"][0]["via"] == ("quokka-lm -> pytorch (requires_dist: torch>=2.1)")
     assert server.requests.count("pypi.org/pypi/quokka-lm/json") == 1  # detect never asks

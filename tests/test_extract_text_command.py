@@ -22,13 +22,15 @@ def stored_paper(tmp_path: Path) -> tuple[Path, int]:
     db = tmp_path / "fw.db"
     pdf = render_paper_pdf(paper(), PaperStyle(references_heading="Bibliography"))
     with Store(db) as store:
-        store.upsert_papers(
+        store.papers.upsert(
             [Paper("cvf", "A", "CVPR", 2019, "T", ("A",), "https://x.org/a.pdf")], "L"
         )
-        (doc,) = store.documents(Selection())
+        (doc,) = store.documents.with_status(Selection())
         sha = store.blobs.put_bytes(pdf)
-        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=len(pdf)), DocStatus.FETCHED)
-        store.save_text(sha, extract_pages(store.blobs.path(sha)), EXTRACTOR)
+        store.documents.save_fetch(
+            doc.id, FetchResult(ok=True, sha256=sha, size=len(pdf)), DocStatus.FETCHED
+        )
+        store.texts.save(sha, extract_pages(store.blobs.path(sha)), EXTRACTOR)
         return db, doc.paper_id
 
 
@@ -38,14 +40,14 @@ def test_store_keeps_sections_and_links_and_re_extracts_only_for_a_new_extractor
     db, paper_id = stored_paper(tmp_path)
     with Store(db) as store:
         assert store.schema_version == SCHEMA_VERSION
-        text_sha, why_not = store.paper_text(paper_id)
+        text_sha, why_not = store.texts.for_paper(paper_id)
         assert text_sha and why_not is None
-        text = store.load_text(text_sha)
-        assert store.load_text(text_sha).pages == text.pages
+        text = store.texts.load(text_sha)
+        assert store.texts.load(text_sha).pages == text.pages
         assert any(s.kind is SectionKind.REFERENCES for s in text.sections)
         assert any(link.code_host == "github.com" for link in text.links)
-        assert store.text_jobs(Selection(), EXTRACTOR) == []
-        assert len(store.text_jobs(Selection(), "fwcensus-extract-0")) == 1
+        assert store.texts.jobs(Selection(), EXTRACTOR) == []
+        assert len(store.texts.jobs(Selection(), "fwcensus-extract-0")) == 1
 
 
 def test_text_of_a_stored_paper_shows_section_markers(tmp_path: Path) -> None:

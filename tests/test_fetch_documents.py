@@ -33,7 +33,7 @@ def papers(n: int, host: str = HOST, prefix: str = "P") -> list[Paper]:
 
 
 def rows(store: Store) -> dict[str, dict]:
-    return {r["source_id"]: r for r in store.paper_rows(Selection())}
+    return {r["source_id"]: r for r in store.papers.rows(Selection())}
 
 
 def test_pdfs_are_validated_by_their_bytes(tmp_path: Path, serve: Serve, store: Store) -> None:
@@ -43,7 +43,7 @@ def test_pdfs_are_validated_by_their_bytes(tmp_path: Path, serve: Serve, store: 
     write_mirror_file(tmp_path, listed[1].pdf_url, expired)
     write_mirror_file(tmp_path, listed[2].pdf_url, b"")  # a 200 with an empty body
     write_mirror_file(tmp_path, listed[3].pdf_url, PDF)  # served as an HTML page, below
-    store.upsert_papers(listed, "L")  # listed[4] has no file: 404
+    store.papers.upsert(listed, "L")  # listed[4] has no file: 404
     server = serve(tmp_path, "html@*/P3_CVPR_2019_paper.pdf")
     summary = fetch_documents(store, settings(server.url), Selection())
     got = rows(store)
@@ -62,7 +62,7 @@ def test_faults_are_retried_and_every_document_settles(
     listed = papers(12)
     for paper in listed:
         write_mirror_file(tmp_path, paper.pdf_url, PDF + paper.source_id.encode())
-    store.upsert_papers(listed, "L")
+    store.papers.upsert(listed, "L")
     faults = (
         "429:1*1@*/P0_*;503*2@*/P1_*;truncate:100*1@*/P2_*;drop*1@*/P3_*;hang:30*1@*/P4_*;"
         "delay:0.2@*/P5_*;503@*/P6_*"
@@ -95,7 +95,7 @@ def test_size_limit_and_robots_txt_skip_documents_with_their_reason(
     big.write_bytes(PDF + b"0" * 5000)
     robots = "User-agent: *\nDisallow: /content_CVPR_2019/papers/P1_\n"
     write_mirror_file(tmp_path, f"{HOST}/robots.txt", robots)
-    store.upsert_papers(listed, "L")
+    store.papers.upsert(listed, "L")
     server = serve(tmp_path)
     summary = fetch_documents(store, settings(server.url, max_bytes=len(PDF) + 100), Selection())
     got = rows(store)
@@ -113,7 +113,7 @@ def test_robots_txt_answering_5xx_disallows_until_a_later_run(
     listed = papers(2)
     for paper in listed:
         write_mirror_file(tmp_path, paper.pdf_url, PDF)
-    store.upsert_papers(listed, "L")
+    store.papers.upsert(listed, "L")
     server = serve(tmp_path, "500*1@*/robots.txt")
     summary = fetch_documents(store, settings(server.url), Selection())
     assert (summary.fetched, summary.left_pending) == (0, 2)  # nothing asked, nothing lost
@@ -136,7 +136,7 @@ def test_a_redirect_to_another_host_is_charged_to_that_host(
         meta.write_text(f'{{"status": 301, "headers": {{"Location": "{target}"}}}}')
     for paper in direct:
         write_mirror_file(tmp_path, paper.pdf_url, PDF + paper.source_id.encode())
-    store.upsert_papers(moved + direct, "L")
+    store.papers.upsert(moved + direct, "L")
     # b.example takes 8 requests a second and our client sends 4 a second to each host. Were
     # the redirected requests charged to a.example, b.example would get 8 a second, jittered,
     # and answer 429 to the ones that come too soon.
@@ -156,13 +156,13 @@ def test_a_host_that_keeps_failing_is_paused_then_left_pending(
     good = papers(3)
     for paper in good:
         write_mirror_file(tmp_path, paper.pdf_url, PDF)
-    store.upsert_papers(bad + good, "L")
+    store.papers.upsert(bad + good, "L")
     server = serve(tmp_path, "503@down.example/content*")
     options = {"attempts": 2, "breaker_errors": 2, "breaker_pause": 0.05, "breaker_trips": 2}
     summary = fetch_documents(store, settings(server.url, **options), Selection())
     assert summary.fetched == 3
     assert summary.left_pending >= 1  # given up for this run, not failed: a re-run retries them
-    pending = store.documents(Selection(), (DocStatus.PENDING,))
+    pending = store.documents.with_status(Selection(), (DocStatus.PENDING,))
     assert {d.url for d in pending} <= {p.pdf_url for p in bad}
     assert summary.failed + summary.left_pending == 8
     tried = [r for r in server.requests if r.startswith("down.example/content")]
@@ -175,7 +175,7 @@ def test_rerun_transfers_nothing_and_retry_failed_only_the_failed(
     listed = papers(3)
     for paper in listed[:2]:
         write_mirror_file(tmp_path, paper.pdf_url, PDF + paper.source_id.encode())
-    store.upsert_papers(listed, "L")
+    store.papers.upsert(listed, "L")
     server = serve(tmp_path)
     fetch_documents(store, settings(server.url), Selection())
     before = len(server.requests)
@@ -195,7 +195,7 @@ def test_whole_request_time_limit_applies_under_the_read_timeout(
 ) -> None:
     [paper] = papers(1)
     write_mirror_file(tmp_path, paper.pdf_url, PDF)
-    store.upsert_papers([paper], "L")
+    store.papers.upsert([paper], "L")
     server = serve(tmp_path, "delay:3@*.pdf")
     options = {"read_timeout": 10.0, "total_timeout": 0.5, "attempts": 2}
     summary = fetch_documents(store, settings(server.url, **options), Selection())
@@ -210,7 +210,7 @@ def test_a_redirect_loop_fails_with_its_reason(tmp_path: Path, serve: Serve, sto
         write_mirror_file(tmp_path, source, b"")
         meta = tmp_path / (source.split("://", 1)[1] + ".meta.json")
         meta.write_text(f'{{"status": 302, "headers": {{"Location": "{target}"}}}}')
-    store.upsert_papers([paper], "L")
+    store.papers.upsert([paper], "L")
     server = serve(tmp_path)
     summary = fetch_documents(store, settings(server.url), Selection())
     assert summary.failed == 1
@@ -233,7 +233,7 @@ def test_a_pdf_cut_short_fails_as_truncated_and_stores_nothing(
     }
     for paper in listed:
         write_mirror_file(tmp_path, paper.pdf_url, bodies[paper.source_id])
-    store.upsert_papers(listed, "L")
+    store.papers.upsert(listed, "L")
     server = serve(tmp_path, "truncate:100*3@*/P1_*")
     summary = fetch_documents(store, settings(server.url), Selection())
     got = rows(store)

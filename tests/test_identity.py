@@ -58,8 +58,8 @@ def test_a_venue_paper_and_its_preprint_count_once_over_all_venues(store: Store)
                      "https://arxiv.org/pdf/1512.03385", arxiv_id="1512.03385")  # fmt: skip
     other = Paper("cvf", "X_CVPR_2016", "CVPR", 2016, "Something else entirely here", ("A B",),
                   "https://a/x.pdf")  # fmt: skip
-    store.upsert_papers([venue, other], "L1")
-    store.upsert_papers([preprint], "L2")
+    store.papers.upsert([venue, other], "L1")
+    store.papers.upsert([preprint], "L2")
     summary = link_works(store)
     assert (summary.papers, summary.links, summary.works) == (3, 1, 2)
     assert link_works(store) == summary  # idempotent
@@ -70,5 +70,5 @@ def test_a_venue_paper_and_its_preprint_count_once_over_all_venues(store: Store)
         ("CVPR", 2016, 2),
         ("arXiv", 2015, 1),
     }
-    works = {r["source_id"]: r["work_id"] for r in store.paper_rows(Selection())}
+    works = {r["source_id"]: r["work_id"] for r in store.papers.rows(Selection())}
     assert works["He_CVPR_2016"] == works["1512.03385"] != works["X_CVPR_2016"]

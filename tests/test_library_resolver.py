@@ -208,10 +208,10 @@ def test_a_repository_depending_on_a_library_uses_its_backend(
         {"file": "requirements.txt", "line": 2, "kind": "dependency", "text": why}]  # fmt: skip
 
     pdf = "https://proceedings.mlr.press/v1/a/a.pdf"
-    store.upsert_papers([Paper("pmlr", "a", "ICML", 2024, "Tuned", ("Ada Lovelace",), pdf,
+    store.papers.upsert([Paper("pmlr", "a", "ICML", 2024, "Tuned", ("Ada Lovelace",), pdf,
                                code_urls=(url,))], "L")  # fmt: skip
     read_repos(store, settings(server.url), Selection())
-    [rows] = store.repo_verdict_rows().values()
+    [rows] = store.repos.verdict_rows().values()
     assert {(r["framework"], r["role"], r["kind"]) for r in rows} == {
         ("pytorch", "used", "dependency")}  # fmt: skip
 

@@ -120,15 +120,15 @@ def test_gitlab_repository_read_end_to_end_by_the_stage(
 ) -> None:
     files = {"requirements.txt": "numpy\ntorch==1.8.0\n", "model.py": "import torch.nn as nn\n"}
     commit = write_gitlab_repo(tmp_path, "ada", "gl-code", files)
-    store.upsert_papers([Paper(
+    store.papers.upsert([Paper(
         "pmlr", "g", "ICML", 2019, "Learning gitlab things", ("Ada Lovelace",),
         "https://proceedings.mlr.press/v97/g/g.pdf", code_urls=("https://gitlab.com/ada/gl-code",),
     )], "L")  # fmt: skip
     summary = read_repos(store, _settings(serve(tmp_path).url), Selection())
     got = (summary.with_own_repo, summary.read, summary.failed, summary.unsupported)
     assert got == (1, 1, 0, 0)
-    paper_id = store.paper_rows(Selection())[0]["paper_id"]
-    verdicts = store.repo_verdict_rows().get(paper_id, [])
+    paper_id = store.papers.rows(Selection())[0]["paper_id"]
+    verdicts = store.repos.verdict_rows().get(paper_id, [])
     assert {(v["framework"], v["role"]) for v in verdicts} == {("pytorch", "used")}
     assert {v["commit_sha"] for v in verdicts} == {commit}
     assert any(v["file"] == "requirements.txt" and v["line"] == 2 for v in verdicts)

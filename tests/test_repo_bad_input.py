@@ -130,11 +130,11 @@ def test_a_renamed_repository_is_followed_and_its_new_name_kept(
     assert used(view) == {"pytorch"}
 
     pdf = "https://proceedings.mlr.press/v1/a/a.pdf"
-    store.upsert_papers([Paper("pmlr", "a", "ICML", 2022, "FastSeg", ("Ada Lovelace",), pdf,
+    store.papers.upsert([Paper("pmlr", "a", "ICML", 2022, "FastSeg", ("Ada Lovelace",), pdf,
                                code_urls=("https://github.com/ada/fastseg",))], "L")  # fmt: skip
     summary = read_repos(store, settings(server.url), Selection())
     assert (summary.read, summary.failed) == (1, 0)
-    [row] = store.repo_verdict_rows().values()
+    [row] = store.repos.verdict_rows().values()
     assert {(r["owner"], r["name"], r["framework"]) for r in row} == {
         ("new-lab", "fastseg", "pytorch")}  # fmt: skip
     links = store.conn.execute("SELECT url, owner, chosen FROM paper_repos").fetchall()
@@ -156,11 +156,11 @@ def test_two_folders_of_one_monorepo_are_two_snapshots(
     papers = [Paper("pmlr", key, "ICML", 2022, f"Paper {key}", ("Ada Lovelace",),
                     f"https://proceedings.mlr.press/v1/{key}/{key}.pdf", code_urls=(url,))
               for key, url in (("a", f"{base}/seg"), ("b", f"{base}/flows"))]  # fmt: skip
-    store.upsert_papers(papers, "L")
+    store.papers.upsert(papers, "L")
     summary = read_repos(store, settings(serve(tmp_path).url), Selection())
     assert summary.read == 2
-    ids = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}
-    rows = store.repo_verdict_rows()
+    ids = {r["source_id"]: r["paper_id"] for r in store.papers.rows(Selection())}
+    rows = store.repos.verdict_rows()
     assert {(r["name"], r["framework"], r["role"]) for r in rows[ids["a"]]} == {
         ("mono/tree/HEAD/projects/seg", "pytorch", "used")}  # fmt: skip
     assert {r["framework"] for r in rows[ids["b"]]} == {"jax", "flax"}

@@ -134,18 +134,18 @@ def test_each_host_round_trip_verdict_and_commit_stored(
             kind="spaces", tags=["gradio", "region:us"]), {"tensorflow"}),
     }  # fmt: skip
     keys = {f"p{i}": url for i, url in enumerate(repos)}
-    store.upsert_papers([paper(key, url) for key, url in keys.items()], "L")
+    store.papers.upsert([paper(key, url) for key, url in keys.items()], "L")
     server = serve(site)
     summary = read_repos(store, settings(server.url), Selection(), known=KNOWN)
     got = (summary.with_own_repo, summary.read, summary.failed, summary.unsupported)
     assert got == (len(repos), len(repos), 0, 0)
-    ids = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}
+    ids = {r["source_id"]: r["paper_id"] for r in store.papers.rows(Selection())}
     for key, url in keys.items():
         commit, used = repos[url]
-        rows = store.repo_verdict_rows().get(ids[key], [])
+        rows = store.repos.verdict_rows().get(ids[key], [])
         assert {v["framework"] for v in rows if v["role"] == "used"} == used, url
         assert {v["commit_sha"] for v in rows} == {commit}, url
-    model = store.repo_verdict_rows().get(ids["p4"], [])
+    model = store.repos.verdict_rows().get(ids["p4"], [])
     evidence = {(v["kind"], v["file"], v["line"]) for v in model}
     assert ("weights", "pytorch_model.bin", 0) in evidence
     assert ("hub-library", "api/models/ada/resnet-x", 0) in evidence
@@ -264,13 +264,13 @@ def test_bitbucket_limit_too_long_postpones_the_paper(
 ) -> None:
     write_bitbucket_repo(tmp_path, "ada", "bb-code", TORCH)
     server = serve(tmp_path, faults="429:5000@api.bitbucket.org/*")
-    store.upsert_papers([paper("a", "https://bitbucket.org/ada/bb-code")], "L")
+    store.papers.upsert([paper("a", "https://bitbucket.org/ada/bb-code")], "L")
     readers = RepoReaders(settings(server.url), known=KNOWN, sleep=lambda s: None)
     with readers, pytest.raises(RateLimited):
         readers.read(RepoRef("bitbucket.org", "ada", "bb-code"))
     summary = read_repos(store, settings(server.url), Selection(), known=KNOWN)
     assert (summary.postponed, summary.read) == (1, 0)
-    assert len(store.repo_jobs(Selection())) == 1  # taken again by the next run
+    assert len(store.repos.jobs(Selection())) == 1  # taken again by the next run
 
 
 def test_unknown_host_is_unreadable_with_its_reason_until_listed(
@@ -279,7 +279,7 @@ def test_unknown_host_is_unreadable_with_its_reason_until_listed(
     url = "https://gitlab.inria.fr/team/proj"
     commit = write_gitlab_repo(tmp_path, "team", "proj", TORCH, host="gitlab.inria.fr")
     server = serve(tmp_path)
-    store.upsert_papers([paper("a", url)], "L")
+    store.papers.upsert([paper("a", url)], "L")
     summary = read_repos(store, settings(server.url), Selection(), known=KNOWN)
     assert (summary.with_own_repo, summary.read, summary.unsupported) == (1, 0, 1)
     assert not [r for r in server.requests if r.startswith("gitlab.inria.fr")]
@@ -288,12 +288,12 @@ def test_unknown_host_is_unreadable_with_its_reason_until_listed(
     assert "FWCENSUS_GITLAB_HOSTS" in error
 
     with Store(tmp_path / "listed.db") as listed:
-        listed.upsert_papers([paper("a", url)], "L")
+        listed.papers.upsert([paper("a", url)], "L")
         known = forges({"FWCENSUS_GITLAB_HOSTS": "gitlab.inria.fr"})
         summary = read_repos(listed, settings(server.url), Selection(), known=known)
         assert (summary.read, summary.unsupported) == (1, 0)
-        paper_id = listed.paper_rows(Selection())[0]["paper_id"]
-        assert {v["commit_sha"] for v in listed.repo_verdict_rows().get(paper_id, [])} == {commit}
+        paper_id = listed.papers.rows(Selection())[0]["paper_id"]
+        assert {v["commit_sha"] for v in listed.repos.verdict_rows().get(paper_id, [])} == {commit}
 
 
 # -- inspect and tokens ---------------------------------------------------------------------------

@@ -60,20 +60,22 @@ def build(tmp_path: Path, serve: Serve, store: Store) -> None:
               code_urls=(f"https://github.com/{repo}",) if repo else ())
         for key, (_, repo, _) in PAPERS.items()
     ]  # fmt: skip
-    store.upsert_papers(papers, "L")
-    ids = {r["paper_id"]: r["source_id"] for r in store.paper_rows(Selection())}
-    for doc in store.documents(Selection()):
+    store.papers.upsert(papers, "L")
+    ids = {r["paper_id"]: r["source_id"] for r in store.papers.rows(Selection())}
+    for doc in store.documents.with_status(Selection()):
         if not PAPERS[ids[doc.paper_id]][2]:
             continue
         sha = store.blobs.put_bytes(b"%PDF-1.4 " + str(doc.id).encode())
-        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
-        store.save_text(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
-    for job in store.detect_jobs(Selection(), METHOD, DETECTORS[METHOD]):
+        store.documents.save_fetch(
+            doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED
+        )
+        store.texts.save(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
+    for job in store.verdicts.jobs(Selection(), METHOD, DETECTORS[METHOD]):
         verdicts = [
             Verdict(f, Role.USED, 0.9, (Evidence(2, 0, 5, f"We use {f}.", "version"),))
             for f in sorted(PAPERS[ids[job.paper_id]][0])
         ]
-        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, verdicts, DETECTORS[METHOD])
+        store.verdicts.save(job.paper_id, METHOD, job.text_sha256, verdicts, DETECTORS[METHOD])
     aggregate_shares(store, METHOD)
     server = serve(site)
     settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
@@ -140,7 +142,7 @@ def test_report_shows_sources_and_repo_evidence(tmp_path: Path, serve: Serve, st
 
 
 def test_without_repository_data_only_text_rows(store: Store, tmp_path: Path) -> None:
-    store.upsert_papers([Paper("pmlr", "z", "ICML", 2019, "Z", ("A",), "https://x/z.pdf")], "L")
+    store.papers.upsert([Paper("pmlr", "z", "ICML", 2019, "Z", ("A",), "https://x/z.pdf")], "L")
     facts = fw.paper_facts(store)
     assert fw.with_code_papers(facts) is None
     rows = fw.framework_rows(facts, [METHOD], ["pytorch"])

@@ -29,7 +29,7 @@ def test_each_repository_is_read_once_and_its_verdicts_kept(
     commit = write_repo(tmp_path, "ada", "shared-code", REPO)
     write_not_found(tmp_path, "ada", "gone")
     shared = "https://github.com/ada/shared-code"
-    store.upsert_papers(
+    store.papers.upsert(
         [paper("a", (shared,)), paper("b", (shared + ".git",)),
          paper("c", ("https://github.com/ada/gone",)), paper("d", ())],
         "L",
@@ -41,14 +41,14 @@ def test_each_repository_is_read_once_and_its_verdicts_kept(
     assert summary.failed == 1  # the one paper linking the deleted repository
     metadata = [r for r in server.requests if r == "api.github.com/repos/ada/shared-code"]
     assert len(metadata) == 1  # two papers, one read
-    rows = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}
+    rows = {r["source_id"]: r["paper_id"] for r in store.papers.rows(Selection())}
     for key in ("a", "b"):
-        verdicts = store.repo_verdict_rows().get(rows[key], [])
+        verdicts = store.repos.verdict_rows().get(rows[key], [])
         assert {(v["framework"], v["role"]) for v in verdicts} == {("pytorch", "used")}
         assert {v["commit_sha"] for v in verdicts} == {commit}
         assert any(v["file"] == "requirements.txt" and v["line"] == 2 for v in verdicts)
-    assert store.repo_verdict_rows().get(rows["c"], []) == []
-    [link] = store.paper_link_rows()[rows["a"]]
+    assert store.repos.verdict_rows().get(rows["c"], []) == []
+    [link] = store.repos.link_rows()[rows["a"]]
     assert (link["chosen"], link["role"]) == (1, "own")
     assert link["decision"] == (
         "taken as the authors' own: score 4 (given by the source's metadata (+4))"

@@ -34,15 +34,17 @@ def fill(store: Store) -> None:
               "https://openaccess.thecvf.com/a.pdf"),
         Paper("cvf", "B", "CVPR", 2019, "Plain", ("Bob",), "javascript:alert(2)//.pdf"),
     ]  # fmt: skip
-    store.upsert_papers(papers, "L")
-    for doc in store.documents(Selection()):
+    store.papers.upsert(papers, "L")
+    for doc in store.documents.with_status(Selection()):
         sha = store.blobs.put_bytes(b"%PDF-1.4 " + str(doc.id).encode())
-        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
-        store.save_text(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
-    for job in store.detect_jobs(Selection(), METHOD, DETECTORS[METHOD]):
+        store.documents.save_fetch(
+            doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED
+        )
+        store.texts.save(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
+    for job in store.verdicts.jobs(Selection(), METHOD, DETECTORS[METHOD]):
         evidence = (Evidence(3, 5, 12, HOSTILE_SNIPPET, f"{METHOD}:pytorch"),)
         verdict = Verdict("pytorch", Role.USED, 1.0, evidence)
-        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, [verdict], DETECTORS[METHOD])
+        store.verdicts.save(job.paper_id, METHOD, job.text_sha256, [verdict], DETECTORS[METHOD])
     aggregate_shares(store, METHOD)
 
 

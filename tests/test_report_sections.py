@@ -69,23 +69,25 @@ def fill(store: Store) -> None:
         paper = Paper(source, arxiv_id if source == "arxiv" else key, venue, year,
                       f"Paper {key}", ("A B",), f"https://x.org/{key}.pdf", arxiv_id=arxiv_id,
                       track=track)  # fmt: skip
-        store.upsert_papers([paper], "L")
+        store.papers.upsert([paper], "L")
     link_works(store)
-    ids = {r["source_id"]: r["paper_id"] for r in store.paper_rows(Selection())}
-    for doc in store.documents(Selection()):
+    ids = {r["source_id"]: r["paper_id"] for r in store.papers.rows(Selection())}
+    for doc in store.documents.with_status(Selection()):
         sha = store.blobs.put_bytes(f"%PDF {doc.id}".encode())
-        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=9), DocStatus.FETCHED)
-        store.save_text(sha, ExtractedText(TextStatus.OK, pages=(f"text {doc.id}",)), "test")
+        store.documents.save_fetch(
+            doc.id, FetchResult(ok=True, sha256=sha, size=9), DocStatus.FETCHED
+        )
+        store.texts.save(sha, ExtractedText(TextStatus.OK, pages=(f"text {doc.id}",)), "test")
     for key, (_, _, source, arxiv_id, _, roles) in PAPERS.items():
         paper_id = ids[arxiv_id if source == "arxiv" else key]
         for method in METHODS:
-            [job] = [j for j in store.detect_jobs(Selection(), method, DETECTORS[method])
+            [job] = [j for j in store.verdicts.jobs(Selection(), method, DETECTORS[method])
                      if j.paper_id == paper_id]  # fmt: skip
             verdicts = [
                 Verdict(f, Role(role), 0.9, (Evidence(1, 0, 5, f"uses {f}", f"{method}:t"),))
                 for f, role in roles[method].items()
             ]
-            store.save_verdicts(paper_id, method, job.text_sha256, verdicts, DETECTORS[method])
+            store.verdicts.save(paper_id, method, job.text_sha256, verdicts, DETECTORS[method])
     for method in METHODS:
         aggregate_shares(store, method)
 
@@ -216,7 +218,7 @@ def test_tables_hold_the_rows_as_csv(store: Store, tmp_path: Path) -> None:
     fill(store)
     files = write_report(store, tmp_path / "r", EVIDENCE)
     tables = {p.name: list(csv.DictReader(p.open(encoding="utf-8"))) for p in files.tables}
-    shares = [r for r in store.shares() if r.method == EVIDENCE]
+    shares = [r for r in store.shares.rows() if r.method == EVIDENCE]
     assert [(r["venue"], int(r["year"]), int(r["pytorch_only"])) for r in tables["shares.csv"]] == [
         (r.venue, r.year, r.pytorch_only) for r in shares
     ]

@@ -42,20 +42,22 @@ def build(store: Store) -> dict[str, int]:
               f"On {key}", ("Ada Lovelace",), f"https://arxiv.org/pdf/{key}", arxiv_id=key)
         for key in PAPERS
     ]  # fmt: skip
-    store.upsert_papers(papers, "L")
-    ids = {r["paper_id"]: r["source_id"] for r in store.paper_rows(Selection())}
-    for doc in store.documents(Selection()):
+    store.papers.upsert(papers, "L")
+    ids = {r["paper_id"]: r["source_id"] for r in store.papers.rows(Selection())}
+    for doc in store.documents.with_status(Selection()):
         if not PAPERS[ids[doc.paper_id]][1]:
             continue
         sha = store.blobs.put_bytes(b"%PDF-1.4 " + str(doc.id).encode())
-        store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
-        store.save_text(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
-    for job in store.detect_jobs(Selection(), METHOD, DETECTORS[METHOD]):
+        store.documents.save_fetch(
+            doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED
+        )
+        store.texts.save(sha, ExtractedText(TextStatus.OK, pages=("x",)), "test")
+    for job in store.verdicts.jobs(Selection(), METHOD, DETECTORS[METHOD]):
         verdicts = [
             Verdict(f, role, 0.9, (Evidence(1, 0, 5, f"We use {f}.", "version"),))
             for f, role in sorted(PAPERS[ids[job.paper_id]][0].items())
         ]
-        store.save_verdicts(job.paper_id, METHOD, job.text_sha256, verdicts, DETECTORS[METHOD])
+        store.verdicts.save(job.paper_id, METHOD, job.text_sha256, verdicts, DETECTORS[METHOD])
     return {key: pid for pid, key in ids.items()}
 
 

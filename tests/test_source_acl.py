@@ -56,7 +56,7 @@ def collect_mirror(root: Path, serve: Serve, store: Store, venue: str, year: int
 
 
 def rows_by_id(store: Store) -> dict[str, dict]:
-    return {row["source_id"]: row for row in store.paper_rows(Selection())}
+    return {row["source_id"]: row for row in store.papers.rows(Selection())}
 
 
 # -- the structure of the recorded real files ----------------------------------------------------
@@ -318,7 +318,7 @@ def test_collect_of_a_changed_file_fails_with_its_url(
         CollectError, match=r"N19\.xml: no <collection id='N19'> root element \(found <html>\)"
     ):
         collect_mirror(tmp_path, serve, store, "NAACL", 2019)
-    assert store.paper_rows(Selection()) == []
+    assert store.papers.rows(Selection()) == []
 
 
 def test_an_entry_without_pdf_is_kept_and_marked(

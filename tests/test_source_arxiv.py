@@ -178,7 +178,7 @@ def test_collect_a_year_from_a_multi_page_oai_harvest(
     listed = sum(r.arxiv_id in expected for h in harvests.values() for r in h.records)
     assert summary.duplicates == listed - len(expected) > 0  # cross-lists, kept once
     assert summary.without_pdf == 1
-    rows = {row["source_id"]: row for row in store.paper_rows(Selection(("arXiv",), (YEAR,)))}
+    rows = {row["source_id"]: row for row in store.papers.rows(Selection(("arXiv",), (YEAR,)))}
     assert set(rows) == set(expected)
     for arxiv_id in sorted(expected)[::9]:
         record, row = expected[arxiv_id], rows[arxiv_id]
@@ -260,7 +260,7 @@ def test_the_legacy_server_era_in_the_arxiv_format(
         summary = collect(store, client, "arXiv", YEAR, source=LegacyServer(LEGACY_URL))
     kept = [r for r in records if not r.deleted]
     assert summary.papers == len(kept) and summary.pages == len(harvest.urls)
-    rows = {row["source_id"]: row for row in store.paper_rows(Selection())}
+    rows = {row["source_id"]: row for row in store.papers.rows(Selection())}
     tex = rows["1906.99001"]
     assert tex["authors"] == TEX_NAMES
     assert tex["code_urls"] == ["https://github.com/example/godel-nets"]
@@ -453,7 +453,7 @@ def test_non_utf8_bytes_in_a_page_give_sensible_text(
     file.write_bytes(body.replace("Zoë".encode(), b"Zo\x81"))  # \x81: nothing in any code page
     summary = run_collect(tmp_path, serve, store)
     assert summary.papers == 1
-    (row,) = store.paper_rows(Selection())
+    (row,) = store.papers.rows(Selection())
     assert row["title"] == "Learning from Götz"
     assert row["authors"] == ["Zo\ufffd Ärger"]
 
@@ -482,7 +482,7 @@ def test_a_token_chain_that_loops_back_fails(tmp_path: Path, serve: Serve, store
         CollectError, match=r"resumptionToken .* was already followed: the list loops"
     ):
         collect_cs_lg(tmp_path, serve, store)
-    assert store.paper_rows(Selection()) == []
+    assert store.papers.rows(Selection()) == []
 
 
 def test_a_page_that_repeats_an_earlier_one_fails(

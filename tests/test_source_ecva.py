@@ -71,7 +71,7 @@ def collect_from(
 
 
 def stored(store: Store) -> list[dict[str, Any]]:
-    return store.paper_rows(Selection())
+    return store.papers.rows(Selection())
 
 
 @pytest.mark.parametrize("year", [2018, 2020, 2022, 2024])

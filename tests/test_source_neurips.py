@@ -73,7 +73,7 @@ def edit_page(root: Path, url: str, old: bytes, new: bytes, count: int = -1) -> 
 
 
 def rows_by_title(store: Store) -> dict[str, dict]:
-    return {row["title"]: row for row in store.paper_rows(Selection())}
+    return {row["title"]: row for row in store.papers.rows(Selection())}
 
 
 # --- every layout era, collected from the mirror -------------------------------------------------
@@ -101,14 +101,14 @@ def test_every_era_collects_titles_authors_tracks_and_pdf_urls(
     assert (summary.papers, summary.duplicates, summary.without_pdf) == (len(entries), 0, 0)
     stored = sorted(
         (r["title"], r["pdf_url"], r["page_url"], r["track"], tuple(r["authors"]))
-        for r in store.paper_rows(Selection())
+        for r in store.papers.rows(Selection())
     )
     expected = sorted(
         (e.title, pdf, abstract_url(year, e), e.track, AUTHORS)
         for e, pdf in zip(entries, pdf_urls, strict=True)
     )
     assert stored == expected
-    assert {r["venue"] for r in store.paper_rows(Selection())} == {"NeurIPS"}
+    assert {r["venue"] for r in store.papers.rows(Selection())} == {"NeurIPS"}
 
 
 @pytest.mark.parametrize("year", [2016, 2021, 2024, 2025])
@@ -139,7 +139,7 @@ def test_tracks_are_kept_apart_and_2021_db_ids_carry_their_round(
 ) -> None:
     write_neurips_year(tmp_path, 2021, entries_for(2021))
     collect_from(tmp_path, serve, store, 2021)
-    rows = store.paper_rows(Selection())
+    rows = store.papers.rows(Selection())
     shared = paper_hash(100)
     assert {r["source_id"] for r in rows if shared in r["source_id"]} == {
         f"2021-{shared}",
@@ -158,7 +158,7 @@ def test_2025_year_page_names_its_volume_and_both_are_read(
     write_neurips_year(tmp_path, 2025, entries)
     summary = collect_from(tmp_path, serve, store, 2025)
     assert summary.pages == 2 and summary.papers == len(entries)
-    tracks = sorted(r["track"] for r in store.paper_rows(Selection()))
+    tracks = sorted(r["track"] for r in store.papers.rows(Selection()))
     assert tracks == sorted(e.track for e in entries)
     year_url = SOURCE.official_url("NeurIPS", 2025)
     page = SOURCE.parse(
@@ -240,7 +240,7 @@ def test_2020_listing_has_its_1898_entries_and_paper_count(
     assert len(soup.find_all("a", title="paper title")) == 1898
     summary = collect_from(tmp_path, serve, store, 2020)
     assert summary.papers == 1898
-    stored = {(r["title"], r["pdf_url"]) for r in store.paper_rows(Selection())}
+    stored = {(r["title"], r["pdf_url"]) for r in store.papers.rows(Selection())}
     assert stored == set(expected)
 
 
@@ -254,7 +254,7 @@ def test_a_listing_shorter_than_its_paper_count_stops_early(
     file.write_bytes(body[:last] + body[body.index(b"</li>", last) + len(b"</li>") :])
     with pytest.raises(CollectError, match=r"paper/2020: stops early: 1897 of the 1898 papers"):
         collect_from(tmp_path, serve, store, 2020)
-    assert store.paper_rows(Selection()) == []
+    assert store.papers.rows(Selection()) == []
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_duplicate_entries_are_kept_once(tmp_path: Path, serve: Serve, store: St
     write_neurips_year(tmp_path, 2024, [*entries, entries[0], entries[3]])
     summary = collect_from(tmp_path, serve, store, 2024)
     assert (summary.papers, summary.duplicates) == (len(entries), 2)
-    assert len(store.paper_rows(Selection())) == len(entries)
+    assert len(store.papers.rows(Selection())) == len(entries)
 
 
 def test_non_utf8_bytes_give_sensible_text(tmp_path: Path, serve: Serve, store: Store) -> None:
@@ -314,7 +314,7 @@ def test_non_utf8_bytes_give_sensible_text(tmp_path: Path, serve: Serve, store: 
     edit_page(tmp_path, YEAR_2020, b"Stuff 2020-2", b"Stuff \x81 2020-2")
     summary = collect_from(tmp_path, serve, store, 2020)
     assert summary.papers == 3
-    rows = store.paper_rows(Selection())
+    rows = store.papers.rows(Selection())
     assert all(tuple(r["authors"]) == AUTHORS for r in rows)
     assert "Learning <Things> & Stuff \ufffd 2020-2" in {r["title"] for r in rows}
 

@@ -42,7 +42,7 @@ def collect_year(
     server = serve(root)
     with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
         summary = collect(store, client, venue, year, source=SOURCE)
-    return summary, store.paper_rows(Selection(venues=(venue,), years=(year,)))
+    return summary, store.papers.rows(Selection(venues=(venue,), years=(year,)))
 
 
 def parse_notes(venue: str, year: int, notes: Sequence[Mapping[str, Any]], offset: int = 0):

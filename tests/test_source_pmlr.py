@@ -50,7 +50,7 @@ def collect_mirror(
     server = serve(root)
     with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
         summary = collect(store, client, venue, year, source=PmlrSource())
-    return summary, store.paper_rows(Selection(venues=(venue,), years=(year,)))
+    return summary, store.papers.rows(Selection(venues=(venue,), years=(year,)))
 
 
 def study_entries(name: str, venue: str, year: int) -> list[tuple[PmlrEntry, str]]:
@@ -297,7 +297,7 @@ def test_collect_of_a_404_volume_fails_with_the_url(
         pytest.raises(CollectError, match=r"proceedings\.mlr\.press/v65/: HTTP 404"),
     ):
         collect(store, client, "COLT", 2017, source=PmlrSource())
-    assert store.paper_rows(Selection()) == []
+    assert store.papers.rows(Selection()) == []
 
 
 def test_relative_links_resolve_against_the_volume_page() -> None:

@@ -40,30 +40,31 @@ def test_store_from_a_newer_fwcensus_is_refused(tmp_path: Path) -> None:
 
 def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
     with Store(tmp_path / "x.db") as first:
-        first.upsert_papers([paper(1)], "L")
+        first.papers.upsert([paper(1)], "L")
     with Store(tmp_path / "x.db") as again:
         assert again.schema_version == SCHEMA_VERSION
-        assert len(again.paper_rows(Selection())) == 1
+        assert len(again.papers.rows(Selection())) == 1
 
 
 def test_recollecting_never_duplicates(store: Store) -> None:
-    first = store.upsert_papers([paper(1), paper(2)], "L")
-    second = store.upsert_papers([paper(1), paper(2)], "L")
+    first = store.papers.upsert([paper(1), paper(2)], "L")
+    second = store.papers.upsert([paper(1), paper(2)], "L")
     assert (first.new, second.new, second.unchanged) == (2, 0, 2)
-    assert len(store.paper_rows(Selection())) == 2
-    assert len(store.documents(Selection())) == 2
+    assert len(store.papers.rows(Selection())) == 2
+    assert len(store.documents.with_status(Selection())) == 2
 
 
 def test_changed_pdf_url_resets_the_document(store: Store) -> None:
-    store.upsert_papers([paper(1)], "L")
-    [doc] = store.documents(Selection())
+    store.papers.upsert([paper(1)], "L")
+    [doc] = store.documents.with_status(Selection())
     sha = store.blobs.put_bytes(b"%PDF-1.4 x")
-    store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
-    store.upsert_papers([paper(1)], "L")
-    assert store.documents(Selection(), (DocStatus.FETCHED,))  # unchanged paper keeps its file
-    counts = store.upsert_papers([paper(1, pdf="https://openaccess.thecvf.com/new.pdf")], "L")
+    store.documents.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
+    store.papers.upsert([paper(1)], "L")
+    # an unchanged paper keeps its file
+    assert store.documents.with_status(Selection(), (DocStatus.FETCHED,))
+    counts = store.papers.upsert([paper(1, pdf="https://openaccess.thecvf.com/new.pdf")], "L")
     assert counts.updated == 1
-    [pending] = store.documents(Selection())
+    [pending] = store.documents.with_status(Selection())
     assert pending.url == "https://openaccess.thecvf.com/new.pdf"
     assert pending.sha256 is None
 
@@ -85,16 +86,16 @@ def test_a_failed_blob_write_leaves_nothing(store: Store) -> None:
 
 
 def test_fetched_document_whose_blob_vanished_is_pending_again(store: Store) -> None:
-    store.upsert_papers([paper(1)], "L")
-    [doc] = store.documents(Selection())
+    store.papers.upsert([paper(1)], "L")
+    [doc] = store.documents.with_status(Selection())
     sha = store.blobs.put_bytes(b"%PDF-1.4 y")
-    store.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
+    store.documents.save_fetch(doc.id, FetchResult(ok=True, sha256=sha, size=10), DocStatus.FETCHED)
     store.blobs.path(sha).unlink()
-    assert store.reset_missing_blobs() == 1
-    assert [d.id for d in store.documents(Selection())] == [doc.id]
+    assert store.documents.reset_missing_blobs() == 1
+    assert [d.id for d in store.documents.with_status(Selection())] == [doc.id]
 
 
 def test_selection_filters_venue_and_year(store: Store) -> None:
-    store.upsert_papers([paper(1, year=2019), paper(2, year=2020)], "L")
-    assert [r["year"] for r in store.paper_rows(Selection(years=(2020,)))] == [2020]
-    assert store.paper_rows(Selection(venues=("ICCV",))) == []
+    store.papers.upsert([paper(1, year=2019), paper(2, year=2020)], "L")
+    assert [r["year"] for r in store.papers.rows(Selection(years=(2020,)))] == [2020]
+    assert store.papers.rows(Selection(venues=("ICCV",))) == []

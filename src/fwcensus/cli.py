@@ -162,17 +162,17 @@ def _store(db: Path, command: str, args: dict[str, object]) -> Iterator[Store]:
         store = Store(db)
     except Exception as exc:
         _fail(exc)
-    run_id = store.start_run(command, args)
+    run_id = store.runs.start(command, args)
     try:
         yield store
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        store.finish_run(run_id, "interrupted")
+        store.runs.finish(run_id, "interrupted")
         raise
     except Exception as exc:
-        store.finish_run(run_id, f"error: {exc}")
+        store.runs.finish(run_id, f"error: {exc}")
         _fail(exc)
     else:
-        store.finish_run(run_id, "ok")
+        store.runs.finish(run_id, "ok")
     finally:
         store.close()
 
@@ -617,14 +617,14 @@ def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB)
     with _store(db, "status", locals()) as store:
         papers = Table("venue", "year", "listed", "pending", "fetched", "failed", "skipped",
                        "text ok", "no text", "text failed", title="papers")  # fmt: skip
-        for c in store.status_counts(_selection(venue, year)):
+        for c in store.papers.status_counts(_selection(venue, year)):
             values = (c.listed, c.pending, c.fetched, c.failed, c.skipped, c.text_ok, c.no_text,
                       c.text_failed)  # fmt: skip
             papers.add_row(c.venue, str(c.year), *map(str, values))
         hosts = Table("pending", "fetched", "failed", "skipped", title="documents per host")
         hosts.add_column("host", no_wrap=True)
         hosts.add_column("most frequent failure", overflow="fold")
-        for h in store.host_counts(_selection(venue, year)):
+        for h in store.documents.host_counts(_selection(venue, year)):
             counts = (h.pending, h.fetched, h.failed, h.skipped)
             hosts.add_row(*map(str, counts), h.host, h.top_error or "")
         signals = Table("signal", "values", "latest month", "last run", title="industry signals")
@@ -658,7 +658,7 @@ def venues(
     counts: dict[tuple[str, int], int] = {}
     if db.exists():
         with Store(db) as store:
-            counts = store.paper_counts()
+            counts = store.papers.counts()
     targets = venue_years(selection.venues, selection.years, named_only_too=True)
     if as_json:
         for t in targets:

@@ -51,7 +51,7 @@ def test_recorded_listing_is_collected_over_http(
     write_mirror_file(tmp_path, URL_2024, recorded_listing())
     with HttpClient(FetchSettings(mirror=serve(tmp_path).url, rate=0)) as client:
         assert collect(store, client, "CVPR", 2024).papers == 6
-    rows = store.paper_rows(Selection())
+    rows = store.papers.rows(Selection())
     assert rows[1]["title"] == "Seeing the World through Your Eyes"
     assert rows[1]["pdf_url"] == (
         "https://openaccess.thecvf.com/content/CVPR2024/papers/"

@@ -113,7 +113,7 @@ def _load_categories(db: Any, store: Store) -> None:
     """The store's arXiv papers and their primary categories, copied into DuckDB a batch at a
     time (SQLite's connection is read here: DuckDB's own threads may not touch it)."""
     db.execute("CREATE TABLE categories (arxiv_id VARCHAR PRIMARY KEY, category VARCHAR)")
-    for rows in store.source_tracks(SOURCE, CATEGORY_BATCH):
+    for rows in store.papers.source_tracks(SOURCE, CATEGORY_BATCH):
         ids, tracks = zip(*rows, strict=True)
         batch = pa.table({"arxiv_id": pa.array(ids), "category": pa.array(tracks)})
         db.register("batch", batch)

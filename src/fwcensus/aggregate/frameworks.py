@@ -192,9 +192,9 @@ def paper_facts(
             fetched=row["doc_status"] == "fetched",
             has_text=row["doc_status"] == "fetched" and row["text_status"] == "ok",
         )
-        for row in (store.paper_rows(selection) if papers is None else papers)
+        for row in (store.papers.rows(selection) if papers is None else papers)
     }
-    for verdict in store.verdict_rows(selection) if verdicts is None else verdicts:
+    for verdict in store.verdicts.rows(selection) if verdicts is None else verdicts:
         paper = facts.get(verdict["paper_id"])
         if paper is None or not paper.has_text:
             continue
@@ -202,7 +202,7 @@ def paper_facts(
         family = catalogue.family(verdict["framework"])
         if ROLE_RANK[verdict["role"]] > ROLE_RANK.get(roles.get(family, ""), 0):
             roles[family] = verdict["role"]
-    known, code_rows = store.paper_code_rows(selection)
+    known, code_rows = store.repos.paper_code_rows(selection)
     if known:
         for paper in facts.values():
             paper.has_code = False

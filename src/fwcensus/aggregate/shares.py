@@ -14,7 +14,7 @@ from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.models import Selection, ShareRow
 from fwcensus.store import Store
-from fwcensus.store.db import CountedAs
+from fwcensus.store.shares import CountedAs
 
 DEFINITION = "pt-vs-tf"
 DEFINITION_TEXT = (
@@ -69,13 +69,13 @@ def aggregate_shares(store: Store, method: str) -> list[ShareRow]:
     counted = counted_as(method)
     rows = [
         share_row(counts, method)
-        for counts in store.venue_year_counts(Selection(), method, counted)
+        for counts in store.shares.venue_year_counts(Selection(), method, counted)
     ]
     venues = {row.venue for row in rows}
     if len(venues) > 1:
         rows += [
             share_row({**counts, "venue": ALL_VENUES, "track": "main"}, method)
-            for counts in store.work_year_counts(Selection(), method, counted)
+            for counts in store.shares.work_year_counts(Selection(), method, counted)
         ]
-    store.replace_shares(method, rows)
+    store.shares.replace(method, rows)
     return rows

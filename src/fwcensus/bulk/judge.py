@@ -22,7 +22,8 @@ from fwcensus.fetch.pdfcheck import HEADER_WINDOW, PDF_MAGIC
 from fwcensus.libraries.cache import CACHE_FILE
 from fwcensus.libraries.resolver import cached_resolver
 from fwcensus.models import ExtractedText, TextStatus
-from fwcensus.store.db import MethodVerdicts, TextSummary, text_summary
+from fwcensus.store.texts import TextSummary, text_summary
+from fwcensus.store.verdicts import MethodVerdicts
 
 Extract = Callable[[bytes], ExtractedText]
 

@@ -28,7 +28,9 @@ import pyarrow.parquet as pq
 from fwcensus.bulk.judge import JudgedPdf
 from fwcensus.models import Evidence, Role, TextStatus, Verdict
 from fwcensus.sources.arxiv_bulk import MemberId, TarEntry
-from fwcensus.store.db import ArchiveRead, MethodVerdicts, TextSummary
+from fwcensus.store.archives import ArchiveRead
+from fwcensus.store.texts import TextSummary
+from fwcensus.store.verdicts import MethodVerdicts
 
 SOURCE = "arxiv"
 ASKED, ALL = "fwcensus.asked", "all"  # the partition's key-value metadata: the papers asked

@@ -46,7 +46,7 @@ from fwcensus.sources.arxiv_bulk import (
     select_tars,
 )
 from fwcensus.store import Store
-from fwcensus.store.db import ArchiveRead
+from fwcensus.store.archives import ArchiveRead
 
 Say = Callable[[str], None]
 # The primary category of a paper known only from the bucket, until collect fills it in.
@@ -94,7 +94,7 @@ def run_bulk_arxiv(store: Store, options: BulkOptions, say: Say) -> BulkSummary:
     )
     if not tars:
         raise ValueError(f"{reader.url(MANIFEST_KEY)} lists no tar of months {options.months}")
-    wanted = None if options.every_pdf else store.source_ids(SOURCE)
+    wanted = None if options.every_pdf else store.papers.source_ids(SOURCE)
     if wanted is not None and not wanted:
         raise ValueError(
             f"no arXiv papers in {store.path}: run fwcensus collect --venue arXiv first, or"
@@ -201,10 +201,10 @@ def _take(
         return f"{task.tar.stem} md5 differs"
     reads = archive_reads(outcome.table, options.s3.bucket)
     if options.every_pdf:
-        store.add_missing_papers(
+        store.papers.add_missing(
             [_placeholder(read.source_id) for read in reads], f"s3://{options.s3.bucket}/{name}"
         )
-    summary.stored += store.save_archive_reads(_not_older(store, reads))
+    summary.stored += store.archives.save_reads(_not_older(store, reads))
     write_partition(options.out, task.tar, outcome.table, task.wanted)
     summary.processed += 1
     summary.papers += outcome.table.num_rows
@@ -217,7 +217,7 @@ def _take(
 
 def _not_older(store: Store, reads: list[ArchiveRead]) -> list[ArchiveRead]:
     """The reads that are not older versions of papers stored from another tar."""
-    stored = store.archive_members(SOURCE, [read.source_id for read in reads])
+    stored = store.archives.members(SOURCE, [read.source_id for read in reads])
     kept = []
     for read in reads:
         earlier = stored.get(read.source_id)

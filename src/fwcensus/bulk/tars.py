@@ -30,7 +30,7 @@ from fwcensus.extract.pool import Limits, sandbox
 from fwcensus.fetch.s3 import S3Reader, S3Settings
 from fwcensus.models import ExtractedText, TextStatus
 from fwcensus.sources.arxiv_bulk import TarEntry, member_id
-from fwcensus.store.db import text_summary
+from fwcensus.store.texts import text_summary
 
 CHUNK = 1 << 20  # bytes read at a time from a member, and from what follows the last one
 

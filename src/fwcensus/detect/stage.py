@@ -47,12 +47,12 @@ def detect_papers(
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     detect = METHODS[method]
     detector = DETECTORS[method]
-    jobs = store.detect_jobs(selection, method, detector)
+    jobs = store.verdicts.jobs(selection, method, detector)
     positive = 0
     with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
         for job in jobs:
-            verdicts = detect(store.load_text(job.text_sha256), resolve)
-            store.save_verdicts(job.paper_id, method, job.text_sha256, verdicts, detector)
+            verdicts = detect(store.texts.load(job.text_sha256), resolve)
+            store.verdicts.save(job.paper_id, method, job.text_sha256, verdicts, detector)
             positive += bool(verdicts)
             advance()
     return DetectSummary(method, len(jobs), positive)

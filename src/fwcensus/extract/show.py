@@ -28,10 +28,10 @@ def load_text(target: str, db: Path, limits: Limits | None = None) -> ExtractedT
     if not db.is_file():
         raise TextUnavailable(f"no store at {db}: pass --db")
     with Store(db) as store:
-        text_sha, why_not = store.paper_text(int(target))
+        text_sha, why_not = store.texts.for_paper(int(target))
         if text_sha is None:
             raise TextUnavailable(why_not or f"paper {target} has no text")
-        return store.load_text(text_sha)
+        return store.texts.load(text_sha)
 
 
 def _extract_file(path: Path, limits: Limits) -> ExtractedText:

@@ -19,11 +19,11 @@ class ExtractSummary:
 
 
 def extract_texts(store: Store, selection: Selection, limits: Limits) -> ExtractSummary:
-    jobs = store.text_jobs(selection, EXTRACTOR)
+    jobs = store.texts.jobs(selection, EXTRACTOR)
     counts = dict.fromkeys(TextStatus, 0)
     with progress_bar("extract", total=len(jobs), unit="PDFs") as advance:
         for sha256, text in extract_many(((job.sha256, job.path) for job in jobs), limits):
-            store.save_text(sha256, text, EXTRACTOR)
+            store.texts.save(sha256, text, EXTRACTOR)
             counts[text.status] += 1
             advance(text.error or "")
     return ExtractSummary(

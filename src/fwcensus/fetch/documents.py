@@ -55,7 +55,7 @@ class _Recorder:
         try:
             with Store(self._db_path) as store:
                 while (outcome := self._queue.get()) is not None:
-                    store.save_fetch(outcome.document.id, outcome.result, outcome.status)
+                    store.documents.save_fetch(outcome.document.id, outcome.result, outcome.status)
         except BaseException as exc:  # handed to the fetching thread, which raises it
             self._error = exc
 
@@ -78,10 +78,10 @@ def fetch_documents(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> FetchSummary:
     store.blobs.clean_tmp()
-    store.reset_missing_blobs()
+    store.documents.reset_missing_blobs()
     statuses = (DocStatus.PENDING, DocStatus.FAILED) if retry_failed else (DocStatus.PENDING,)
-    todo = [doc for doc in store.documents(selection, statuses) if doc.url]
-    already = len(store.documents(selection, (DocStatus.FETCHED,)))
+    todo = [doc for doc in store.documents.with_status(selection, statuses) if doc.url]
+    already = len(store.documents.with_status(selection, (DocStatus.FETCHED,)))
     counts: Counter[DocStatus] = Counter()
     hosts = len({host_of(d.url or "") for d in todo})
     with FetchProgress(total=len(todo), hosts=hosts) as bar, _Recorder(store.path) as recorder:

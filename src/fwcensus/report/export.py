@@ -34,12 +34,12 @@ SHARE_COLUMNS = (
 
 
 def paper_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
-    return [{c: row[c] for c in PAPER_COLUMNS} for row in store.paper_rows(selection)]
+    return [{c: row[c] for c in PAPER_COLUMNS} for row in store.papers.rows(selection)]
 
 
 def verdict_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
     out = []
-    for verdict in store.verdict_rows(selection):
+    for verdict in store.verdicts.rows(selection):
         evidence = verdict["evidence"]
         first = evidence[0] if evidence else {}
         out.append(
@@ -64,7 +64,7 @@ def share_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
             "pytorch_only": row.pytorch_only,
             "tensorflow_only": row.tensorflow_only,
         }
-        for row in store.shares(selection)
+        for row in store.shares.rows(selection)
     ]
 
 
@@ -80,7 +80,7 @@ GROWTH_COLUMNS = (
 
 
 def _methods(store: Store) -> list[str]:
-    return sorted({row.method for row in store.shares()}, key=lambda m: m != "substring-2019")
+    return sorted({row.method for row in store.shares.rows()}, key=lambda m: m != "substring-2019")
 
 
 def framework_records(store: Store, selection: Selection) -> list[dict[str, Any]]:

@@ -61,7 +61,7 @@ def write_report(
     store: Store, out_dir: Path, method: str, inline: Inline = Inline.AUTO
 ) -> ReportFiles:
     out_dir.mkdir(parents=True, exist_ok=True)
-    all_shares = store.shares()
+    all_shares = store.shares.rows()
     rows = [r for r in all_shares if r.method == method]
     methods = sorted({r.method for r in all_shares} | {method}, key=_method_order)
     writer = DataWriter(out_dir)
@@ -142,7 +142,7 @@ def write_report(
             if data.inline
             else [],
             data=data,
-            status=store.status_counts(Selection()),
+            status=store.papers.status_counts(Selection()),
             reasons=scanned.reasons,
             problems_total=scanned.problems,
             image_names=[p.name for p in images],

@@ -86,7 +86,7 @@ def paper_records(
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """The browser's record of each paper, what every count's predicate reads
     (``browser.js`` ``MEASURES``), and per paper id what its detail shows. ``papers`` and
-    ``evidence``: the store's ``report_papers`` and ``report_evidence`` rows."""
+    ``evidence``: the store's ``papers.report_rows`` and ``verdicts.report_rows``."""
     records: dict[int, dict[str, Any]] = {}
     details: dict[int, dict[str, Any]] = {}
     for paper in papers:

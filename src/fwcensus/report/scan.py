@@ -76,7 +76,7 @@ def scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) 
 
 def _scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter) -> Scan:
     catalogue = load_catalogue()
-    shared = store.shared_works()
+    shared = store.identity.shared_works()
     pending: dict[int, fw.Usage] = {}
     out = Scan(
         tallies=defaultdict(fw.Tally),
@@ -85,10 +85,10 @@ def _scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter)
         arxiv=arxiv.MonthCounts(method),
     )
     by_year: dict[int, fw.Tally] = defaultdict(fw.Tally)
-    for venue, year in sorted(store.paper_counts()):
+    for venue, year in sorted(store.papers.counts()):
         selection = Selection((venue,), (year,))
-        papers = store.report_papers(selection)
-        evidence = store.report_evidence(selection)
+        papers = store.papers.report_rows(selection)
+        evidence = store.verdicts.report_rows(selection)
         facts = {
             f.paper_id: f
             for f in fw.paper_facts(store, selection, papers=papers, verdicts=evidence)
@@ -118,8 +118,8 @@ def _scan(store: Store, methods: Sequence[str], method: str, writer: DataWriter)
             by_label[fact.label].append(paper)
         out.reasons += _listed_reasons(year, reasons)
         out.problems += sum(reasons.values())
-        repo_rows = store.repo_verdict_rows(selection)
-        link_rows = store.paper_link_rows(selection)
+        repo_rows = store.repos.verdict_rows(selection)
+        link_rows = store.repos.link_rows(selection)
         for venue_label, members in sorted(by_label.items()):
             out.labels.add(venue_label)
             ids = {p["paper_id"] for p in members}

@@ -32,7 +32,7 @@ from fwcensus.repos.links import CodeLink, RepoRef
 from fwcensus.repos.own_link import OwnDecision, own_link
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
-from fwcensus.store.db import (
+from fwcensus.store.repos import (
     PaperRepoLink,
     RepoEvidenceRecord,
     RepoSnapshotRecord,
@@ -62,7 +62,7 @@ def read_repos(
     """Read each selected paper's own repository; ``known`` forges as ``links.forges()`` gives
     them (the environment's by default). The libraries its manifests name are resolved to
     their backend, the answers kept beside the HTTP cache (``settings.cache_dir``)."""
-    jobs = store.repo_jobs(selection)
+    jobs = store.repos.jobs(selection)
     seen = _Seen()
     postponed = 0
     cache_folder = Path(settings.cache_dir) if settings.cache_dir else None
@@ -72,7 +72,7 @@ def read_repos(
         progress_bar("repos", total=len(jobs), unit="papers") as advance,
     ):
         for index, job in enumerate(jobs):
-            text = store.load_text(job.text_sha256) if job.text_sha256 else None
+            text = store.texts.load(job.text_sha256) if job.text_sha256 else None
             decision = own_link(job.code_urls, text, job.authors, job.title, readers.known)
             own = decision.taken
             repo_id = None
@@ -85,9 +85,9 @@ def read_repos(
                     break
             if text is not None and _look_up_tools(text, resolver):
                 # The paper names a tool now known to run on a framework: judge it again.
-                store.forget_detection(job.paper_id, EVIDENCE)
+                store.verdicts.forget(job.paper_id, EVIDENCE)
             records = [_record(link, decision, repo_id) for link in decision.links]
-            store.save_paper_repos(job.paper_id, records)
+            store.repos.save_links(job.paper_id, records)
             advance(own.repo.url if own else "")
     counts = seen.counts
     return RepoSummary(
@@ -146,12 +146,12 @@ def store_key(repo: RepoRef) -> tuple[str, str, str]:
 
 def _repo_id(store: Store, reading: _Reading, repo: RepoRef, seen: _Seen) -> int:
     if repo not in seen.ids:
-        stored = store.find_repo(*store_key(repo))
+        stored = store.repos.find(*store_key(repo))
         if stored is None:
             record = _read(reading, repo, seen)
             # A repository that could not be read is not asked for again in this run; the
             # paper still points at the record that says why.
-            seen.ids[repo] = store.save_repo(record)
+            seen.ids[repo] = store.repos.save(record)
             return seen.ids[repo]
         seen.ids[repo] = stored
     seen.counts[seen.unreadable.get(repo, "reused")] += 1

@@ -21,7 +21,7 @@ def arxiv_paper_months(store: Store, method: str) -> list[PaperMonth]:
     """The store's arXiv papers per month of their identifier: those whose text was read, and
     per framework family those the text says use it under ``method``."""
     selection = Selection(venues=(ARXIV_VENUE,))
-    rows = store.paper_rows(selection)
+    rows = store.papers.rows(selection)
     month_of = {r["paper_id"]: arxiv_id_month(r["arxiv_id"] or r["source_id"]) for r in rows}
     with_text: dict[str, list[int]] = defaultdict(list)
     using: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -52,7 +52,7 @@ class StoreData:
         return arxiv_paper_months(self.store, method)
 
     def repo_frameworks(self) -> dict[str, frozenset[str]]:
-        return self.store.signals.repo_frameworks()
+        return self.store.repos.frameworks()
 
     def stored_answer(self, signal: str, url: str) -> Fetched | None:
         row = self.store.signals.latest_request(signal, url)

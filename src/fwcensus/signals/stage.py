@@ -23,7 +23,7 @@ from fwcensus.signals.local import StoreData
 from fwcensus.signals.registry import DEFAULT_SINCE
 from fwcensus.signals.targets import load_targets
 from fwcensus.store import Store
-from fwcensus.store.signal_tables import RequestRow, ValueRow
+from fwcensus.store.signals import RequestRow, ValueRow
 
 
 @dataclass

@@ -120,7 +120,7 @@ def lookup_arxiv_ids(
     """Ask arXiv for the selected venue papers that have no arXiv id and are due (never asked,
     failed before, or unmatched ``retry_days`` ago); store every answer as it comes."""
     cutoff = (today or date.today()) - timedelta(days=retry_days)
-    jobs = store.arxiv_lookup_jobs(selection, cutoff.isoformat())
+    jobs = store.identity.arxiv_lookup_jobs(selection, cutoff.isoformat())
     rows = [row for row in jobs if searchable(row)]
     counts: Counter[LookupStatus] = Counter()
     failures = 0
@@ -131,7 +131,7 @@ def lookup_arxiv_ids(
             url = search_url(row.title)
             answer = _ask(client, url, row)
             found = (answer.arxiv_id, RULE) if answer.arxiv_id else None
-            store.save_arxiv_lookup(
+            store.identity.save_arxiv_lookup(
                 row.paper_id, url, answer.status, found=found, body=answer.body,
                 detail=answer.detail,
             )  # fmt: skip

@@ -81,7 +81,7 @@ def collect(
         raise CollectError(f"{venue} {year}: the listing pages {sorted(seen)} list no paper")
     new = updated = 0
     for url in dict.fromkeys(listing_of.values()):
-        counts = store.upsert_papers(
+        counts = store.papers.upsert(
             (p for key, p in papers.items() if listing_of[key] == url), listing_url=url
         )
         new += counts.new
@@ -121,7 +121,7 @@ def _read_page(
     except ListingError as exc:
         raise CollectError(f"listing {exc}") from exc
     sha = store.blobs.put_bytes(response.body)  # the page as read: provenance of every paper
-    store.record_listing(
+    store.papers.record_listing(
         request.url, source.name, request.venue, request.year, sha, len(page.papers)
     )
     return page

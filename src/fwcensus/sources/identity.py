@@ -86,8 +86,8 @@ class LinkSummary:
 
 def link_works(store: Store) -> LinkSummary:
     """Recompute every link and work id from the papers now in the store (idempotent)."""
-    rows = store.identity_rows()
+    rows = store.identity.rows()
     links = find_links(rows)
     works = work_ids((row.paper_id for row in rows), links)
-    store.replace_links(links, works)
+    store.identity.replace_links(links, works)
     return LinkSummary(papers=len(rows), links=len(links), works=len(set(works.values())))

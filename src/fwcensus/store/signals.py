@@ -1,4 +1,5 @@
-"""The industry-signal tables: requests (bodies as blobs), series, values, runs, caveats.
+"""The industry signals (tables ``signals``, ``signal_requests``, ``signal_series``,
+``signal_values``, ``signal_runs``): requests (bodies as blobs), series, values, runs, caveats.
 
 Reached as ``store.signals``. Values are keyed by (series, period): a re-run that asks for a
 month again (the month not over yet) replaces its value, so nothing is ever counted twice.
@@ -9,19 +10,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from fwcensus.store.blobs import BlobStore
-
-
-class _Store(Protocol):
-    conn: sqlite3.Connection
-    blobs: BlobStore
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+from fwcensus.store.tables import Tables, now
 
 
 @dataclass(frozen=True)
@@ -44,18 +36,7 @@ class ValueRow:
     counted: bool
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class SignalTables:
-    def __init__(self, store: _Store) -> None:
-        self._store = store
-
-    @property
-    def _conn(self) -> sqlite3.Connection:
-        return self._store.conn
-
+class SignalTables(Tables):
     def save_meta(self, name: str, title: str, measures: list[dict[str, str]],
                   caveats: Sequence[str]) -> None:  # fmt: skip
         self._conn.execute(
@@ -63,7 +44,7 @@ class SignalTables:
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET title = excluded.title,"
             " measures = excluded.measures, caveats = excluded.caveats,"
             " updated_at = excluded.updated_at",
-            (name, title, json.dumps(measures), json.dumps(list(caveats)), _now()),
+            (name, title, json.dumps(measures), json.dumps(list(caveats)), now()),
         )
 
     def meta(self) -> list[dict[str, Any]]:
@@ -76,7 +57,7 @@ class SignalTables:
 
     def start_run(self, signal: str) -> int:
         cur = self._conn.execute(
-            "INSERT INTO signal_runs (signal, started_at) VALUES (?, ?)", (signal, _now())
+            "INSERT INTO signal_runs (signal, started_at) VALUES (?, ?)", (signal, now())
         )
         return int(cur.lastrowid or 0)
 
@@ -85,7 +66,7 @@ class SignalTables:
         self._conn.execute(
             "UPDATE signal_runs SET finished_at = ?, outcome = ?, reason = ?, requests = ?,"
             " stored = ?, problems = ? WHERE id = ?",
-            (_now(), outcome, reason, requests, stored, json.dumps(list(problems)), run_id),
+            (now(), outcome, reason, requests, stored, json.dumps(list(problems)), run_id),
         )
 
     def last_runs(self) -> list[dict[str, Any]]:
@@ -118,7 +99,7 @@ class SignalTables:
                 self._request_id(tx, signal, r, body, sent)
                 for r, (body, sent) in zip(requests, shas, strict=True)
             ]
-            retrieved = max((r.retrieved_at for r in requests), default=_now())
+            retrieved = max((r.retrieved_at for r in requests), default=now())
             for v in values:
                 series_id = self._series_id(tx, signal, v)
                 tx.execute(
@@ -186,21 +167,6 @@ class SignalTables:
             return None
         body = self._store.blobs.read_bytes(row["body_sha256"])
         return RequestRow(row["url"], row["status"], row["retrieved_at"], body)
-
-    def repo_frameworks(self) -> dict[str, frozenset[str]]:
-        """Every repository read whole (not a folder of one), ``host/owner/name`` in lower case,
-        with the frameworks its verdict says it uses (none: an empty set)."""
-        rows = self._conn.execute(
-            "SELECT r.host, r.owner, r.name, v.framework FROM repos r"
-            " LEFT JOIN repo_verdicts v ON v.repo_id = r.id AND v.role = 'used'"
-            " WHERE r.status = 'ok' AND instr(r.name, '/') = 0"
-        ).fetchall()
-        found: dict[str, set[str]] = {}
-        for host, owner, name, framework in rows:
-            used = found.setdefault(f"{host}/{owner}/{name}".lower(), set())
-            if framework is not None:
-                used.add(framework)
-        return {repo: frozenset(used) for repo, used in found.items()}
 
     def value_rows(self, signal: str | None = None) -> Iterator[dict[str, Any]]:
         """Every stored value with its series, the URLs of its requests and its retrieval."""
