@@ -99,3 +99,16 @@ def test_selection_filters_venue_and_year(store: Store) -> None:
     store.papers.upsert([paper(1, year=2019), paper(2, year=2020)], "L")
     assert [r["year"] for r in store.papers.rows(Selection(years=(2020,)))] == [2020]
     assert store.papers.rows(Selection(venues=("ICCV",))) == []
+
+
+def test_writes_of_several_table_groups_in_one_transaction_roll_back_together(store: Store) -> None:
+    store.papers.upsert([paper(1)], "L")
+    [doc] = store.documents.with_status(Selection())
+    with pytest.raises(RuntimeError), store.transaction():
+        store.runs.start("collect", {})
+        store.papers.record_listing("L", "cvf", "CVPR", 2019, "0" * 64, 1)
+        store.documents.save_fetch(doc.id, FetchResult(ok=False, error="x"), DocStatus.FAILED)
+        raise RuntimeError("stage failed")
+    assert store.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+    assert store.conn.execute("SELECT COUNT(*) FROM listings").fetchone()[0] == 0
+    assert store.documents.with_status(Selection()) == [doc]
