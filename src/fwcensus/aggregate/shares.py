@@ -10,7 +10,7 @@ families merged as ``fwcensus eval`` merges them (Keras counts as TensorFlow).
 from __future__ import annotations
 
 from fwcensus.aggregate.intervals import wilson
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.models import Selection, ShareRow
 from fwcensus.store import Store

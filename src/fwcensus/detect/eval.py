@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from fwcensus.catalogue.frameworks import Catalogue, load_catalogue
 from fwcensus.detect.accuracy import Measured
-from fwcensus.detect.catalogue import Catalogue, load_catalogue
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.inspection import FileReport
 from fwcensus.detect.stage import DETECTORS

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
-from fwcensus.detect.catalogue import Catalogue, load_catalogue
+from fwcensus.catalogue.frameworks import Catalogue, load_catalogue
 from fwcensus.detect.prefixes import prefixes, trie_pattern
 
 

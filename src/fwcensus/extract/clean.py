@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 
-from fwcensus.extract.links import CODE_HOSTS, CODE_HOSTS_PATTERN
+from fwcensus.catalogue.code_hosts import CODE_HOSTS, CODE_HOSTS_PATTERN
 
 # pdfium marks a hyphen it saw at a line end with U+FFFE and drops the line break itself.
 PDFIUM_HYPHEN = "\ufffe"

@@ -36,7 +36,8 @@ from pathlib import Path
 
 import httpx
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.code_names import normalise, package_framework
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.libraries.backend import Backend
@@ -46,7 +47,6 @@ from fwcensus.repos.findings import CODE_KINDS, MANIFEST_KINDS, SUPPORTING_KINDS
 from fwcensus.repos.github import RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader
 from fwcensus.repos.links import RepoRef, parse_repo
-from fwcensus.repos.names import normalise, package_framework
 
 MAX_DEPTH = 2  # levels of dependencies followed below the library asked
 MAX_FOLLOWED = 8  # unconditional requirements followed per library

@@ -26,8 +26,8 @@ from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.arxiv_months import ALL_CATEGORIES, month_shares
 from fwcensus.aggregate.shares import ALL_VENUES, COMBINED, DEFINITION, DEFINITION_TEXT
 from fwcensus.aggregate.shares import SOURCES as SHARE_SOURCES
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.detect.accuracy import recorded as recorded_accuracy
-from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.models import Selection, ShareRow
 from fwcensus.report import charts

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fwcensus.catalogue.code_names import docker_framework
 from fwcensus.repos.findings import Finding, Signal
 from fwcensus.repos.installs import install_specs
-from fwcensus.repos.names import docker_framework, requirement
+from fwcensus.repos.specifiers import requirement
 
 _FROM = re.compile(r"^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.I)
 _ARG = re.compile(r"^ARG\s+(\w+)=(\S+)", re.I)

@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from fwcensus.catalogue.code_names import package_framework
 from fwcensus.fetch.api import HeadersFor
 from fwcensus.repos.findings import Signal
 from fwcensus.repos.github import ApiReader, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import HF_KINDS, RepoRef
-from fwcensus.repos.names import package_framework
 from fwcensus.repos.signals import signals_from_weights
 
 HOST = "huggingface.co"

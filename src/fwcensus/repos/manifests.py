@@ -15,8 +15,8 @@ import tomllib
 from collections.abc import Iterator
 
 from fwcensus.repos.findings import Finding
-from fwcensus.repos.names import REQUIREMENT_NAME, requirement
 from fwcensus.repos.python_code import read_python
+from fwcensus.repos.specifiers import REQUIREMENT_NAME, requirement
 
 
 def read_requirements(path: str, text: str) -> Iterator[Finding]:

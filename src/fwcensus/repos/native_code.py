@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fwcensus.catalogue.code_names import include_framework, lua_framework, matlab_calls
 from fwcensus.repos.findings import Signal
-from fwcensus.repos.names import include_framework, lua_framework, matlab_calls
 
 _LUA_REQUIRE = re.compile(r"""\brequire\s*\(?\s*['"]([\w.]+)['"]""")
 # A rockspec's `dependencies = { "torch >= 7.0", "nn" }`: the table and its strings.

@@ -13,9 +13,10 @@ import json
 import re
 from collections.abc import Iterator
 
+from fwcensus.catalogue.code_names import module_framework
 from fwcensus.repos.findings import Finding, Signal
 from fwcensus.repos.installs import install_specs
-from fwcensus.repos.names import module_framework, requirement
+from fwcensus.repos.specifiers import requirement
 
 _IMPORT_LINE = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import\b|import\s+([\w., ]+))")
 _QUOTED_IMPORT = re.compile(r'"\s*((?:from\s+[\w.]+\s+import|import)\s[^"\\]*)')

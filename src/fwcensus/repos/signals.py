@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
+from fwcensus.catalogue.code_names import normalise
 from fwcensus.repos.dockerfiles import read_dockerfile
 from fwcensus.repos.findings import Declared, Finding, Signal, dedupe
 from fwcensus.repos.manifests import (
@@ -28,7 +29,6 @@ from fwcensus.repos.manifests import (
     read_setup_cfg,
     read_setup_py,
 )
-from fwcensus.repos.names import normalise
 from fwcensus.repos.native_code import (
     read_c_family,
     read_lua,

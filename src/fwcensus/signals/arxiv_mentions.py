@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.signals.base import Batch, Fetched, Measure, PaperMonth, SignalContext, Value
 
 METHOD = "evidence"

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.signals.base import (
     Batch,
     Fetched,

@@ -39,7 +39,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
-from fwcensus.extract.links import CODE_HOSTS_PATTERN
+from fwcensus.catalogue.code_hosts import CODE_HOSTS_PATTERN
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 

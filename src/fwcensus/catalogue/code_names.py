@@ -7,31 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from fwcensus.detect.catalogue import load_catalogue
-from fwcensus.repos.findings import Declared, Signal
-
-REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-# Packaging tools a manifest names beside the real dependencies; never a library's backend.
-_TOOLS = frozenset({"python", "pip", "setuptools", "wheel", "cython", "setuptools-scm"})
-
-
-def requirement(
-    path: str, line_no: int, spec: str, raw: str, declare: bool = False
-) -> Signal | Declared | None:
-    """The signal of one requirement specifier (``torch>=1.7``, ``x @ git+...#egg=torch``);
-    with ``declare``, a package the catalogue does not know is returned as ``Declared``."""
-    spec = spec.strip()
-    if not spec or spec.startswith(("#", "-", "--")):
-        return None
-    match = REQUIREMENT_NAME.match(spec.split("#egg=")[-1] if "#egg=" in spec else spec)
-    if not match:
-        return None
-    framework = package_framework(match.group(1))
-    if framework is not None:
-        return Signal(framework, "requirement", path, line_no, raw.strip()[:200])
-    if declare and normalise(match.group(1)) not in _TOOLS:
-        return Declared(match.group(1), path, line_no, raw.strip()[:200])
-    return None
+from fwcensus.catalogue.frameworks import load_catalogue
 
 
 @cache

@@ -73,7 +73,7 @@ class Catalogue:
 
 @cache
 def load_catalogue() -> Catalogue:
-    text = resources.files("fwcensus.detect").joinpath("frameworks.toml").read_text("utf-8")
+    text = resources.files("fwcensus.catalogue").joinpath("frameworks.toml").read_text("utf-8")
     return parse_catalogue(text)
 
 
