@@ -10,8 +10,9 @@ import pytest
 
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import USER_AGENT, FetchError, FetchSettings, HttpClient, encode_json
+from fwcensus.fetch.mirror_urls import to_mirror
 from fwcensus.mirror.server import MirrorServer
-from fwcensus.mirror.urls import to_mirror, write_json_answer, write_mirror_file
+from fwcensus.mirror.urls import write_json_answer, write_mirror_file
 
 from conftest import Serve
 

@@ -31,7 +31,8 @@ from fwcensus.fetch.client import (
     encode_json,
     read_all,
 )
-from fwcensus.fetch.policy import FetchSettings, host_of, unmirror
+from fwcensus.fetch.mirror_urls import unmirror
+from fwcensus.fetch.policy import FetchSettings, host_of
 
 T = TypeVar("T")
 
