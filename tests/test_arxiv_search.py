@@ -13,6 +13,14 @@ from typer.testing import CliRunner
 
 from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
 from fwcensus.cli import app
+from fwcensus.collect.arxiv_search import (
+    FAILURES_IN_A_ROW,
+    RETRY_DAYS,
+    RULE,
+    LookupSummary,
+    lookup_arxiv_ids,
+    search_url,
+)
 from fwcensus.detect.substring2019 import METHOD
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.fetch.politeness import ARXIV_RATE
@@ -21,14 +29,6 @@ from fwcensus.mirror.arxiv_site import ArxivRecord, write_atom_error, write_atom
 from fwcensus.mirror.urls import file_for_url, meta_for, write_mirror_file
 from fwcensus.models import Paper, Selection
 from fwcensus.pipeline import link_selection
-from fwcensus.sources.arxiv_search import (
-    FAILURES_IN_A_ROW,
-    RETRY_DAYS,
-    RULE,
-    LookupSummary,
-    lookup_arxiv_ids,
-    search_url,
-)
 from fwcensus.store import Store
 
 import skeleton

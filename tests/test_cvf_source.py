@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.collect.stage import CollectError, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingRequest
-from fwcensus.sources.collect import CollectError, collect
 from fwcensus.sources.cvf import CvfSource
 from fwcensus.sources.cvf_years import listing_urls
 from fwcensus.store import Store

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.acl_site import (
     INDUSTRY,
@@ -28,7 +29,6 @@ from fwcensus.sources.acl_anthology import (
     proceedings,
 )
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.store import Store
 
 import skeleton

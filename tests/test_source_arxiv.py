@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchError, FetchSettings, HttpClient
 from fwcensus.fetch.politeness import HOST_RATES
 from fwcensus.mirror.arxiv_site import (
@@ -31,7 +32,6 @@ from fwcensus.sources.arxiv import (
     parse_feed,
 )
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.store import Store
 
 import skeleton

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.mirror.ecva_site import EcvaEntry, page_url, write_ecva_papers
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, Source
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.cvf import CvfSource
 from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
 from fwcensus.sources.ecva import PAPERS_URL, EcvaSource

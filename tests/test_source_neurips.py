@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.neurips_site import (
     Layout,
@@ -21,7 +22,6 @@ from fwcensus.mirror.neurips_site import (
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingRequest, decode_text
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.neurips import NeuripsSource, pdf_url_for, track_for
 from fwcensus.store import Store
 

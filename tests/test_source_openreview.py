@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.openreview_site import (
     Submission,
@@ -21,7 +22,6 @@ from fwcensus.mirror.openreview_site import (
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingPage
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.openreview import OpenReviewSource, listing_url, plan_for
 from fwcensus.store import Store
 

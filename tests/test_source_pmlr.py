@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.mirror.pmlr_site import PmlrEntry, Render, usual_pdf_url, write_pmlr_volume
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Paper, Selection
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.pmlr import PmlrSource, volume_url
 from fwcensus.store import Store
 

@@ -11,6 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.collect.arxiv_search import lookup_arxiv_ids
+from fwcensus.collect.identity import LinkSummary, link_works
+from fwcensus.collect.stage import CollectSummary, collect
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import METHODS, detect_papers
 from fwcensus.extract.pool import Limits
@@ -25,9 +28,6 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.signals import registry as signal_registry
 from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.stage import DEFAULT_SINCE, SignalSummary, collect_signals
-from fwcensus.sources.arxiv_search import lookup_arxiv_ids
-from fwcensus.sources.collect import CollectSummary, collect
-from fwcensus.sources.identity import LinkSummary, link_works
 from fwcensus.sources.registry import venue_years
 from fwcensus.store import Store
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 from xml.sax.saxutils import escape
 
+from fwcensus.collect.arxiv_search import search_url
 from fwcensus.mirror.urls import file_for_url, meta_for, write_mirror_file
 from fwcensus.sources.arxiv import (
     CATEGORIES,
@@ -44,7 +45,6 @@ from fwcensus.sources.arxiv import (
     oai_set,
     resume_url,
 )
-from fwcensus.sources.arxiv_search import search_url
 
 RESPONSE_DATE = "2026-01-05T21:19:34Z"
 TOKEN_EXPIRES = "2026-01-06T00:00:00Z"

@@ -45,12 +45,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from urllib.parse import quote_plus
 
+from fwcensus.collect.identity import MIN_TITLE_WORDS, normalise_title, surname
 from fwcensus.fetch.client import FetchError, HttpClient, read_all
 from fwcensus.models import IdentityRow, Paper, Selection
 from fwcensus.progress import progress_bar
 from fwcensus.sources.arxiv import EXPORT_API, parse_feed
 from fwcensus.sources.base import ListingError
-from fwcensus.sources.identity import MIN_TITLE_WORDS, normalise_title, surname
 from fwcensus.store import Store
 
 RULE = "arxiv-search"
