@@ -267,8 +267,8 @@ def _child(job: dict) -> dict:
     os.sched_setaffinity(0, set(job["cores"]))
     folder = Path(job["folder"])
     if job["what"] == "inspect":
-        from fwcensus.detect.inspection import inspect_files
         from fwcensus.extract.pool import Limits
+        from fwcensus.inspection import inspect_files
         from fwcensus.libraries.resolver import cached_resolver
 
         paths = [Path(p) for p in job["pdfs"]]

@@ -9,13 +9,14 @@ from dataclasses import astuple
 from pathlib import Path
 
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.libraries import Backend, LibraryResolver, network_resolver, offline_resolver
+from fwcensus.libraries import Backend, LibraryResolver, offline_resolver
 from fwcensus.libraries.cache import DAY, NEGATIVE_DAYS
 from fwcensus.libraries.resolver import MAX_FOLLOWED
 from fwcensus.mirror.github_site import write_repo
 from fwcensus.mirror.pypi_json_site import write_not_found, write_project
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Paper, Selection
+from fwcensus.repos.backends import network_resolver
 from fwcensus.repos.hosts import RepoReaders
 from fwcensus.repos.inspect_code import code_json, read_own_code
 from fwcensus.repos.own_link import own_link

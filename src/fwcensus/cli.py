@@ -363,8 +363,9 @@ def inspect(
     import json
     from contextlib import ExitStack
 
-    from fwcensus.detect.inspection import inspect_files, report_json, report_table, text_roles
-    from fwcensus.libraries.resolver import cached_resolver, network_resolver
+    from fwcensus.inspection import inspect_files, report_json, report_table, text_roles
+    from fwcensus.libraries.resolver import cached_resolver
+    from fwcensus.repos.backends import network_resolver
     from fwcensus.repos.hosts import RepoReaders
     from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
     from fwcensus.store.db import cache_dir_for
@@ -418,10 +419,10 @@ def eval_cmd(
     ] = None,
 ) -> None:
     """Score both detection methods against hand labels; list every disagreement."""
-    from fwcensus.detect import eval as scoring
+    from fwcensus import evaluation as scoring
     from fwcensus.detect.accuracy import packaged_path
     from fwcensus.detect.accuracy import record as store_accuracy
-    from fwcensus.detect.inspection import inspect_files
+    from fwcensus.inspection import inspect_files
 
     try:
         truths = scoring.read_labels(labels)

@@ -22,9 +22,10 @@ from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.library_names import library_names
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.libraries.resolver import LibraryResolver, network_resolver
+from fwcensus.libraries.resolver import LibraryResolver
 from fwcensus.models import ExtractedText, SectionKind, Selection
 from fwcensus.progress import progress_bar
+from fwcensus.repos.backends import network_resolver
 from fwcensus.repos.dependencies import code_signals
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader, RepoReaders
