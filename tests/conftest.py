@@ -90,7 +90,7 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """An S3 API on 127.0.0.1 where every bucket is requester-pays, with its request log."""
-    from fwcensus.mirror.s3_server import s3_mirror
+    from support.s3_server import s3_mirror
 
     log = tmp_path_factory.mktemp("s3") / "requests.jsonl"
     with s3_mirror(log=log) as endpoint:

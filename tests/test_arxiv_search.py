@@ -25,7 +25,6 @@ from fwcensus.detect.substring2019 import METHOD
 from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.fetch.politeness import ARXIV_RATE
 from fwcensus.fetch.schedule import MARGIN
-from fwcensus.mirror.arxiv_site import ArxivRecord, write_atom_error, write_atom_search
 from fwcensus.mirror.urls import file_for_url, meta_for, write_mirror_file
 from fwcensus.models import Paper, Selection
 from fwcensus.pipeline import link_selection
@@ -34,6 +33,7 @@ from fwcensus.store import Store
 import skeleton
 from conftest import Serve
 from facts import structure
+from support.sites.arxiv_site import ArxivRecord, write_atom_error, write_atom_search
 
 TITLE = "Deep Residual Learning for Image Recognition"
 AUTHORS = ("Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun")

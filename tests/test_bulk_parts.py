@@ -12,7 +12,6 @@ import pytest
 from bulk_support import store_paper, tar_of
 from fwcensus.bulk.partitions import SCHEMA, is_done, partition_path, write_partition
 from fwcensus.bulk.run import plan_tars
-from fwcensus.mirror.arxiv_bulk_site import manifest_xml
 from fwcensus.models import Evidence, Role, Selection, TextStatus, Verdict
 from fwcensus.sources.arxiv_bulk import (
     ManifestError,
@@ -26,6 +25,8 @@ from fwcensus.sources.arxiv_bulk import (
 )
 from fwcensus.store import Store
 from fwcensus.store.db import ArchiveRead, MethodVerdicts, TextSummary
+
+from support.sites.arxiv_bulk_site import manifest_xml
 
 
 def entry(yymm: str, seq: int, first: str, last: str, md5: str = "a" * 32) -> TarEntry:

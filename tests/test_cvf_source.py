@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from fwcensus.collect.stage import CollectError, collect
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingRequest

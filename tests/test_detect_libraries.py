@@ -12,7 +12,6 @@ from fwcensus.detect import evidence
 from fwcensus.detect.library_names import library_names
 from fwcensus.extract.sections import find_sections
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.pypi_json_site import write_not_found, write_project
 from fwcensus.models import (
     DocStatus,
     ExtractedText,
@@ -26,6 +25,7 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.pypi_json_site import write_not_found, write_project
 
 
 @pytest.mark.parametrize(

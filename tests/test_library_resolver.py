@@ -8,12 +8,11 @@ from contextlib import contextmanager
 from dataclasses import astuple
 from pathlib import Path
 
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.libraries import Backend, LibraryResolver, offline_resolver
 from fwcensus.libraries.cache import DAY, NEGATIVE_DAYS
 from fwcensus.libraries.resolver import MAX_FOLLOWED
-from fwcensus.mirror.github_site import write_repo
-from fwcensus.mirror.pypi_json_site import write_not_found, write_project
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.backends import network_resolver
@@ -24,6 +23,7 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.pypi_json_site import write_not_found, write_project
 
 AI = "Topic :: Scientific/Engineering :: Artificial Intelligence"
 LITGPT = ["torch>=2.2", "lightning==2.4.0", "jsonargparse[signatures]>=4.27.6",

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.archive_site import HOSTILE_REFUSED, HOSTILE_SAFE_FILES, hostile_tar_gz, tar_gz
-from fwcensus.mirror.gitlab_site import write_gitlab_not_found, write_gitlab_repo
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.archive import ArchiveError, read_tar_gz, safe_path
 from fwcensus.repos.github import Caps, RepoUnavailable
@@ -24,6 +22,8 @@ from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.archive_site import HOSTILE_REFUSED, HOSTILE_SAFE_FILES, hostile_tar_gz, tar_gz
+from support.sites.gitlab_site import write_gitlab_not_found, write_gitlab_repo
 
 TOP = "code-main"
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_not_found, write_renamed, write_repo
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
 from fwcensus.repos.inspect_code import code_json, read_own_code
@@ -19,6 +19,7 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.github_site import write_not_found, write_renamed
 
 MONOREPO = {
     "README.md": "# research\n",

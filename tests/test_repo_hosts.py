@@ -10,16 +10,6 @@ import pytest
 
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.archive_site import (
-    HOSTILE_SAFE_FILES,
-    hostile_tar_gz,
-    write_bitbucket_not_found,
-    write_bitbucket_repo,
-    write_gitea_not_found,
-    write_gitea_repo,
-)
-from fwcensus.mirror.gitlab_site import write_gitlab_not_found, write_gitlab_repo
-from fwcensus.mirror.hf_repo_site import write_hf_not_found, write_hf_repo
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.github import Caps, GitHubReader, HostNotRead, RepoUnavailable
 from fwcensus.repos.hosts import RepoReaders
@@ -34,6 +24,16 @@ from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.archive_site import (
+    HOSTILE_SAFE_FILES,
+    hostile_tar_gz,
+    write_bitbucket_not_found,
+    write_bitbucket_repo,
+    write_gitea_not_found,
+    write_gitea_repo,
+)
+from support.sites.gitlab_site import write_gitlab_not_found, write_gitlab_repo
+from support.sites.hf_repo_site import write_hf_not_found, write_hf_repo
 
 LAB, FORGE = "git.lab.example", "code.example.org"  # self-hosted GitLab and Gitea, listed
 KNOWN = forges({"FWCENSUS_GITLAB_HOSTS": LAB, "FWCENSUS_GITEA_HOSTS": FORGE})

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_repo
 from fwcensus.repos.github import GitHubReader
 from fwcensus.repos.links import parse_repo
 from fwcensus.repos.verdict import RepoVerdict, repo_verdicts

@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.demo.sites.github_site import API, write_repo
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import (
-    API,
-    restore,
-    set_rate_limited,
-    write_not_found,
-    write_repo,
-    write_unavailable_for_legal_reasons,
-)
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import ExtractedText, SectionKind, TextLink, TextStatus
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
@@ -24,6 +17,12 @@ from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import combine, repo_verdicts
 
 from conftest import Serve
+from support.sites.github_site import (
+    restore,
+    set_rate_limited,
+    write_not_found,
+    write_unavailable_for_legal_reasons,
+)
 
 DANGEROUS_SETUP = """import os, shutil
 shutil.rmtree(os.path.expanduser("~"))  # would delete files if executed

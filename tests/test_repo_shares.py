@@ -10,9 +10,9 @@ from pathlib import Path
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_not_found, write_repo
 from fwcensus.models import (
     DocStatus,
     Evidence,
@@ -30,6 +30,7 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.github_site import write_not_found
 
 METHOD = "evidence"
 TORCH = {"requirements.txt": "numpy\ntorch==1.8.0\n", "train.py": "import torch\n"}

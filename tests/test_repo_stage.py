@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_not_found, write_repo
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.github_site import write_not_found
 
 REPO = {
     "requirements.txt": "numpy\ntorch==1.8.0\n",

@@ -12,18 +12,16 @@ from typing import Any
 
 import pytest
 
-from fwcensus.fetch.api import ApiClient, RateLimited
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import restore, set_rate_limited, write_not_found, write_renamed
-from fwcensus.mirror.github_stars_site import (
+from fwcensus.demo.sites.github_stars_site import (
     PER_PAGE,
     history_page_url,
     history_weeks,
     sample_id,
-    spread_months,
     write_sample,
     write_stars,
 )
+from fwcensus.fetch.api import ApiClient, RateLimited
+from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals.base import (
     Batch,
@@ -39,6 +37,8 @@ from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.github_site import restore, set_rate_limited, write_not_found, write_renamed
+from support.sites.github_stars_site import spread_months
 
 TODAY = date(2026, 11, 25)
 THIS_MONTH = month_of(TODAY)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from fwcensus.mirror.hn_site import (
+from fwcensus.demo.sites.hn_site import (
     HiringThread,
     JobPost,
     Story,

@@ -8,19 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.demo.sites.adzuna_site import DEMO_APP_ID, DEMO_APP_KEY, write_count, write_sample
 from fwcensus.fetch.api import RateLimited
-from fwcensus.mirror.adzuna_site import (
-    DEMO_APP_ID,
-    DEMO_APP_KEY,
-    write_count,
-    write_error,
-    write_sample,
-)
 from fwcensus.signals.base import Batch
 from fwcensus.signals.jobs import COUNTRIES, MISSING_KEY, MONTHLY, SIGNAL, SNAPSHOT
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.adzuna_site import write_error
 
 TODAY = date(2026, 2, 10)
 KEYS = {"ADZUNA_APP_ID": DEMO_APP_ID, "ADZUNA_APP_KEY": DEMO_APP_KEY}

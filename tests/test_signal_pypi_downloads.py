@@ -10,23 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fwcensus.fetch.api import ApiClient
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.pypi_site import (
-    bigquery_pages,
-    google_error,
-    write_bigquery_answer,
-    write_bigquery_expired_token,
-    write_bigquery_months,
-    write_bigquery_never_done,
-    write_bigquery_quota_exceeded,
-    write_clickhouse_error,
-    write_clickhouse_failed_midstream,
+from fwcensus.demo.sites.pypi_site import (
     write_clickhouse_months,
     write_pypistats_days,
-    write_quota_exceeded,
     write_sample,
 )
+from fwcensus.fetch.api import ApiClient
+from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.signals import bigquery
 from fwcensus.signals.base import (
@@ -46,6 +36,18 @@ from fwcensus.signals.pypi_downloads import (
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.pypi_site import (
+    bigquery_pages,
+    google_error,
+    write_bigquery_answer,
+    write_bigquery_expired_token,
+    write_bigquery_months,
+    write_bigquery_never_done,
+    write_bigquery_quota_exceeded,
+    write_clickhouse_error,
+    write_clickhouse_failed_midstream,
+    write_quota_exceeded,
+)
 
 TORCH = Target("pytorch", pypi=("torch",))
 TENSORFLOW = Target("tensorflow", pypi=("tensorflow",))

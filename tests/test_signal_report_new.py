@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.demo.signals_sample import DEMO_ENV, write_signal_samples
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.signals_sample import DEMO_ENV, write_signal_samples
 from fwcensus.models import Selection
 from fwcensus.report.export import export
 from fwcensus.report.html import write_report

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fwcensus.cli import EX_TEMPFAIL, app
-from fwcensus.mirror import stackexchange_site
-from fwcensus.mirror.signals_sample import DEMO_ENV, SINCE, write_signal_samples
+from fwcensus.demo.signals_sample import DEMO_ENV, SINCE, write_signal_samples
+from fwcensus.demo.sites import stackexchange_site
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals import registry
 from fwcensus.signals.base import month_of

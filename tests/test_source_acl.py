@@ -9,16 +9,6 @@ import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.acl_site import (
-    INDUSTRY,
-    SRW,
-    AclPaper,
-    AclVolume,
-    booktitle,
-    volume_label,
-    write_acl_year,
-    write_collection,
-)
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.acl_anthology import (
@@ -35,6 +25,16 @@ import skeleton
 from conftest import Serve
 from facts import structure, study_list
 from study2019 import StandIn, stand_ins
+from support.sites.acl_site import (
+    INDUSTRY,
+    SRW,
+    AclPaper,
+    AclVolume,
+    booktitle,
+    volume_label,
+    write_acl_year,
+    write_collection,
+)
 
 SOURCE = AclAnthologySource()
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Mausam")

@@ -12,15 +12,6 @@ import pytest
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchError, FetchSettings, HttpClient
 from fwcensus.fetch.politeness import HOST_RATES
-from fwcensus.mirror.arxiv_site import (
-    ArxivRecord,
-    OaiEra,
-    write_atom_error,
-    write_atom_lookup,
-    write_oai_error,
-    write_oai_harvest,
-    write_oai_year,
-)
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.arxiv import (
@@ -37,6 +28,15 @@ from fwcensus.store import Store
 import skeleton
 from conftest import Serve
 from facts import FIXTURES, structure
+from support.sites.arxiv_site import (
+    ArxivRecord,
+    OaiEra,
+    write_atom_error,
+    write_atom_lookup,
+    write_oai_error,
+    write_oai_harvest,
+    write_oai_year,
+)
 
 YEAR = 2019
 # The recorded pages whose signatures tests/fixtures/arxiv/structure keeps.

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
-from fwcensus.mirror.ecva_site import EcvaEntry, page_url, write_ecva_papers
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, Source
@@ -23,6 +22,7 @@ from fwcensus.store import Store
 from conftest import Serve
 from facts import study_list
 from study2019 import stand_ins, surname
+from support.sites.ecva_site import EcvaEntry, page_url, write_ecva_papers
 
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
 # A mirror folder and the PDF URLs per year its builder wrote.

@@ -10,15 +10,6 @@ from bs4 import BeautifulSoup, Tag
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.neurips_site import (
-    Layout,
-    NeuripsEntry,
-    abstract_url,
-    listing_url,
-    paper_hash,
-    pdf_url,
-    write_neurips_year,
-)
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingRequest, decode_text
@@ -28,6 +19,15 @@ from fwcensus.store import Store
 from conftest import Serve
 from facts import study_list
 from study2019 import stand_ins
+from support.sites.neurips_site import (
+    Layout,
+    NeuripsEntry,
+    abstract_url,
+    listing_url,
+    paper_hash,
+    pdf_url,
+    write_neurips_year,
+)
 
 SOURCE = NeuripsSource()
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")

@@ -12,13 +12,6 @@ import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.openreview_site import (
-    Submission,
-    make_submissions,
-    submission_note,
-    write_openreview_year,
-    write_page,
-)
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingError, ListingPage
@@ -28,6 +21,13 @@ from fwcensus.store import Store
 from conftest import Serve
 from facts import published_total, structure, study_list
 from study2019 import stand_ins
+from support.sites.openreview_site import (
+    Submission,
+    make_submissions,
+    submission_note,
+    write_openreview_year,
+    write_page,
+)
 
 SOURCE = OpenReviewSource()
 # Note fields openreview-py's Note.to_json adds to the recorded objects, and fields the raw API

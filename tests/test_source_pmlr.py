@@ -9,7 +9,6 @@ import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.pmlr_site import PmlrEntry, Render, usual_pdf_url, write_pmlr_volume
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Paper, Selection
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
@@ -19,6 +18,7 @@ from fwcensus.store import Store
 from conftest import Serve
 from facts import study_list
 from study2019 import stand_ins
+from support.sites.pmlr_site import PmlrEntry, Render, usual_pdf_url, write_pmlr_volume
 
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from fwcensus.collect.stage import collect
+from fwcensus.demo.sites.cvf_site import CvfEntry, write_cvf_year
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
 from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.models import Selection
 from fwcensus.sources.base import ListingRequest

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from fwcensus import pipeline
 from fwcensus.demo.sample import Sample, build_sample
+from fwcensus.demo.signals_sample import DEMO_ENV as SIGNALS_ENV
+from fwcensus.demo.signals_sample import SINCE as SIGNALS_SINCE
+from fwcensus.demo.signals_sample import write_signal_samples
 from fwcensus.extract.pool import Limits
 from fwcensus.fetch.client import FetchSettings
 from fwcensus.mirror.faults import FaultPlan
 from fwcensus.mirror.server import MirrorServer
-from fwcensus.mirror.signals_sample import DEMO_ENV as SIGNALS_ENV
-from fwcensus.mirror.signals_sample import SINCE as SIGNALS_SINCE
-from fwcensus.mirror.signals_sample import write_signal_samples
 from fwcensus.models import Selection
 from fwcensus.report.html import ReportFiles
 from fwcensus.store import Store

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fwcensus.mirror.markup import bibtex_name, escape_attr, escape_text
+from fwcensus.demo.sites.markup import bibtex_name, escape_attr, escape_text
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.ecva import BIBTEX_AUTHORS_UNTIL, PAPERS_URL
 

@@ -8,7 +8,7 @@ moto's server answers the S3 API; a WSGI layer in front of it does what moto doe
 - ``--slowdown KEY=N``: the first N reads of KEY get 503 SlowDown;
 - every request is logged (``--log FILE``, one JSON object per line) for tests to read.
 
-Run ``python -m fwcensus.mirror.s3_server --port 0``: it prints ``listening on URL`` once it
+Run ``python tests/support/s3_server.py --port 0``: it prints ``listening on URL`` once it
 accepts connections. moto is a test dependency (``pip install -e '.[test]'``).
 """
 
@@ -129,7 +129,8 @@ def s3_mirror(
     log: Path | None = None,
 ) -> Iterator[str]:
     """Start the server in a subprocess on a free port; yield its endpoint URL."""
-    command = [sys.executable, "-m", "fwcensus.mirror.s3_server", "--port", "0"]
+    # Run by path: the server needs nothing of fwcensus nor of the tests' other modules.
+    command = [sys.executable, __file__, "--port", "0"]
     command += [arg for bucket in payer_buckets for arg in ("--payer-bucket", bucket)]
     command += [arg for key in deny_keys for arg in ("--deny-key", key)]
     command += [arg for spec in slowdown for arg in ("--slowdown", spec)]

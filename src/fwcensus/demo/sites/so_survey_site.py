@@ -111,12 +111,6 @@ def write_year(
     return data
 
 
-def write_cut_off(root: Path, year: SurveyYear, respondents: Sequence[Respondent]) -> None:
-    """The year's archive cut off half-way, as a broken download would leave it."""
-    data = survey_zip(year, survey_csv(year, respondents))
-    write_mirror_file(root, zip_url(year.year), data[: len(data) // 2])
-
-
 def respondents(
     rng: random.Random, count: int, shares: Mapping[str, float], professional: float = 0.6
 ) -> list[Respondent]:

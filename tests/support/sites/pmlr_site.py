@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from fwcensus.mirror.markup import escape_text
+from fwcensus.demo.sites.markup import escape_text
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.pmlr import BASE_URL, HOST, volume_of, volume_url
 

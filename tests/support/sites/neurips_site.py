@@ -23,7 +23,7 @@ from hashlib import md5
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from fwcensus.mirror.markup import escape_attr, escape_text
+from fwcensus.demo.sites.markup import escape_attr, escape_text
 from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.sources.neurips import BASE_URL, DB_2021_URL, EXTRA_PAGES
 

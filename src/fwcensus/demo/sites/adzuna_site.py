@@ -22,21 +22,21 @@ from fwcensus.signals.targets import Target
 
 DEMO_APP_ID = "demo-app-id"
 DEMO_APP_KEY = "demo-app-key"
-_RESPONSE = "Adzuna::API::Response::"
+RESPONSE = "Adzuna::API::Response::"
 
 
 def posting(number: int, phrase: str, created: date) -> dict[str, Any]:
     return {
-        "__CLASS__": _RESPONSE + "Job",
+        "__CLASS__": RESPONSE + "Job",
         "id": str(4000000000 + number),
         "title": f"Machine Learning Engineer ({phrase})",
-        "company": {"__CLASS__": _RESPONSE + "Company", "display_name": f"Example Labs {number}"},
+        "company": {"__CLASS__": RESPONSE + "Company", "display_name": f"Example Labs {number}"},
         "location": {
-            "__CLASS__": _RESPONSE + "Location",
+            "__CLASS__": RESPONSE + "Location",
             "display_name": "London",
             "area": ["UK", "London"],
         },
-        "category": {"__CLASS__": _RESPONSE + "Category", "label": "IT Jobs", "tag": "it-jobs"},
+        "category": {"__CLASS__": RESPONSE + "Category", "label": "IT Jobs", "tag": "it-jobs"},
         "description": f"We train models with {phrase} and ship them\u2026",
         "created": f"{created.isoformat()}T08:00:00Z",
         "redirect_url": f"https://www.adzuna.co.uk/jobs/land/ad/{4000000000 + number}",
@@ -53,20 +53,9 @@ def write_count(
 ) -> None:  # fmt: skip
     url = search_url(country, phrase, exclude, app_id, key)
     results = [posting(count, phrase, today or date(2026, 1, 1))] if count else []
-    body = {"__CLASS__": _RESPONSE + "JobSearchResults", "count": count, "mean": 71234.5,
+    body = {"__CLASS__": RESPONSE + "JobSearchResults", "count": count, "mean": 71234.5,
             "results": results}  # fmt: skip
     write_json_answer(root, url, body)
-
-
-def write_error(
-    root: Path, country: str, phrase: str, status: int, exception: str, display: str, *,
-    exclude: tuple[str, ...] = (), app_id: str = DEMO_APP_ID, key: str = DEMO_APP_KEY,
-    headers: dict[str, str] | None = None,
-) -> None:  # fmt: skip
-    url = search_url(country, phrase, exclude, app_id, key)
-    body = {"__CLASS__": _RESPONSE + "Exception", "exception": exception, "display": display,
-            "doc": "https://developer.adzuna.com/docs/search"}  # fmt: skip
-    write_json_answer(root, url, body, status=status, headers=headers)
 
 
 # Demo scale: postings per board naming each framework.

@@ -9,10 +9,10 @@ shared/fixtures-real/github/ (PROVENANCE.md there): the repository object of
 answer (``x-ratelimit-remaining: 0`` with ``x-ratelimit-reset``, the modern message) and the
 secondary limit (``Retry-After``). ``GET /repos/{owner}/{repo}/commits/{ref}`` follows the
 public documentation (``sha``, ``node_id``, ``commit``, ``url``, ``html_url``, ``parents``), as
-do the non-recursive trees (one level, a folder's ``sha`` leading to its own tree) and the 301 a
-renamed repository answers (``write_renamed``: ``Location: /repositories/{id}``, as recorded in
-``rest_contents_dir_redirect_302_github3py_2017-12-22.meta.json`` for its sub-resources).
-Raw files are served from raw.githubusercontent.com/{owner}/{repo}/{sha}/{path}.
+do the non-recursive trees (one level, a folder's ``sha`` leading to its own tree). Raw files are
+served from raw.githubusercontent.com/{owner}/{repo}/{sha}/{path}. The answers only tests ask
+for (a repository deleted, renamed or blocked, the rate limit) are written by the tests' own
+builders (``tests/support/sites/github_site.py``).
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ from fwcensus.mirror.urls import meta_for, write_mirror_file
 API = "https://api.github.com"
 RAW = "https://raw.githubusercontent.com"
 _JSON = {"Content-Type": "application/json; charset=utf-8"}
-_REDIRECT_DOCS = "https://developer.github.com/v3/#http-redirects"
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _write_json(root: Path, url: str, body: object, status: int = 200,
+def write_json(root: Path, url: str, body: object, status: int = 200,
                 headers: Mapping[str, str] | None = None) -> Path:  # fmt: skip
     file = write_mirror_file(root, url, json.dumps(body, separators=(",", ":")))
     meta = {"status": status, "headers": {**_JSON, **rate_headers(4999), **(headers or {})}}
@@ -120,8 +119,8 @@ def write_repo(
     # index.html for it.
     meta = repo_object(owner, name, repo_id, default_branch)
     for url in (base + "/", f"{API}/repositories/{repo_id}/"):
-        _write_json(root, url, meta)
-    _write_json(root, f"{base}/commits/{default_branch}", {
+        write_json(root, url, meta)
+    write_json(root, f"{base}/commits/{default_branch}", {
         "sha": commit,
         "node_id": f"C_kwDO{repo_id:08d}",
         "commit": {"message": "Release code",
@@ -158,11 +157,11 @@ def write_repo(
             below = sorted([*below, *extra], key=_git_order)
         cut = listed if not folder and listed is not None else None
         recursive = below if cut is None else below[:cut]
-        _write_json(root, url + "?recursive=1",
+        write_json(root, url + "?recursive=1",
                     {"sha": listed_sha, "url": url, "tree": recursive,
                      "truncated": truncated or cut is not None})  # fmt: skip
         direct = [e for e in _relative(entries, folder) if "/" not in str(e["path"])]
-        _write_json(root, url, {"sha": listed_sha, "url": url, "tree": direct,
+        write_json(root, url, {"sha": listed_sha, "url": url, "tree": direct,
                                 "truncated": False})  # fmt: skip
     return commit
 
@@ -185,46 +184,3 @@ def _relative(entries: Mapping[str, dict[str, object]], folder: str) -> list[dic
 def _git_order(entry: Mapping[str, object]) -> tuple[str, ...]:
     """Depth first, each level by name: a folder's contents follow it, as git lists them."""
     return tuple(str(entry["path"]).split("/"))
-
-
-def write_not_found(root: Path, owner: str, name: str) -> Path:
-    """A deleted or private repository: GitHub answers 404 to both."""
-    body = {"message": "Not Found",
-            "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
-            "status": "404"}  # fmt: skip
-    return _write_json(root, f"{API}/repos/{owner}/{name}/", body, status=404)
-
-
-def write_renamed(root: Path, old_full_name: str, repo_id: int) -> Path:
-    """The old name of a renamed or transferred repository: 301 to ``/repositories/{id}``
-    (which ``write_repo`` serves under the new name), with GitHub's body ``{"message": "Moved
-    Permanently", "url", "documentation_url"}`` (quoted from a real answer in 18F/charlie PR
-    #85)."""
-    target = f"{API}/repositories/{repo_id}"
-    body = {"message": "Moved Permanently", "url": target, "documentation_url": _REDIRECT_DOCS}
-    return _write_json(root, f"{API}/repos/{old_full_name}/", body, 301, {"Location": target})
-
-
-def write_unavailable_for_legal_reasons(root: Path, owner: str, name: str) -> Path:
-    body = {"message": "Repository access blocked", "block": {"reason": "dmca"}}
-    return _write_json(root, f"{API}/repos/{owner}/{name}/", body, status=451)
-
-
-def set_rate_limited(file: Path, reset: int) -> None:
-    """Make the answer of ``file`` the primary rate limit (403, remaining 0, reset given), as
-    GitHub sends it today; ``restore`` puts the normal answer back."""
-    meta = meta_for(file)
-    saved = meta.with_name(meta.name + ".saved")
-    if meta.exists() and not saved.exists():
-        saved.write_bytes(meta.read_bytes())
-    # The mirror replays status and headers from the sidecar; the body stays the file's.
-    limited = {"status": 403, "headers": {**_JSON, **rate_headers(0, reset, 60)}}
-    meta.write_text(json.dumps(limited), encoding="utf-8")
-
-
-def restore(file: Path) -> None:
-    meta = meta_for(file)
-    saved = meta.with_name(meta.name + ".saved")
-    if saved.exists():
-        meta.write_bytes(saved.read_bytes())
-        saved.unlink()

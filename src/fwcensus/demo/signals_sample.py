@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from fwcensus.mirror import (
+from fwcensus.demo.sites import (
     adzuna_site,
     conda_site,
     devto_site,

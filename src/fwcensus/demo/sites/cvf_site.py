@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fwcensus.mirror.markup import bibtex_name, escape_attr, escape_text
+from fwcensus.demo.sites.markup import bibtex_name, escape_attr, escape_text
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.cvf_years import BASE_URL, CONFERENCE_DAYS, listing_urls
 

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from fwcensus.mirror.archive_site import commit_of, tar_gz
 from fwcensus.mirror.urls import write_json_answer, write_mirror_file
+
+from support.sites.archive_site import commit_of, tar_gz
 
 _JSON = {"Content-Type": "application/json"}
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fwcensus.mirror.stackexchange_site import framework_level, month_share
+from fwcensus.demo.sites.stackexchange_site import framework_level, month_share
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals.base import month_of, months_between, next_month
 from fwcensus.signals.devto import PER_PAGE, page_url
@@ -180,19 +180,6 @@ def write_pages(
     for page, chunk in enumerate(pages, start=1):
         write_json_answer(root, page_url(tag, page, per_page, top), list(chunk))
     return len(pages)
-
-
-def write_error_page(
-    root: Path,
-    tag: str,
-    page: int,
-    *,
-    error: str = "Internal Server Error",
-    status: int = 500,
-    per_page: int = PER_PAGE,
-) -> None:
-    """The error object, sent with HTTP 200, in place of ``tag``'s ``page``."""
-    write_json_answer(root, page_url(tag, page, per_page), {"error": error, "status": status})
 
 
 def site_growth(month: str) -> float:

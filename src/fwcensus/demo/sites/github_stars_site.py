@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from fwcensus.mirror.github_site import API, rate_headers, repo_object
+from fwcensus.demo.sites.github_site import API, rate_headers, repo_object
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals.base import month_of, next_month
 from fwcensus.signals.targets import Target
@@ -131,16 +131,6 @@ def month_days(month: str, today: date) -> list[date]:
     year, mon = int(month[:4]), int(month[5:7])
     days = [date(year, mon, d) for d in range(1, calendar.monthrange(year, mon)[1] + 1)]
     return [day for day in days if day <= today]
-
-
-def spread_months(monthly: Mapping[str, int], today: date) -> dict[date, int]:
-    """Stars per day that add up to ``monthly`` (YYYY-MM -> stars), as evenly as whole stars go."""
-    daily: dict[date, int] = {}
-    for month, stars in monthly.items():
-        days = month_days(month, today)
-        share, rest = divmod(stars, len(days))
-        daily.update({day: share + (i < rest) for i, day in enumerate(days)})
-    return daily
 
 
 # -- the demo's sample ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fwcensus.mirror.urls import meta_for, write_mirror_file
+from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.signals.base import month_of, months_between, previous_month
 from fwcensus.signals.conda_downloads import FIRST_MONTH, month_url
 from fwcensus.signals.targets import Target
@@ -78,18 +78,6 @@ def write_month(root: Path, month: str, downloads: list[Downloads], seed: int = 
     data = sink.getvalue()
     write_mirror_file(root, month_url(month), data)
     return data
-
-
-def write_not_published(root: Path, month: str) -> None:
-    """S3's answer for a key that is not there (yet)."""
-    key = month_url(month).split(".amazonaws.com/", 1)[1]
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
-        f"<Message>The specified key does not exist.</Message><Key>{key}</Key>"
-        "<RequestId>FWC0000000000000</RequestId><HostId>fwcensus-mirror</HostId></Error>"
-    )
-    file = write_mirror_file(root, month_url(month), body)
-    meta_for(file).write_text('{"status": 404, "headers": {"Content-Type": "application/xml"}}')
 
 
 # Demo shape (downloads a month at demo scale): PyTorch grows on conda-forge and defaults,
