@@ -3,8 +3,8 @@
 Tars in arXiv's layout (``tests/support/sites/arxiv_bulk_site.py``) of generated papers are
 served by the S3 mirror on 127.0.0.1 (moto, requester pays enforced); each tar also holds one
 large member the store does not want, streamed past and skipped (a tar read whole into memory
-would show in the RSS). Every run is ``bulk.run.run_bulk_arxiv``, the command's own path, against a
-LocalCluster this script starts beforehand (so cluster start-up is not timed):
+would show in the RSS). Every run is ``bulk.stage.run_bulk_arxiv``, the command's own path,
+against a LocalCluster this script starts beforehand (so cluster start-up is not timed):
 
 1. scaling: the same tars on 2 workers against 1 (goal >= 1.8x on 2 cores);
 2. overhead: per-paper seconds inside Dask (1 worker) against plain ``inspect_files`` with one
@@ -195,7 +195,7 @@ def _run(
     import dask
     from distributed import Client, LocalCluster
 
-    from fwcensus.bulk.run import BulkOptions, run_bulk_arxiv
+    from fwcensus.bulk.stage import BulkOptions, run_bulk_arxiv
     from fwcensus.extract.pool import Limits
     from fwcensus.fetch.s3 import S3Settings
     from fwcensus.sources.arxiv_bulk import id_month

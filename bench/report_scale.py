@@ -166,9 +166,9 @@ def build_store(db: Path, n: int, seed: int) -> None:
 
 
 def run_report(db: Path, out: Path) -> dict[str, float]:
-    from fwcensus.aggregate.shares import aggregate_shares
+    from fwcensus.aggregate.stage import aggregate_shares
     from fwcensus.detect.substring2019 import METHOD
-    from fwcensus.report.html import write_report
+    from fwcensus.report.stage import write_report
     from fwcensus.store import Store
 
     before = _rss_mb()
@@ -275,7 +275,7 @@ def timed_click(page: Any, selector: str) -> tuple[float, int]:
 
 
 def measure_browser(browser: Any, report_dir: Path, venue: str) -> BrowserRun:
-    from fwcensus.aggregate.shares import ALL_VENUES
+    from fwcensus.aggregate.stage import ALL_VENUES
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
+from fwcensus.aggregate.stage import ALL_VENUES, aggregate_shares
 from fwcensus.cli import app
 from fwcensus.collect.arxiv_search import (
     FAILURES_IN_A_ROW,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.stage import aggregate_shares
 from fwcensus.demo.run import run_demo
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import DETECTORS
@@ -33,7 +33,7 @@ from fwcensus.models import (
     TextStatus,
     Verdict,
 )
-from fwcensus.report.html import write_report
+from fwcensus.report.stage import write_report
 from fwcensus.store import Store
 from fwcensus.store.db import PaperRepoLink
 

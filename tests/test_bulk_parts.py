@@ -11,7 +11,7 @@ import pytest
 
 from bulk_support import store_paper, tar_of
 from fwcensus.bulk.partitions import SCHEMA, is_done, partition_path, write_partition
-from fwcensus.bulk.run import plan_tars
+from fwcensus.bulk.stage import plan_tars
 from fwcensus.models import Evidence, Role, Selection, TextStatus, Verdict
 from fwcensus.sources.arxiv_bulk import (
     ManifestError,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.fetch.documents import fetch_documents
 from fwcensus.fetch.pdfcheck import TRAILER_WINDOW, PdfSniffer
 from fwcensus.fetch.policy import FetchError, FetchSettings
+from fwcensus.fetch.stage import fetch_documents
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.models import DocStatus, Paper, Selection
 from fwcensus.store import Store

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
+from fwcensus.aggregate.stage import ALL_VENUES, aggregate_shares
 from fwcensus.collect.identity import find_links, link_works, normalise_title, work_ids
 from fwcensus.detect.substring2019 import METHOD
 from fwcensus.models import IdentityRow, Link, Paper, Selection

@@ -13,10 +13,10 @@ import pytest
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import Paper, Selection
 from fwcensus.repos.archive import ArchiveError, read_tar_gz, safe_path
+from fwcensus.repos.evidence import evidence_from_file
 from fwcensus.repos.github import Caps, RepoUnavailable
 from fwcensus.repos.gitlab import GitLabReader
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.stage import read_repos
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
@@ -48,7 +48,7 @@ def test_hostile_archive_only_safe_files_read_in_memory(
     assert list(work.iterdir()) == [] and list(temp.iterdir()) == []
     assert not {"x.py", "evil.py"} & (set(os.listdir("/tmp")) - before_tmp)
     assert not (tmp_path.parent / "evil.py").exists()
-    signals = [s for p, d in got.files.items() for s in signals_from_file(p, d)]
+    signals = [s for p, d in got.files.items() for s in evidence_from_file(p, d)]
     verdicts = {v.framework: v.role for v in repo_verdicts(signals)}
     assert verdicts == {"pytorch": "used"}
 

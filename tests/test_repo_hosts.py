@@ -177,7 +177,7 @@ def test_hostile_archive_on_every_archive_host_reads_only_safe_files(
     assert snapshot.files == HOSTILE_SAFE_FILES
     assert snapshot.skipped == 1  # big.py, over the per-file cap
     assert list(work.iterdir()) == [] and not (tmp_path.parent / "evil.py").exists()
-    assert [(v.framework, v.role) for v in repo_verdicts(snapshot.signals())] == [
+    assert [(v.framework, v.role) for v in repo_verdicts(snapshot.evidence())] == [
         ("pytorch", "used")
     ]
 
@@ -193,12 +193,12 @@ def test_hf_model_with_only_weights_and_config(tmp_path: Path, serve: Serve) -> 
         snapshot = readers.read(RepoRef("huggingface.co", "ada", "bert-x"))
         bare = readers.read(RepoRef("huggingface.co", "ada", "st-only"))
     assert (snapshot.commit, snapshot.files, snapshot.files_total) == (only_weights, {}, 4)
-    verdicts = {v.framework: v for v in repo_verdicts(snapshot.signals())}
+    verdicts = {v.framework: v for v in repo_verdicts(snapshot.evidence())}
     assert {fw: v.role for fw, v in verdicts.items()} == {
         "pytorch": "used", "flax": "used", "jax": "used"}  # fmt: skip
-    [torch] = verdicts["pytorch"].signals
+    [torch] = verdicts["pytorch"].evidence
     assert (torch.kind, torch.file, torch.line) == ("weights", "pytorch_model.bin", 0)
-    assert repo_verdicts(bare.signals()) == []  # safetensors names no framework
+    assert repo_verdicts(bare.evidence()) == []  # safetensors names no framework
     assert not [r for r in server.requests if "/resolve/" in r]  # nothing worth downloading
 
 
@@ -208,7 +208,7 @@ def test_gated_hf_model_is_judged_by_its_listing(tmp_path: Path, serve: Serve) -
     with RepoReaders(settings(serve(tmp_path).url), known=KNOWN) as readers:
         snapshot = readers.read(RepoRef("huggingface.co", "ada", "gated"))
     assert snapshot.files == {} and snapshot.skipped == 1  # train.py answered 401 GatedRepo
-    assert {(v.framework, v.role) for v in repo_verdicts(snapshot.signals())} == {
+    assert {(v.framework, v.role) for v in repo_verdicts(snapshot.evidence())} == {
         ("tensorflow", "used")}  # fmt: skip
 
 

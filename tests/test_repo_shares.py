@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.stage import aggregate_shares
 from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.fetch.policy import FetchSettings
@@ -25,7 +25,7 @@ from fwcensus.models import (
     Verdict,
 )
 from fwcensus.report.export import FRAMEWORK_COLUMNS, export
-from fwcensus.report.html import write_report
+from fwcensus.report.stage import write_report
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 

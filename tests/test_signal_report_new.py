@@ -17,8 +17,8 @@ from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.report.export import export
-from fwcensus.report.html import write_report
 from fwcensus.report.signal_view import signal_section
+from fwcensus.report.stage import write_report
 from fwcensus.signals import registry
 from fwcensus.signals.stage import collect_signals
 from fwcensus.store import Store

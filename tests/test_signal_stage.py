@@ -18,7 +18,7 @@ from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.models import Selection
 from fwcensus.report.export import export
-from fwcensus.report.html import write_report
+from fwcensus.report.stage import write_report
 from fwcensus.signals.base import (
     Batch,
     Measure,

@@ -724,7 +724,7 @@ def bulk_arxiv(
     judges files; results go to Parquet partitions (one per tar, its done-marker) and the
     store. A re-run reads only tars not done, or whose md5 in the manifest changed."""
     try:
-        from fwcensus.bulk.run import BulkOptions, run_bulk_arxiv
+        from fwcensus.bulk.stage import BulkOptions, run_bulk_arxiv
         from fwcensus.fetch.s3 import S3Settings
         from fwcensus.sources.arxiv_bulk import check_months
         from fwcensus.store.db import bulk_dir_for

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.stage import aggregate_shares
 from fwcensus.collect.arxiv_search import lookup_arxiv_ids
 from fwcensus.collect.identity import LinkSummary, link_works
 from fwcensus.collect.stage import CollectSummary, collect
@@ -20,10 +20,10 @@ from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.fetch.documents import fetch_documents
+from fwcensus.fetch.stage import fetch_documents
 from fwcensus.libraries.resolver import cached_resolver
 from fwcensus.models import Selection
-from fwcensus.report.html import ReportFiles, write_report
+from fwcensus.report.stage import ReportFiles, write_report
 from fwcensus.repos.stage import read_repos
 from fwcensus.signals import registry as signal_registry
 from fwcensus.signals.headers import signal_headers

@@ -6,7 +6,7 @@ Each paper counts once, at its highest version (the latest tar on a tie), whatev
 read from. Its month is its id's (the month of its first version); its primary category is the
 store's (``collect --venue arXiv`` keeps it as the paper's track), ``unknown`` for a paper only
 the bucket knows. "Using" rests on the text alone (``source`` ``text``): bulk runs read no code
-repositories. The share is the 2019 study's (``aggregate/shares.py``), with its Wilson interval.
+repositories. The share is the 2019 study's (``aggregate/stage.py``), with its Wilson interval.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from fwcensus.aggregate.intervals import wilson
-from fwcensus.aggregate.shares import counted_as
+from fwcensus.aggregate.stage import counted_as
 from fwcensus.bulk.partitions import SOURCE, partition_glob
 from fwcensus.sources.arxiv_bulk import month_of
 from fwcensus.store import Store

@@ -16,7 +16,7 @@ from fwcensus.fetch.client import FetchSettings
 from fwcensus.mirror.faults import FaultPlan
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Selection
-from fwcensus.report.html import ReportFiles
+from fwcensus.report.stage import ReportFiles
 from fwcensus.store import Store
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from fwcensus.aggregate.shares import ALL_VENUES
 from fwcensus.aggregate.signal_series import SignalPoint
+from fwcensus.aggregate.stage import ALL_VENUES
 from fwcensus.models import ShareRow
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import IO, Any
 
-from fwcensus.aggregate.shares import DEFINITION
+from fwcensus.aggregate.stage import DEFINITION
 from fwcensus.models import Selection
 from fwcensus.store import Store
 

@@ -54,19 +54,19 @@ class RepositoryBackends:
 def repository_backend(key: str, snapshot: Snapshot) -> Backend:
     """What a library's repository says it runs on: its manifests (requirements, Dockerfile,
     rockspec, ...) first; without them, code using one framework in ``CODE_FILES`` files."""
-    signals = snapshot.signals()
+    evidence = snapshot.evidence()
     declaring = MANIFEST_KINDS - SUPPORTING_KINDS
     declared = [
         (f"repo manifest {s.file}:{s.line} {s.text}", s.framework, s.framework)
-        for s in signals
+        for s in evidence
         if s.kind in declaring
     ]
     if declared:
         return one_backend(key, "repository", declared)
     files: dict[str, set[str]] = {}
-    for signal in signals:
-        if signal.kind in CODE_KINDS:
-            files.setdefault(signal.framework, set()).add(signal.file)
+    for item in evidence:
+        if item.kind in CODE_KINDS:
+            files.setdefault(item.framework, set()).add(item.file)
     used = [
         (f"repo code: {len(paths)} files use it, e.g. {min(paths)}", framework, framework)
         for framework, paths in sorted(files.items())

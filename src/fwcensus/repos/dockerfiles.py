@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from fwcensus.catalogue.code_names import docker_framework
-from fwcensus.repos.findings import Finding, Signal
+from fwcensus.repos.findings import Finding, RepoEvidence
 from fwcensus.repos.installs import install_specs
 from fwcensus.repos.specifiers import requirement
 
@@ -55,7 +55,7 @@ def read_dockerfile(path: str, text: str) -> Iterator[Finding]:
             framework = None if name.casefold() in stages else docker_framework(name)
             if framework:
                 shown = first if name == image.group(1) else f"{first} ({name})"
-                yield Signal(framework, "docker", path, number, shown[:200])
+                yield RepoEvidence(framework, "docker", path, number, shown[:200])
         elif first.upper().startswith("RUN"):
             yield from _installed(path, group, joined)
 

@@ -27,9 +27,9 @@ import httpx
 from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.repos.findings import Declared, Signal
+from fwcensus.repos.evidence import MANIFEST_FILE_KINDS, NATIVE_FILE_KINDS, file_kind, read_file
+from fwcensus.repos.findings import Declared, RepoEvidence
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import MANIFEST_FILE_KINDS, NATIVE_FILE_KINDS, file_kind, read_file
 
 T = TypeVar("T")
 
@@ -59,8 +59,8 @@ class Snapshot:
     tree_truncated: bool  # the API cut the tree itself
     files: dict[str, bytes] = field(default_factory=dict)  # path -> content, as read
     skipped: int = 0  # files that could speak but were left out by the caps
-    # Signals that are no file's content: weights files by name, the host's own metadata.
-    metadata_signals: tuple[Signal, ...] = ()
+    # Evidence that is no file's content: weights files by name, the host's own metadata.
+    metadata_evidence: tuple[RepoEvidence, ...] = ()
     # The repository as the paper linked it, when the host answers for it under another name
     # (renamed or transferred); ``repo`` is then the name it has now.
     linked: RepoRef | None = None
@@ -69,19 +69,19 @@ class Snapshot:
     def bytes_read(self) -> int:
         return sum(len(v) for v in self.files.values())
 
-    def findings(self) -> tuple[list[Signal], list[Declared]]:
-        """Every framework signal of the snapshot (each file read, then the metadata ones) and
+    def findings(self) -> tuple[list[RepoEvidence], list[Declared]]:
+        """All the framework evidence of the snapshot (each file read, then the metadata ones) and
         the packages its manifests declare that the catalogue does not know."""
-        signals: list[Signal] = []
+        evidence: list[RepoEvidence] = []
         declared: list[Declared] = []
         for path, data in self.files.items():
             found, packages = read_file(path, data)
-            signals += found
+            evidence += found
             declared += packages
-        return signals + list(self.metadata_signals), declared
+        return evidence + list(self.metadata_evidence), declared
 
-    def signals(self) -> list[Signal]:
-        """Every framework signal of the snapshot, without its libraries resolved."""
+    def evidence(self) -> list[RepoEvidence]:
+        """All the framework evidence of the snapshot, without its libraries resolved."""
         return self.findings()[0]
 
 

@@ -21,10 +21,10 @@ from urllib.parse import quote
 
 from fwcensus.catalogue.code_names import package_framework
 from fwcensus.fetch.api import HeadersFor
-from fwcensus.repos.findings import Signal
+from fwcensus.repos.evidence import evidence_from_weights
+from fwcensus.repos.findings import RepoEvidence
 from fwcensus.repos.github import ApiReader, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import HF_KINDS, RepoRef
-from fwcensus.repos.signals import signals_from_weights
 
 HOST = "huggingface.co"
 WEB = f"https://{HOST}"
@@ -81,17 +81,19 @@ def library_framework(library: str) -> str | None:
     return package_framework(library) or HUB_LIBRARIES.get(library)
 
 
-def hub_signals(meta: Mapping[str, Any], paths: list[str], source: str) -> tuple[Signal, ...]:
+def hub_evidence(
+    meta: Mapping[str, Any], paths: list[str], source: str
+) -> tuple[RepoEvidence, ...]:
     """The weights files by name, the declared library and the framework tags; ``source`` (the
     metadata's API path) is the evidence's file for the latter two."""
-    found = signals_from_weights(paths)
+    found = evidence_from_weights(paths)
     library = meta.get("library_name")
     framework = library_framework(library) if isinstance(library, str) else None
     if framework:
-        found.append(Signal(framework, "hub-library", source, 0, f"library_name: {library}"))
+        found.append(RepoEvidence(framework, "hub-library", source, 0, f"library_name: {library}"))
     tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
     for tag in dict.fromkeys(t for t in tags if isinstance(t, str) and t in HUB_TAGS):
-        found.append(Signal(HUB_TAGS[tag], "hub-tag", source, 0, f"tag: {tag}"))
+        found.append(RepoEvidence(HUB_TAGS[tag], "hub-tag", source, 0, f"tag: {tag}"))
     return tuple(found)
 
 
@@ -122,8 +124,8 @@ class HuggingFaceReader(ApiReader):
             for s in siblings
             if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
         ]
-        signals = hub_signals(meta, [path for path, _ in files], source)
-        snapshot = Snapshot(repo, sha, None, "main", len(files), False, metadata_signals=signals)
+        evidence = hub_evidence(meta, [path for path, _ in files], source)
+        snapshot = Snapshot(repo, sha, None, "main", len(files), False, metadata_evidence=evidence)
         prefix = "" if kind == "models" else f"{kind}/"
         base = f"{WEB}/{prefix}{repo_id}/resolve/{sha}/"
         self._read_files(snapshot, choose_files(files), lambda path: base + quote(path))

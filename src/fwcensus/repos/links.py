@@ -115,7 +115,7 @@ class CodeLink:
     repo: RepoRef
     role: str  # "own" | "framework" | "third-party"
     score: float
-    reasons: tuple[str, ...]  # evidence: each signal that moved the score
+    reasons: tuple[str, ...]  # evidence: each clue that moved the score
     source: str  # "metadata" | "text" | "annotation" | "both"
     page: int | None = None
     section: str | None = None

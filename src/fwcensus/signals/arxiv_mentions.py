@@ -25,7 +25,7 @@ WITH_TEXT = "papers-with-text"
 SOURCE = "fwcensus-store:papers?venue=arXiv&method={method}&month={month}"
 
 
-class ArxivMentions:
+class ArxivMentionsSignal:
     name = "arxiv-mentions"
     title = "arXiv papers using each framework"
     measures = (
@@ -88,4 +88,4 @@ class ArxivMentions:
         return Batch((answer,), tuple(values))
 
 
-SIGNAL = ArxivMentions()
+SIGNAL = ArxivMentionsSignal()

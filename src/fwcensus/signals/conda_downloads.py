@@ -98,7 +98,7 @@ def read_month(url: str, data: IO[bytes], names: set[str]) -> Counter[tuple[str,
     return counts
 
 
-class CondaDownloads:
+class CondaDownloadsSignal:
     name = "conda-downloads"
     title = "conda downloads"
     measures = (
@@ -164,4 +164,4 @@ class CondaDownloads:
         yield Batch((answer,), values)
 
 
-SIGNAL = CondaDownloads()
+SIGNAL = CondaDownloadsSignal()

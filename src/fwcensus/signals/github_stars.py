@@ -156,7 +156,7 @@ class _Tally:
         return ready, tuple(requests)
 
 
-class GitHubStars:
+class GitHubStarsSignal:
     name = "github-stars"
     title = "GitHub stars"
     measures = (
@@ -242,4 +242,4 @@ class GitHubStars:
                 yield Batch(requests, values)
 
 
-SIGNAL = GitHubStars()
+SIGNAL = GitHubStarsSignal()

@@ -93,7 +93,7 @@ def table_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
-class PwcArchive:
+class PwcArchiveSignal:
     name = "pwc-archive"
     title = "Papers with Code archive"
     measures = (
@@ -216,4 +216,4 @@ class PwcArchive:
         return Batch((kept,), tuple(values))
 
 
-SIGNAL = PwcArchive()
+SIGNAL = PwcArchiveSignal()

@@ -280,7 +280,7 @@ def history_source(env: Mapping[str, str]) -> History:
     return BigQueryHistory(credentials, int(cap) if cap else MAX_BYTES_BILLED)
 
 
-class PypiDownloads:
+class PypiDownloadsSignal:
     name = "pypi-downloads"
     title = "PyPI downloads"
     measures = (
@@ -367,4 +367,4 @@ class PypiDownloads:
         yield Batch((fetched,), values)
 
 
-SIGNAL = PypiDownloads()
+SIGNAL = PypiDownloadsSignal()

@@ -1,4 +1,4 @@
-"""Framework signals read from a repository's files, never by running them.
+"""Evidence of frameworks read from a repository's files, never by running them.
 
 This module decides which reader a file needs (``file_kind``) and runs it; the readers live
 beside it: ``manifests`` (requirements, setup.py via ``ast``, setup.cfg, pyproject, Pipfile,
@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 
 from fwcensus.catalogue.code_names import normalise
 from fwcensus.repos.dockerfiles import read_dockerfile
-from fwcensus.repos.findings import Declared, Finding, Signal, dedupe
+from fwcensus.repos.findings import Declared, Finding, RepoEvidence, dedupe
 from fwcensus.repos.manifests import (
     read_conda,
     read_pipfile,
@@ -107,23 +107,23 @@ MANIFEST_FILE_KINDS = frozenset(
 NATIVE_FILE_KINDS = frozenset({"lua", "prototxt", "matlab"})
 
 
-def read_file(path: str, data: bytes) -> tuple[list[Signal], list[Declared]]:
-    """Every signal one file gives, and the packages it declares that the catalogue does not
+def read_file(path: str, data: bytes) -> tuple[list[RepoEvidence], list[Declared]]:
+    """All the evidence one file gives, and the packages it declares that the catalogue does not
     know (each once); a file that cannot be read gives none (never an error)."""
     kind = file_kind(path)
     if kind is None:
         return [], []
-    signals: list[Signal] = []
+    evidence: list[RepoEvidence] = []
     declared: dict[str, Declared] = {}
     for found in _READERS[kind](path, data.decode("utf-8", "replace")):
-        if isinstance(found, Signal):
-            signals.append(found)
+        if isinstance(found, RepoEvidence):
+            evidence.append(found)
         else:
             declared.setdefault(normalise(found.package), found)
-    return dedupe(signals), list(declared.values())
+    return dedupe(evidence), list(declared.values())
 
 
-def signals_from_file(path: str, data: bytes) -> list[Signal]:
+def evidence_from_file(path: str, data: bytes) -> list[RepoEvidence]:
     return read_file(path, data)[0]
 
 
@@ -133,11 +133,11 @@ def weights_frameworks(path: str) -> tuple[str, ...]:
     return next((fws for pattern, fws in _WEIGHTS if pattern.fullmatch(name)), ())
 
 
-def signals_from_weights(paths: Iterable[str]) -> list[Signal]:
-    """One signal per framework whose weights a listing holds (the first such file, sorted):
-    a model sharded into eight files is one piece of evidence, not eight."""
+def evidence_from_weights(paths: Iterable[str]) -> list[RepoEvidence]:
+    """One piece of evidence per framework whose weights a listing holds (the first such file,
+    sorted): a model sharded into eight files is one piece of evidence, not eight."""
     found = (
-        Signal(framework, "weights", path, 0, path)
+        RepoEvidence(framework, "weights", path, 0, path)
         for path in sorted(paths)
         for framework in weights_frameworks(path)
     )

@@ -23,8 +23,8 @@ from markupsafe import Markup
 
 from fwcensus import __version__
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES, COMBINED, DEFINITION, DEFINITION_TEXT
-from fwcensus.aggregate.shares import SOURCES as SHARE_SOURCES
+from fwcensus.aggregate.stage import ALL_VENUES, COMBINED, DEFINITION, DEFINITION_TEXT
+from fwcensus.aggregate.stage import SOURCES as SHARE_SOURCES
 from fwcensus.bulk.arxiv_months import ALL_CATEGORIES, month_shares
 from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.detect.accuracy import recorded as recorded_accuracy
