@@ -11,6 +11,7 @@ import pytest
 from fwcensus.fetch.client import FetchError, HttpClient
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.urls import write_mirror_file
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.gitlab import GitLabReader
 from fwcensus.repos.links import RepoRef
 
@@ -22,7 +23,7 @@ GITLAB_ROBOTS = "User-Agent: *\nDisallow: /search\nDisallow: /api\nDisallow: /*/
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=1)
+    return fetch_settings(mirror=url, rate=0, attempts=1)
 
 
 @pytest.mark.parametrize("host", ["gitlab.com", "git.example.org"])

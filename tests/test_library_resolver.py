@@ -15,6 +15,7 @@ from fwcensus.libraries.cache import DAY, NEGATIVE_DAYS
 from fwcensus.libraries.resolver import MAX_FOLLOWED
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.backends import network_resolver
 from fwcensus.repos.hosts import RepoReaders
 from fwcensus.repos.inspect_code import code_json, read_own_code
@@ -59,7 +60,7 @@ def write_index(root: Path) -> None:
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import pytest
 
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.archive import ArchiveError, read_tar_gz, safe_path
 from fwcensus.repos.evidence import evidence_from_file
 from fwcensus.repos.github import Caps, RepoUnavailable
@@ -90,7 +91,7 @@ def test_corrupt_archive_gives_one_line_error(data: bytes) -> None:
 
 
 def _settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 def test_gitlab_reader_reads_the_archive_at_the_head_commit(tmp_path: Path, serve: Serve) -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
+from fwcensus.hosts import HostTable
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.github import Caps, GitHubReader, HostNotRead, RepoUnavailable
 from fwcensus.repos.hosts import RepoReaders
-from fwcensus.repos.huggingface import hub_headers
 from fwcensus.repos.inspect_code import read_own_code
 from fwcensus.repos.links import CodeLink, RepoRef, forges
 from fwcensus.repos.links import parse_repo as parse
@@ -45,7 +47,7 @@ CONFIG = '{"architectures": ["ResNetForImageClassification"], "model_type": "res
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 def paper(key: str, url: str) -> Paper:
@@ -316,7 +318,7 @@ def test_inspect_reads_every_host_through_the_registry(tmp_path: Path, serve: Se
 
 
 def test_hf_token_goes_to_huggingface_only() -> None:
-    headers = hub_headers("hf_secret")
+    headers = HostTable((HUGGING_FACE,)).headers_for({"HF_TOKEN": "hf_secret"})
     assert headers("huggingface.co") == {"Authorization": "Bearer hf_secret"}
     assert headers("api.github.com") == {} and headers("bitbucket.org") == {}
-    assert hub_headers(None)("huggingface.co") == {}
+    assert HostTable((HUGGING_FACE,)).headers_for({})("huggingface.co") == {}

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from fwcensus.demo.sites.github_site import write_repo
-from fwcensus.fetch.policy import FetchSettings
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.github import GitHubReader
 from fwcensus.repos.links import parse_repo
 from fwcensus.repos.verdict import RepoVerdict, repo_verdicts
@@ -80,7 +80,7 @@ LIBTORCH = {
 
 def read(root: Path, serve: Serve, name: str, files: dict[str, str]) -> dict[str, RepoVerdict]:
     write_repo(root, "ada", name, files)
-    settings = FetchSettings(mirror=serve(root).url, rate=0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=serve(root).url, rate=0, attempts=2, backoff=0.01)
     with GitHubReader(settings, token="") as reader:
         snapshot = reader.read(parse_repo(f"https://github.com/ada/{name}"))  # type: ignore[arg-type]
     return {v.framework: v for v in repo_verdicts(snapshot.evidence())}

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from fwcensus.demo.sites.github_site import API, write_repo
-from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import ExtractedText, SectionKind, TextLink, TextStatus
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.evidence import evidence_from_file
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
 from fwcensus.repos.links import parse_repo
@@ -42,7 +42,7 @@ TORCH_REPO = {
 
 def reader(server_url: str, **caps: object) -> tuple[GitHubReader, list[float]]:
     waits: list[float] = []
-    settings = FetchSettings(mirror=server_url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server_url, rate=0.0, attempts=2, backoff=0.01)
     return GitHubReader(settings, Caps(**caps), token="", sleep=waits.append,
                         clock=lambda: 1_000_000.0), waits  # fmt: skip
 
@@ -198,7 +198,7 @@ def test_rate_limit_mid_run_waits_until_reset_then_resumes(tmp_path: Path, serve
         waits.append(seconds)
         restore(tree)  # the window has reset
 
-    settings = FetchSettings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
     with GitHubReader(settings, token="", sleep=sleep, clock=lambda: 1_000_000.0) as gh:
         snap = gh.read(parse_repo("github.com/alice/fastseg"))  # type: ignore[arg-type]
     assert waits == [3.0]  # reset - now, plus a second of margin
@@ -216,7 +216,7 @@ def test_secondary_limit_403_with_retry_after_waits(tmp_path: Path, serve: Serve
         waits.append(seconds)
         meta.write_text(saved)
 
-    settings = FetchSettings(mirror=serve(tmp_path).url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=serve(tmp_path).url, rate=0.0, attempts=2, backoff=0.01)
     with GitHubReader(settings, token="", sleep=sleep) as gh:
         gh.read(parse_repo("github.com/alice/fastseg"))  # type: ignore[arg-type]
     assert waits == [5.0]

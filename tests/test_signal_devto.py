@@ -194,7 +194,7 @@ def test_the_demo_sample_answers_a_full_first_run(
     assert [b.problem for b in batches if b.problem] == []
     values = _values(batches)
     months = 12 * (TODAY.year - 2015) + TODAY.month
-    assert set(values) == {tag for t in targets for tag in t.devto}
+    assert set(values) == {tag for t in targets for tag in t["devto"]}
     assert all(len(by_month) == months for by_month in values.values())
     assert all(parse_qs(urlsplit(r).query)["per_page"] == ["1000"] for r in _asked(server))
 

@@ -27,8 +27,8 @@ COUNTS = {"pytorch": 120, "jax": 9}
 def mirror(root: Path) -> None:
     for target in TARGETS:
         for n, country in enumerate(COUNTRIES):
-            write_count(root, country, target.jobs[0], COUNTS[target.framework] + n,
-                        exclude=target.jobs_exclude)  # fmt: skip
+            write_count(root, country, target["jobs"][0], COUNTS[target.framework] + n,
+                        exclude=target["jobs_exclude"])  # fmt: skip
 
 
 def values(batches: Iterable[Batch]) -> dict[tuple[str, str, str], float]:
@@ -115,4 +115,4 @@ def test_the_demo_sample_answers_every_phrase_and_board(
     ctx.env = KEYS
     batches = list(SIGNAL.collect(ctx))
     assert [b.problem for b in batches if b.problem] == []
-    assert len(batches) == len(COUNTRIES) * sum(len(t.jobs) for t in load_targets())
+    assert len(batches) == len(COUNTRIES) * sum(len(t["jobs"]) for t in load_targets())

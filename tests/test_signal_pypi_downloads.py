@@ -16,8 +16,8 @@ from fwcensus.demo.sites.pypi_site import (
     write_sample,
 )
 from fwcensus.fetch.api import ApiClient
-from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.server import MirrorServer
+from fwcensus.plugins import fetch_settings
 from fwcensus.signals import bigquery
 from fwcensus.signals.base import (
     Batch,
@@ -321,7 +321,7 @@ def test_sample_serves_a_whole_demo_run_with_pytorch_passing_tensorflow(
 
     assert problems(batches) == []
     for t in targets:
-        for package in (*t.pypi, *t.pypi_companions):
+        for package in (*t["pypi"], *t["pypi_companions"]):
             assert values(batches, "downloads", package), package
             assert values(batches, "downloads-recent", package), package
 
@@ -434,7 +434,7 @@ def test_the_token_goes_to_bigquery_only(tmp_path: Path, serve: Serve, bigquery_
     write_pypistats_days(tmp_path, "torch", {date(2024, 1, 2): 4})
     server = serve(tmp_path)
     recording = Recording()
-    settings = FetchSettings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
     with ApiClient(settings, transport=recording) as api:
         ctx = SignalContext(api, (TORCH,), "2024-01", date(2024, 3, 10))
         assert problems(SIGNAL.collect(ctx)) == []

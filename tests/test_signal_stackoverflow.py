@@ -249,7 +249,7 @@ def test_the_demo_sample_answers_a_full_first_run(
     assert [b.problem for b in batches if b.problem] == []
     values = _values(batches)
     months = 12 * (TODAY.year - 2015) + TODAY.month
-    assert set(values) == {tag for t in targets for tag in t.stackoverflow}
+    assert set(values) == {tag for t in targets for tag in t["stackoverflow"]}
     assert all(len(by_month) == months for by_month in values.values())
 
     def year(tag: str, y: int) -> float:

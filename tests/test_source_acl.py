@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
-from fwcensus.fetch.client import FetchSettings, HttpClient
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.acl_anthology import (
     AclAnthologySource,
     Proceedings,
@@ -51,7 +52,7 @@ def papers(label: str, count: int) -> list[AclPaper]:
 
 def collect_mirror(root: Path, serve: Serve, store: Store, venue: str, year: int) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, venue, year, source=SOURCE)
 
 

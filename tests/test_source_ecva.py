@@ -10,9 +10,10 @@ import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
 from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
-from fwcensus.fetch.client import FetchSettings, HttpClient
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, Source
 from fwcensus.sources.cvf import CvfSource
 from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
@@ -66,7 +67,7 @@ def collect_from(
     root: Path, serve: Serve, store: Store, venue: str, year: int, source: Source
 ) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, venue, year, source=source)
 
 

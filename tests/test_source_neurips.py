@@ -9,9 +9,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
-from fwcensus.fetch.client import FetchSettings, HttpClient
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingRequest, decode_text
 from fwcensus.sources.neurips import NeuripsSource, pdf_url_for, track_for
 from fwcensus.store import Store
@@ -61,7 +62,7 @@ def entries_for(year: int) -> list[NeuripsEntry]:
 
 def collect_from(root: Path, serve: Serve, store: Store, year: int) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, "NeurIPS", year, source=SOURCE)
 
 

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from fwcensus.collect.stage import CollectError, CollectSummary, collect
-from fwcensus.fetch.client import FetchSettings, HttpClient
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingPage
 from fwcensus.sources.openreview import OpenReviewSource, listing_url, plan_for
 from fwcensus.store import Store
@@ -40,7 +41,7 @@ def collect_year(
     root: Path, serve: Serve, store: Store, venue: str, year: int
 ) -> tuple[CollectSummary, list[dict[str, Any]]]:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         summary = collect(store, client, venue, year, source=SOURCE)
     return summary, store.paper_rows(Selection(venues=(venue,), years=(year,)))
 

@@ -141,7 +141,10 @@ def _settings(
     connections: int = FetchSettings.max_connections,
     per_host: int = FetchSettings.per_host,
 ) -> FetchSettings:
-    return FetchSettings(
+    # Loads every plug-in to read their hosts: only commands that go to the network pay for it.
+    from fwcensus.plugins import fetch_settings
+
+    return fetch_settings(
         mirror=mirror or None,
         rate=rate,
         read_timeout=timeout,

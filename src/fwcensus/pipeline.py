@@ -23,10 +23,10 @@ from fwcensus.fetch.client import FetchSettings, HttpClient
 from fwcensus.fetch.stage import fetch_documents
 from fwcensus.libraries.resolver import cached_resolver
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings, request_headers
 from fwcensus.report.stage import ReportFiles, write_report
 from fwcensus.repos.stage import read_repos
 from fwcensus.signals import registry as signal_registry
-from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.stage import DEFAULT_SINCE, SignalSummary, collect_signals
 from fwcensus.sources.registry import venue_years
 from fwcensus.store import Store
@@ -37,7 +37,7 @@ Say = Callable[[str], None]
 @dataclass(frozen=True)
 class RunOptions:
     selection: Selection
-    fetch: FetchSettings = field(default_factory=FetchSettings)
+    fetch: FetchSettings = field(default_factory=fetch_settings)
     limits: Limits = field(default_factory=Limits)
     methods: tuple[str, ...] = tuple(METHODS)  # detection methods run and aggregated
     method: str = EVIDENCE  # the one the report shows
@@ -172,7 +172,7 @@ def signals(
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
         raise ValueError(f"since must be a month as YYYY-MM, not {since!r}")
     chosen = signal_registry.chosen(only)
-    with ApiClient(_cached(store, settings), signal_headers(env)) as api:
+    with ApiClient(_cached(store, settings), request_headers(env)) as api:
         return collect_signals(store, api, chosen, since, today, say, env)
 
 

@@ -18,8 +18,8 @@ in shared/fixtures-real/arxiv/):
   (``identity.normalise_title``): lower-case ASCII words, accents folded, punctuation dropped.
 - The answer is the Atom feed an id lookup gets (``arxiv.parse_feed``); a request arXiv refuses
   is HTTP 400 with one error entry explaining it.
-- arXiv allows one request every 3 s; the HTTP client paces export.arxiv.org
-  (fetch/politeness.py), so this module never waits itself.
+- arXiv allows one request every 3 s; the HTTP client paces export.arxiv.org at the rate the
+  arXiv source declares (``sources.arxiv.HOSTS``), so this module never waits itself.
 
 Why a hit must match strictly: the id found is taken as the paper's own, so ``link_works`` makes
 the venue paper and that preprint one work, "All venues" counts them once, and a framework named

@@ -20,7 +20,7 @@ from fwcensus.demo.sites import (
     stackexchange_site,
 )
 from fwcensus.signals import jobs
-from fwcensus.signals.targets import load_targets
+from fwcensus.signals.registry import targets
 
 SINCE = "2015-01"  # the first month the samples answer for (pypi_site's DEMO_SINCE)
 BUILDERS = (
@@ -41,6 +41,5 @@ DEMO_ENV = {jobs.ID_ENV: adzuna_site.DEMO_APP_ID, jobs.KEY_ENV: adzuna_site.DEMO
 
 
 def write_signal_samples(root: Path, today: date, seed: int = 0) -> None:
-    targets = load_targets()
     for builder in BUILDERS:
-        builder.write_sample(root, targets, today, seed)
+        builder.write_sample(root, targets(), today, seed)

@@ -33,10 +33,9 @@ from fwcensus.fetch.client import (
 )
 from fwcensus.fetch.mirror_urls import unmirror
 from fwcensus.fetch.policy import FetchSettings, host_of
+from fwcensus.hosts import HeadersFor
 
 T = TypeVar("T")
-
-HeadersFor = Callable[[str], Mapping[str, str]]  # real host -> extra request headers
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
 from fwcensus.catalogue.code_names import package_framework
-from fwcensus.fetch.api import HeadersFor
 from fwcensus.repos.evidence import evidence_from_weights
 from fwcensus.repos.findings import RepoEvidence
 from fwcensus.repos.github import ApiReader, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import HF_KINDS, RepoRef
 
-HOST = "huggingface.co"
-WEB = f"https://{HOST}"
+WEB = f"https://{HUGGING_FACE.name}"
 # Hub libraries that run on one framework only but are not in the catalogue (the Hub's own
 # list of libraries: huggingface.js, packages/tasks/src/model-libraries.ts).
 HUB_LIBRARIES = {
@@ -57,15 +56,6 @@ HUB_TAGS = {
     "mxnet": "mxnet",
     "mlx": "mlx",
 }
-
-
-def hub_headers(token: str | None) -> HeadersFor:
-    """HF_TOKEN for huggingface.co only."""
-
-    def headers_for(host: str) -> Mapping[str, str]:
-        return {"Authorization": f"Bearer {token}"} if token and host == HOST else {}
-
-    return headers_for
 
 
 def hub_path(repo: RepoRef) -> tuple[str, str]:
@@ -105,11 +95,8 @@ class HuggingFaceReader(ApiReader):
         401: "not found, private or gated (HTTP 401)",
     }
 
-    DEFAULT_HOST = HOST
-    TOKEN_ENV = "HF_TOKEN"
-
-    def headers(self, token: str | None) -> HeadersFor:
-        return hub_headers(token)
+    DEFAULT_HOST = HUGGING_FACE.name
+    HOSTS = (HUGGING_FACE,)
 
     def snapshot(self, repo: RepoRef) -> Snapshot:
         kind, repo_id = hub_path(repo)

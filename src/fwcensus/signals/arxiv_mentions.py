@@ -28,6 +28,8 @@ SOURCE = "fwcensus-store:papers?venue=arXiv&method={method}&month={month}"
 class ArxivMentionsSignal:
     name = "arxiv-mentions"
     title = "arXiv papers using each framework"
+    hosts = ()
+    target_fields = ()
     measures = (
         Measure(
             USING,

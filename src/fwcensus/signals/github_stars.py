@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from fwcensus.catalogue.code_hosts import GITHUB_API
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -159,6 +160,8 @@ class _Tally:
 class GitHubStarsSignal:
     name = "github-stars"
     title = "GitHub stars"
+    hosts = (GITHUB_API,)
+    target_fields = ("github",)
     measures = (
         Measure(
             STARS,
@@ -196,7 +199,7 @@ class GitHubStarsSignal:
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
         seen: set[tuple[str, int]] = set()  # (framework, repository id): old and new names
         for target in ctx.targets:
-            for name in target.github:
+            for name in target["github"]:
                 work = partial(self._repository, ctx, target.framework, name, seen)
                 yield from ctx.guarded(name, work)
 

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
 from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.signals.base import (
     Batch,
@@ -96,6 +97,8 @@ def table_bytes(table: pa.Table) -> bytes:
 class PwcArchiveSignal:
     name = "pwc-archive"
     title = "Papers with Code archive"
+    hosts = (HUGGING_FACE,)
+    target_fields = ("pwc",)
     measures = (
         Measure(
             OFFICIAL,
@@ -146,7 +149,7 @@ class PwcArchiveSignal:
     )
 
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
-        labels = {label: t.framework for t in ctx.targets for label in t.pwc}
+        labels = {label: t.framework for t in ctx.targets for label in t["pwc"]}
         if not labels:
             return
         frameworks = set(labels.values())

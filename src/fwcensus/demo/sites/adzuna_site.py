@@ -66,8 +66,10 @@ def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int
     """Today's counts for every phrase and board, under the demo's application id and key."""
     rng = random.Random(f"adzuna-sample:{seed}")
     for target in targets:
-        for phrase in target.jobs:
+        for phrase in target["jobs"]:
             for country in COUNTRIES:
                 level = _LEVELS.get(target.framework, 15) * (4 if country == "us" else 1)
                 count = round(level * rng.uniform(0.8, 1.2))
-                write_count(root, country, phrase, count, exclude=target.jobs_exclude, today=today)
+                write_count(
+                    root, country, phrase, count, exclude=target["jobs_exclude"], today=today
+                )

@@ -103,7 +103,7 @@ def _level(package: str, month: str) -> float:
 def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int = 0) -> None:
     """Every month from 2017-01 to the last one over (the month not over is never asked)."""
     rng = random.Random(f"conda-sample:{seed}")
-    names = [n for t in targets for n in (*t.conda, *t.conda_companions)]
+    names = [n for t in targets for n in (*t["conda"], *t["conda_companions"])]
     last = previous_month(month_of(today))
     for month in months_between(FIRST_MONTH, last):
         downloads = []

@@ -196,7 +196,7 @@ def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int
     now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
     first_id = 1
     for target in targets:
-        for tag in target.devto:
+        for tag in target["devto"]:
             counts = {}
             for month in months_between(SAMPLE_SINCE, month_of(today)):
                 level = framework_level(target.framework, month) * site_growth(month)

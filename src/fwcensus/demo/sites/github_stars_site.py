@@ -229,7 +229,7 @@ def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int
     """Every target repository's object and full star history up to ``today``."""
     for target in targets:
         shape = SHAPES.get(target.framework, DEFAULT_SHAPE)
-        for full_name in target.github:
+        for full_name in target["github"]:
             rng = random.Random(f"{seed}:{full_name}")
             daily = sample_days(shape, today, rng)
             write_stars(root, full_name, sample_id(full_name), daily, today)

@@ -177,7 +177,7 @@ def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int
     rng = random.Random(seed)
     for target in targets:
         shape = SHAPES.get(target.framework, OTHER)
-        for tag in target.huggingface:
+        for tag in target["huggingface"]:
             counts = _sample_counts(rng, shape, today)
             write_listing(root, tag, models_by_month(tag, counts, shape.placeholders, today))
 

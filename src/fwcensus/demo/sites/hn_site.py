@@ -237,7 +237,7 @@ def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int
     40-100 posts whose framework mentions follow ``SHARES``, and the account's two stories that
     are no monthly thread."""
     rng = random.Random(seed)
-    names = [t.framework for t in targets if t.hn_pattern() is not None]
+    names = [t.framework for t in targets if t["hn"]]
     threads, object_id = [], 2396027
     for month in months_between(FIRST_THREAD, month_of(today)):
         object_id += 200_000 + rng.randrange(60_000)

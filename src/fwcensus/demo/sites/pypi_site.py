@@ -188,7 +188,7 @@ def write_sample(
     from ``since`` and pypistats' last 180 days, both loaded up to yesterday."""
     yesterday = today - timedelta(days=1)
     for target in targets:
-        for package in (*target.pypi, *target.pypi_companions):
+        for package in (*target["pypi"], *target["pypi_companions"]):
             rng = random.Random(f"{seed}:{package}")
             shape = SHAPES.get(package) or _guess_shape(rng)
             days = daily_downloads(shape, DATA_START, yesterday, rng)

@@ -118,7 +118,7 @@ def write_sample(root: Path, targets: tuple[Target, ...], today: date, seed: int
     """Answers for every tag of ``targets`` and every month from 2015-01 to ``today``'s."""
     rng = random.Random(f"stackexchange:{seed}")
     for target in targets:
-        for tag in target.stackoverflow:
+        for tag in target["stackoverflow"]:
             totals = {}
             for month in months_between(SAMPLE_SINCE, month_of(today)):
                 level = framework_level(target.framework, month) * site_trend(month)
