@@ -1,6 +1,6 @@
 """Which framework a name in code stands for, from the catalogue (``frameworks.toml``) only:
 a Python module, a package of any manifest, a Docker image, a C/C++ header, a Lua module, a
-MATLAB function."""
+MATLAB function, a weights file, a Hugging Face Hub tag or library."""
 
 from __future__ import annotations
 
@@ -82,3 +82,37 @@ def matlab_calls() -> tuple[tuple[re.Pattern[str], str], ...]:
         ]
         found.append((re.compile(r"(?<![\w.])(?:" + "|".join(names) + r")(?!\w)"), fw.id))
     return tuple(found)
+
+
+@cache
+def _weights() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(pattern), fw.id) for fw in load_catalogue().frameworks for pattern in fw.weights
+    )
+
+
+def weights_frameworks(file_name: str) -> tuple[str, ...]:
+    """The frameworks whose own weights format a file of this name is (none for safetensors)."""
+    name = file_name.casefold()
+    return tuple(dict.fromkeys(fw for pattern, fw in _weights() if pattern.fullmatch(name)))
+
+
+@cache
+def _hub_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(Hub tag -> framework, Hub library the catalogue lacks -> framework)."""
+    tags: dict[str, str] = {}
+    libraries: dict[str, str] = {}
+    for fw in load_catalogue().frameworks:
+        tags.update(dict.fromkeys(fw.hub_tags, fw.id))
+        libraries.update(dict.fromkeys(fw.hub_libraries, fw.id))
+    return tags, libraries
+
+
+def hub_tag_framework(tag: str) -> str | None:
+    return _hub_names()[0].get(tag)
+
+
+def hub_library_framework(library: str) -> str | None:
+    """The framework of a Hub ``library_name``: a package the catalogue knows, or a Hub library
+    it names."""
+    return package_framework(library) or _hub_names()[1].get(library)

@@ -24,9 +24,16 @@ class Framework:
     urls: tuple[str, ...]
     docker: tuple[str, ...]
     compounds: tuple[str, ...]  # lower-case stems naming it inside a library's name
+    glued_compounds: tuple[str, ...]  # stems that may start a name glued to lower case
+    suffix_compounds: tuple[str, ...]  # stems that may end a name glued after another word
     includes: tuple[str, ...]  # C/C++/CUDA header paths or their leading folders
     lua_requires: tuple[str, ...]  # Lua modules (require, rockspec dependencies)
     matlab_calls: tuple[str, ...]  # MATLAB functions; a trailing * matches any suffix
+    weights: tuple[str, ...]  # regexes of its own weights files' names (case-folded)
+    hub_tags: tuple[str, ...]  # the Hugging Face Hub's tags for it
+    hub_libraries: tuple[str, ...]  # Hub library names running on it that the catalogue lacks
+    color: str  # its colour in charts ("" for the report's grey)
+    camel_case: bool  # a line-end hyphen inside its name is a split, not a real hyphen
     family: str  # id scoring merges this one into; itself when the file leaves it empty
     first_release: date
 
@@ -90,8 +97,13 @@ def parse_catalogue(text: str) -> Catalogue:
     for framework in frameworks:
         if framework.family not in ids:
             raise ValueError(f"framework {framework.id!r} has unknown family {framework.family}")
-        for pattern in (*framework.aliases, *framework.versioned):
+        for pattern in (*framework.aliases, *framework.versioned, *framework.weights):
             re.compile(pattern)  # a broken regex fails here, naming nothing worse than the file
+        stray = set(framework.glued_compounds + framework.suffix_compounds) - set(
+            framework.compounds
+        )
+        if stray:
+            raise ValueError(f"framework {framework.id!r}: {sorted(stray)} are not its compounds")
     since = data.get("compound_since", {})
     assert isinstance(since, dict), "compound_since must be a table"
     return Catalogue(
@@ -116,9 +128,16 @@ def _framework(entry: dict[str, object]) -> Framework:
         urls=_strings(entry, "urls"),
         docker=_strings(entry, "docker"),
         compounds=tuple(stem.casefold() for stem in _strings(entry, "compounds")),
+        glued_compounds=tuple(stem.casefold() for stem in _strings(entry, "glued_compounds")),
+        suffix_compounds=tuple(stem.casefold() for stem in _strings(entry, "suffix_compounds")),
         includes=_strings(entry, "includes"),
         lua_requires=_strings(entry, "lua_requires"),
         matlab_calls=_strings(entry, "matlab_calls"),
+        weights=_strings(entry, "weights"),
+        hub_tags=_strings(entry, "hub_tags"),
+        hub_libraries=_strings(entry, "hub_libraries"),
+        color=str(entry.get("color", "")),
+        camel_case=bool(entry.get("camel_case", False)),
         family=str(entry.get("family") or entry["id"]),
         first_release=date.fromisoformat(str(entry["first_release"])),
     )

@@ -7,8 +7,10 @@ poetry.lock, conda), ``dockerfiles``, ``python_code`` (imports, notebooks) and `
 weigh most; an import, include or MATLAB call counts once per file (``findings.WEIGHTS``).
 Weights files speak by their name alone, never read (``pytorch_model.bin``, ``*.pt``/``*.pth``
 -> PyTorch, ``tf_model.h5``/``saved_model.pb`` -> TensorFlow, ``flax_model.msgpack`` -> Flax
-and JAX; ``*.safetensors`` is every framework's format, so it names none); their evidence is
-the file at line 0, as is a host's own metadata (a Hugging Face ``library_name`` or tag).
+and JAX: each framework's ``weights`` in the catalogue; ``*.safetensors`` is every framework's
+format, so it names none); their evidence is the file at line 0, as is a host's own metadata
+(a Hugging Face ``library_name`` or tag, read by the catalogue's ``hub_libraries`` and
+``hub_tags``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
-from fwcensus.catalogue.code_names import normalise
+from fwcensus.catalogue.code_names import normalise, weights_frameworks
 from fwcensus.repos.dockerfiles import read_dockerfile
 from fwcensus.repos.findings import Declared, Finding, RepoEvidence, dedupe
 from fwcensus.repos.manifests import (
@@ -37,16 +39,6 @@ from fwcensus.repos.native_code import (
     read_rockspec,
 )
 from fwcensus.repos.python_code import read_notebook, read_python
-
-# Weights file names (case-folded) -> the frameworks whose own format they are.
-_WEIGHTS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (re.compile(r"pytorch_model(-\d+-of-\d+)?\.bin|.+\.pth?"), ("pytorch",)),
-    (re.compile(r"tf_model\.h5|saved_model\.pbtxt?"), ("tensorflow",)),
-    (re.compile(r"flax_model(-\d+-of-\d+)?\.msgpack"), ("flax", "jax")),
-    (re.compile(r".+\.keras|keras_metadata\.pb"), ("keras",)),
-    (re.compile(r".+\.pdparams"), ("paddlepaddle",)),
-)
-
 
 # -- what kind of file ---------------------------------------------------------------------------
 
@@ -127,19 +119,13 @@ def evidence_from_file(path: str, data: bytes) -> list[RepoEvidence]:
     return read_file(path, data)[0]
 
 
-def weights_frameworks(path: str) -> tuple[str, ...]:
-    """The frameworks whose own weights format a file's name is (none for safetensors)."""
-    name = PurePosixPath(path).name.casefold()
-    return next((fws for pattern, fws in _WEIGHTS if pattern.fullmatch(name)), ())
-
-
 def evidence_from_weights(paths: Iterable[str]) -> list[RepoEvidence]:
     """One piece of evidence per framework whose weights a listing holds (the first such file,
     sorted): a model sharded into eight files is one piece of evidence, not eight."""
     found = (
         RepoEvidence(framework, "weights", path, 0, path)
         for path in sorted(paths)
-        for framework in weights_frameworks(path)
+        for framework in weights_frameworks(PurePosixPath(path).name)
     )
     return dedupe(found)
 

@@ -20,42 +20,13 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from fwcensus.catalogue.code_hosts import HUGGING_FACE
-from fwcensus.catalogue.code_names import package_framework
+from fwcensus.catalogue.code_names import hub_library_framework, hub_tag_framework
 from fwcensus.repos.evidence import evidence_from_weights
 from fwcensus.repos.findings import RepoEvidence
 from fwcensus.repos.github import ApiReader, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import HF_KINDS, RepoRef
 
 WEB = f"https://{HUGGING_FACE.name}"
-# Hub libraries that run on one framework only but are not in the catalogue (the Hub's own
-# list of libraries: huggingface.js, packages/tasks/src/model-libraries.ts).
-HUB_LIBRARIES = {
-    "sentence-transformers": "pytorch",
-    "flair": "pytorch",
-    "fastai": "pytorch",
-    "speechbrain": "pytorch",
-    "pyannote-audio": "pytorch",
-    "open_clip": "pytorch",
-    "peft": "pytorch",
-    "stable-baselines3": "pytorch",
-    "espnet": "pytorch",
-    "asteroid": "pytorch",
-    "tf-keras": "tensorflow",
-    "paddlenlp": "paddlepaddle",
-}
-# The Hub's framework tags; "tf" is how it tags TensorFlow weights.
-HUB_TAGS = {
-    "pytorch": "pytorch",
-    "tf": "tensorflow",
-    "tensorflow": "tensorflow",
-    "jax": "jax",
-    "flax": "flax",
-    "keras": "keras",
-    "tf-keras": "tensorflow",
-    "paddlepaddle": "paddlepaddle",
-    "mxnet": "mxnet",
-    "mlx": "mlx",
-}
 
 
 def hub_path(repo: RepoRef) -> tuple[str, str]:
@@ -67,10 +38,6 @@ def hub_path(repo: RepoRef) -> tuple[str, str]:
     return "models", f"{repo.owner}/{repo.name}"
 
 
-def library_framework(library: str) -> str | None:
-    return package_framework(library) or HUB_LIBRARIES.get(library)
-
-
 def hub_evidence(
     meta: Mapping[str, Any], paths: list[str], source: str
 ) -> tuple[RepoEvidence, ...]:
@@ -78,12 +45,14 @@ def hub_evidence(
     metadata's API path) is the evidence's file for the latter two."""
     found = evidence_from_weights(paths)
     library = meta.get("library_name")
-    framework = library_framework(library) if isinstance(library, str) else None
+    framework = hub_library_framework(library) if isinstance(library, str) else None
     if framework:
         found.append(RepoEvidence(framework, "hub-library", source, 0, f"library_name: {library}"))
     tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-    for tag in dict.fromkeys(t for t in tags if isinstance(t, str) and t in HUB_TAGS):
-        found.append(RepoEvidence(HUB_TAGS[tag], "hub-tag", source, 0, f"tag: {tag}"))
+    for tag in dict.fromkeys(t for t in tags if isinstance(t, str)):
+        tagged = hub_tag_framework(tag)
+        if tagged:
+            found.append(RepoEvidence(tagged, "hub-tag", source, 0, f"tag: {tag}"))
     return tuple(found)
 
 

@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals.base import month_of, months_between
 from fwcensus.signals.hn_jobs import item_url, list_url
@@ -220,9 +221,6 @@ SHARES: dict[str, tuple[tuple[float, float], ...]] = {
     "mlx": ((2023.9, 0.0), (2024.5, 0.003), (2026.0, 0.006)),
 }  # fmt: skip
 OTHER_SHARE = 0.002  # a framework with no curve of its own
-NAMES = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "jax": "JAX",
-         "mxnet": "MXNet", "paddlepaddle": "PaddlePaddle", "mindspore": "MindSpore",
-         "mlx": "MLX"}  # fmt: skip
 _COMPANIES = ("Acme Robotics", "Northwind Labs", "Globex", "Initech", "Hooli", "Vandelay AI",
               "Umbrella Health", "Stark Analytics", "Wayne Data", "Cyberdyne")  # fmt: skip
 _ROLES = ("Senior Backend Engineer", "ML Engineer", "Data Scientist", "Full Stack Developer",
@@ -258,7 +256,8 @@ def _sample_post(rng: random.Random, month: str, frameworks: Iterable[str]) -> J
         return JobPost(None)
     when = int(month[:4]) + (int(month[5:]) - 1) / 12
     stack = rng.sample(_STACK, 3)
-    stack += [NAMES.get(f, f) for f in frameworks if rng.random() < _share(f, when)]
+    catalogue = load_catalogue()
+    stack += [catalogue.framework(f).name for f in frameworks if rng.random() < _share(f, when)]
     if rng.random() < 0.03:
         stack.append(rng.choice(_DISTRACTORS))
     text = (
