@@ -1,10 +1,10 @@
 """Bulk arXiv on Dask: scaling, overhead against plain inspect, and memory per worker.
 
-Tars in arXiv's layout (``mirror/arxiv_bulk_site.py``) of generated papers are served by the
-S3 mirror on 127.0.0.1 (moto, requester pays enforced); each tar also holds one large member
-the store does not want, streamed past and skipped (a tar read whole into memory would show in
-the RSS). Every run is ``bulk.run.run_bulk_arxiv``, the command's own path, against a
-LocalCluster this script starts beforehand (so cluster start-up is not timed):
+Tars in arXiv's layout (``tests/support/sites/arxiv_bulk_site.py``) of generated papers are
+served by the S3 mirror on 127.0.0.1 (moto, requester pays enforced); each tar also holds one
+large member the store does not want, streamed past and skipped (a tar read whole into memory
+would show in the RSS). Every run is ``bulk.stage.run_bulk_arxiv``, the command's own path,
+against a LocalCluster this script starts beforehand (so cluster start-up is not timed):
 
 1. scaling: the same tars on 2 workers against 1 (goal >= 1.8x on 2 cores);
 2. overhead: per-paper seconds inside Dask (1 worker) against plain ``inspect_files`` with one
@@ -28,6 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# The S3 mirror and the tar builder are test support (tests/support/), not in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
 AWS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
@@ -47,7 +50,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(_child(json.loads(args.child))))
         return
-    from fwcensus.mirror.s3_server import s3_mirror
+    from support.s3_server import s3_mirror
 
     with tempfile.TemporaryDirectory(prefix="fwcensus-bench-") as tmp, s3_mirror() as endpoint:
         folder = Path(tmp)
@@ -106,7 +109,7 @@ def _sample(
     endpoint: str, folder: Path, bucket: str, tars: int, papers: int, filler_mb: int
 ) -> tuple[list[str], list[Path]]:
     """Upload the tars to ``bucket``; returns the wanted ids and one file per wanted PDF."""
-    from fwcensus.mirror.arxiv_bulk_site import BulkTar, Member, upload
+    from support.sites.arxiv_bulk_site import BulkTar, Member, upload
 
     distinct = [_long_paper(n) for n in range(24)]
     filler = os.urandom(filler_mb * 1024 * 1024)
@@ -149,7 +152,7 @@ def _long_paper(seed: int) -> bytes:
 def _real_papers(endpoint: str, folder: Path) -> tuple[list[str], list[Path]] | None:
     """The hand-labelled real papers (``$FWCENSUS_SHARED/eval/dev*``) as one tar in bucket
     ``real``: what a real paper costs, for the README's projection. None when absent."""
-    from fwcensus.mirror.arxiv_bulk_site import BulkTar, Member, upload
+    from support.sites.arxiv_bulk_site import BulkTar, Member, upload
 
     shared = Path(os.environ.get("FWCENSUS_SHARED", Path(__file__).parents[2] / "shared"))
     files = sorted((shared / "eval").glob("dev*/*.pdf"))
@@ -192,7 +195,7 @@ def _run(
     import dask
     from distributed import Client, LocalCluster
 
-    from fwcensus.bulk.run import BulkOptions, run_bulk_arxiv
+    from fwcensus.bulk.stage import BulkOptions, run_bulk_arxiv
     from fwcensus.extract.pool import Limits
     from fwcensus.fetch.s3 import S3Settings
     from fwcensus.sources.arxiv_bulk import id_month
@@ -267,8 +270,8 @@ def _child(job: dict) -> dict:
     os.sched_setaffinity(0, set(job["cores"]))
     folder = Path(job["folder"])
     if job["what"] == "inspect":
-        from fwcensus.detect.inspection import inspect_files
         from fwcensus.extract.pool import Limits
+        from fwcensus.inspection import inspect_files
         from fwcensus.libraries.resolver import cached_resolver
 
         paths = [Path(p) for p in job["pdfs"]]

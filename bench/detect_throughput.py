@@ -16,9 +16,9 @@ import random
 import re
 import time
 
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.demo.papertext import FRAMEWORKS, Usage, make_paper, make_title, make_topic
 from fwcensus.detect import evidence
-from fwcensus.detect.catalogue import load_catalogue
 from fwcensus.extract.sections import find_sections
 
 PAGE_CHARS = 3500

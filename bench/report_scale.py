@@ -214,7 +214,7 @@ def build_store(db: Path, n: int, seed: int) -> None:
 
 
 def run_aggregate(db: Path) -> dict[str, float]:
-    from fwcensus.aggregate.shares import aggregate_shares
+    from fwcensus.aggregate.stage import aggregate_shares
     from fwcensus.detect.stage import DETECTORS
     from fwcensus.store import Store
 
@@ -227,7 +227,7 @@ def run_aggregate(db: Path) -> dict[str, float]:
 
 def run_report(db: Path, out: Path) -> dict[str, float]:
     from fwcensus.detect.evidence import METHOD
-    from fwcensus.report.html import write_report
+    from fwcensus.report.stage import write_report
     from fwcensus.store import Store
 
     before = _rss_mb()
@@ -320,7 +320,7 @@ LISTED = """() => document.getElementById("browser").dataset.state === "ready"
 def biggest_count(page: Any, over_all: bool) -> str:
     """Selector of the ``listed`` button with the highest count: of a venue-year, or of a
     year over all venues."""
-    from fwcensus.aggregate.shares import ALL_VENUES
+    from fwcensus.aggregate.stage import ALL_VENUES
 
     buttons = page.locator('#shares button.count[data-measure="listed"]')
     found = buttons.evaluate_all(

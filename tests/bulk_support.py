@@ -17,9 +17,10 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from fwcensus.demo.papertext import Usage
-from fwcensus.mirror.arxiv_bulk_site import BulkTar, Member, generated_pdf
 from fwcensus.models import Paper
 from fwcensus.store import Store
+
+from support.sites.arxiv_bulk_site import BulkTar, Member, generated_pdf
 
 DASK = str(Path(sys.executable).with_name("dask"))
 READY_SECONDS = 60.0

@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 
 from fwcensus.fetch.api import ApiClient
-from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.faults import parse_faults
 from fwcensus.mirror.server import MirrorServer
+from fwcensus.plugins import fetch_settings, request_headers
 from fwcensus.signals.base import SignalContext
-from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.targets import Target, load_targets
 from fwcensus.store import Store
 
@@ -64,8 +63,8 @@ def signal_context() -> Iterator[MakeSignalContext]:
              targets: tuple[Target, ...] | None = None, env: dict[str, str] | None = None,
              sleep: Callable[[float], None] | None = None,
              last_complete: Any = None, **fetch: Any) -> SignalContext:  # fmt: skip
-        settings = FetchSettings(mirror=url, rate=0.0, attempts=2, backoff=0.01, **fetch)
-        api = ApiClient(settings, signal_headers(env or {}), sleep=sleep or (lambda s: None))
+        settings = fetch_settings(mirror=url, rate=0.0, attempts=2, backoff=0.01, **fetch)
+        api = ApiClient(settings, request_headers(env or {}), sleep=sleep or (lambda s: None))
         clients.append(api)
         ctx = SignalContext(api, targets or load_targets(), since, today)
         if last_complete is not None:
@@ -90,7 +89,7 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """An S3 API on 127.0.0.1 where every bucket is requester-pays, with its request log."""
-    from fwcensus.mirror.s3_server import s3_mirror
+    from support.s3_server import s3_mirror
 
     log = tmp_path_factory.mktemp("s3") / "requests.jsonl"
     with s3_mirror(log=log) as endpoint:

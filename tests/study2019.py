@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fwcensus.demo.pdfgen import PaperDoc, render_paper_pdf
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.mirror.urls import write_mirror_file
 
 from facts import study_list

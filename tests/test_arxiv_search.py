@@ -11,17 +11,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
+from fwcensus.aggregate.stage import ALL_VENUES, aggregate_shares
 from fwcensus.cli import app
-from fwcensus.detect.substring2019 import METHOD
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.fetch.politeness import ARXIV_RATE
-from fwcensus.fetch.schedule import MARGIN
-from fwcensus.mirror.arxiv_site import ArxivRecord, write_atom_error, write_atom_search
-from fwcensus.mirror.urls import file_for_url, meta_for, write_mirror_file
-from fwcensus.models import Paper, Selection
-from fwcensus.pipeline import link_selection
-from fwcensus.sources.arxiv_search import (
+from fwcensus.collect.arxiv_search import (
     FAILURES_IN_A_ROW,
     RETRY_DAYS,
     RULE,
@@ -29,11 +21,20 @@ from fwcensus.sources.arxiv_search import (
     lookup_arxiv_ids,
     search_url,
 )
+from fwcensus.detect.substring2019 import METHOD
+from fwcensus.fetch.client import HttpClient
+from fwcensus.fetch.schedule import MARGIN
+from fwcensus.mirror.urls import file_for_url, meta_for, write_mirror_file
+from fwcensus.models import Paper, Selection
+from fwcensus.pipeline import link_selection
+from fwcensus.plugins import fetch_settings
+from fwcensus.sources.arxiv import ARXIV_RATE
 from fwcensus.store import Store
 
 import skeleton
 from conftest import Serve
 from facts import structure
+from support.sites.arxiv_site import ArxivRecord, write_atom_error, write_atom_search
 
 TITLE = "Deep Residual Learning for Image Recognition"
 AUTHORS = ("Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun")
@@ -59,7 +60,7 @@ def target(url: str) -> str:
 
 def search(store: Store, mirror: str, **options: object) -> LookupSummary:
     attempts = int(options.pop("attempts", 2))  # type: ignore[call-overload]
-    settings = FetchSettings(mirror=mirror, rate=0, attempts=attempts, backoff=0.01)
+    settings = fetch_settings(mirror=mirror, rate=0, attempts=attempts, backoff=0.01)
     with HttpClient(settings, sleep=lambda _: None) as client:
         return lookup_arxiv_ids(store, client, Selection(), **options)  # type: ignore[arg-type]
 
@@ -110,7 +111,7 @@ def test_a_venue_paper_is_found_and_linked_to_its_collected_preprint(
         counts = store.papers.upsert([venue_paper(1)], "L1")
         assert (counts.updated, counts.unchanged) == (0, 1)
         assert arxiv_ids(store)["P1_CVPR_2016_paper"] == PREPRINT
-        link_selection(store, FetchSettings(), Selection(), arxiv=False, say=lambda _: None)
+        link_selection(store, fetch_settings(), Selection(), arxiv=False, say=lambda _: None)
         works = {r["source_id"]: r["work_id"] for r in store.papers.rows(Selection())}
         assert works["P1_CVPR_2016_paper"] == works[PREPRINT]
 
@@ -226,7 +227,7 @@ def test_the_client_paces_arxiv_to_one_request_every_3_seconds(
     for title in titles:
         write_atom_search(tmp_path, title, [])
     waits: list[float] = []
-    settings = FetchSettings(mirror=serve(tmp_path).url)  # the default rates
+    settings = fetch_settings(mirror=serve(tmp_path).url)  # the declared rates
     with HttpClient(settings, sleep=waits.append) as client:
         assert lookup_arxiv_ids(store, client, Selection()).asked == 3
     # The sleep is not real, so the second wait is one interval and the third two.

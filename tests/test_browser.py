@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
+from fwcensus.aggregate.stage import ALL_VENUES, aggregate_shares
 from fwcensus.demo.run import run_demo
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import DETECTORS
@@ -36,8 +36,8 @@ from fwcensus.models import (
     Verdict,
 )
 from fwcensus.report import study
-from fwcensus.report.html import write_report
 from fwcensus.report.paper_data import Inline
+from fwcensus.report.stage import write_report
 from fwcensus.store import Store
 from fwcensus.store.repos import PaperRepoLink
 

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from bulk_support import fwcensus, store_paper
-from fwcensus.aggregate.arxiv_months import month_shares
+from fwcensus.bulk.arxiv_months import month_shares
 from fwcensus.bulk.judge import JudgedPdf
 from fwcensus.bulk.partitions import PaperRow, partition_table, write_partition
 from fwcensus.models import Role, TextStatus, Verdict

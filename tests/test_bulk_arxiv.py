@@ -28,9 +28,10 @@ from bulk_support import (
     tar_reads,
     wait_for_workers,
 )
-from fwcensus.mirror.arxiv_bulk_site import BulkTar, Member, upload
 from fwcensus.models import Selection
 from fwcensus.store import Store
+
+from support.sites.arxiv_bulk_site import BulkTar, Member, upload
 
 
 def as_inspect_json(row: dict[str, Any]) -> list[dict[str, Any]]:

@@ -26,10 +26,11 @@ from bulk_support import (
     wait_for_scheduler_file,
     wait_for_workers,
 )
-from fwcensus.mirror.arxiv_bulk_site import manifest_xml, upload
-from fwcensus.mirror.s3_server import s3_mirror
 from fwcensus.models import Selection
 from fwcensus.store import Store
+
+from support.s3_server import s3_mirror
+from support.sites.arxiv_bulk_site import manifest_xml, upload
 
 SLOW = "census-slow"
 BLOCK = 512  # a tar header, and the unit member data is padded to

@@ -11,8 +11,7 @@ import pytest
 
 from bulk_support import store_paper, tar_of
 from fwcensus.bulk.partitions import SCHEMA, is_done, partition_path, write_partition
-from fwcensus.bulk.run import plan_tars
-from fwcensus.mirror.arxiv_bulk_site import manifest_xml
+from fwcensus.bulk.stage import plan_tars
 from fwcensus.models import Evidence, Role, Selection, TextStatus, Verdict
 from fwcensus.sources.arxiv_bulk import (
     ManifestError,
@@ -28,6 +27,8 @@ from fwcensus.store import Store
 from fwcensus.store.archives import ArchiveRead
 from fwcensus.store.texts import TextSummary
 from fwcensus.store.verdicts import MethodVerdicts
+
+from support.sites.arxiv_bulk_site import manifest_xml
 
 
 def entry(yymm: str, seq: int, first: str, last: str, md5: str = "a" * 32) -> TarEntry:

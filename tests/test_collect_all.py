@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fwcensus.mirror.acl_site import AclPaper, write_acl_year
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
-from fwcensus.mirror.neurips_site import NeuripsEntry, paper_hash, write_neurips_year
-from fwcensus.mirror.openreview_site import make_submissions, write_openreview_year
-from fwcensus.mirror.pmlr_site import PmlrEntry, write_pmlr_volume
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.sources.registry import venue_years
 from test_end_to_end import fwcensus
 
 from conftest import Serve
+from support.sites.acl_site import AclPaper, write_acl_year
+from support.sites.neurips_site import NeuripsEntry, paper_hash, write_neurips_year
+from support.sites.openreview_site import make_submissions, write_openreview_year
+from support.sites.pmlr_site import PmlrEntry, write_pmlr_volume
 
 AUTHORS = ("Grace Hopper", "Alan Turing")
 

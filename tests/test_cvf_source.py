@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.collect.stage import CollectError, collect
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingRequest
-from fwcensus.sources.collect import CollectError, collect
 from fwcensus.sources.cvf import CvfSource
 from fwcensus.sources.cvf_years import listing_urls
 from fwcensus.store import Store
@@ -134,7 +135,7 @@ def test_an_entry_without_pdf_link_is_kept_and_marked(tmp_path: Path, store: Sto
 def test_collect_stores_a_listing_once(tmp_path: Path, serve: Serve, store: Store) -> None:
     listing_2024(tmp_path)
     server = serve(tmp_path)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         first = collect(store, client, "CVPR", 2024)
         again = collect(store, client, "CVPR", 2024)
     assert (first.papers, first.new, again.new) == (6, 6, 0)
@@ -147,7 +148,7 @@ def test_collect_of_a_404_listing_fails_with_the_url(
 ) -> None:
     server = serve(tmp_path)
     with (
-        HttpClient(FetchSettings(mirror=server.url, rate=0)) as client,
+        HttpClient(fetch_settings(mirror=server.url, rate=0)) as client,
         pytest.raises(CollectError, match=r"CVPR2024\?day=all: HTTP 404"),
     ):
         collect(store, client, "CVPR", 2024)

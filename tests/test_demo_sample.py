@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from fwcensus.demo.papertext import Usage, make_authors, make_paper, make_topic, paper_text
 from fwcensus.demo.pdfgen import render_paper_pdf
 from fwcensus.demo.sample import BROKEN_KINDS, Sample, TruthPaper, build_sample
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.sources.cvf_years import BASE_URL, listing_urls
 

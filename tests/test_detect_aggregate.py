@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from fwcensus.aggregate.intervals import wilson
-from fwcensus.aggregate.shares import share_row
+from fwcensus.aggregate.stage import share_row
 from fwcensus.detect.substring2019 import METHOD, detect, snippet
 from fwcensus.models import Role
 

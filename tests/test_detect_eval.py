@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from fwcensus.cli import app
 from fwcensus.demo.papertext import Usage, make_paper, make_title, make_topic
 from fwcensus.demo.pdfgen import render_paper_pdf
-from fwcensus.detect.eval import Counts, read_labels, score
-from fwcensus.detect.inspection import FileReport
+from fwcensus.evaluation import Counts, read_labels, score
+from fwcensus.inspection import FileReport
 from fwcensus.models import Evidence, Role, Verdict
 
 runner = CliRunner()

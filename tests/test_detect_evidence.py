@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from fwcensus.catalogue.frameworks import load_catalogue, parse_catalogue
 from fwcensus.demo.papertext import Usage, make_paper, make_title, make_topic
 from fwcensus.detect import evidence
-from fwcensus.detect.catalogue import load_catalogue, parse_catalogue
 from fwcensus.detect.stage import METHODS
 from fwcensus.models import Role
 

@@ -11,8 +11,6 @@ from fwcensus import pipeline
 from fwcensus.detect import evidence
 from fwcensus.detect.library_names import library_names
 from fwcensus.extract.sections import find_sections
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.pypi_json_site import write_not_found, write_project
 from fwcensus.models import (
     DocStatus,
     ExtractedText,
@@ -22,10 +20,12 @@ from fwcensus.models import (
     Selection,
     TextStatus,
 )
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.pypi_json_site import write_not_found, write_project
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_the_repos_stage_learns_a_tool_that_the_offline_detect_stage_then_knows(
     assert store.verdicts.rows(Selection(), evidence.METHOD) == []
 
     server = serve(site)
-    settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01,
+    settings = fetch_settings(mirror=server.url, rate=0, attempts=2, backoff=0.01,
                              cache_dir=str(store.cache_dir))  # fmt: skip
     read_repos(store, settings, Selection())
     assert server.requests.count("pypi.org/pypi/quokka-lm/json") == 1

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
+from fwcensus.catalogue.frameworks import Library, load_catalogue
 from fwcensus.detect import evidence
-from fwcensus.detect.catalogue import Library, load_catalogue
 from fwcensus.detect.clauses import Agent, Cue, agent, clause_span, governor
 from fwcensus.detect.mentions import Kind, Scanner, _version, build_scanner, scanner
 from fwcensus.detect.prefixes import prefixes

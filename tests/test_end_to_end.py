@@ -13,8 +13,8 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-from fwcensus.detect.catalogue import load_catalogue
-from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
+from fwcensus.catalogue.frameworks import load_catalogue
+from fwcensus.demo.sites.cvf_site import CvfEntry, write_cvf_year
 from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.store import Store
 

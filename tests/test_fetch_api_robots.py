@@ -10,19 +10,20 @@ import pytest
 
 from fwcensus.fetch.client import FetchError, HttpClient
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.gitlab_site import write_gitlab_repo
 from fwcensus.mirror.urls import write_mirror_file
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.gitlab import GitLabReader
 from fwcensus.repos.links import RepoRef
 
 from conftest import Serve
+from support.sites.gitlab_site import write_gitlab_repo
 
 # The lines of GitLab's default public/robots.txt that matter here (gitlabhq/gitlabhq).
 GITLAB_ROBOTS = "User-Agent: *\nDisallow: /search\nDisallow: /api\nDisallow: /*/-/archive/\n"
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=1)
+    return fetch_settings(mirror=url, rate=0, attempts=1)
 
 
 @pytest.mark.parametrize("host", ["gitlab.com", "git.example.org"])

@@ -10,8 +10,10 @@ import pytest
 
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import USER_AGENT, FetchError, FetchSettings, HttpClient, encode_json
+from fwcensus.fetch.mirror_urls import to_mirror
 from fwcensus.mirror.server import MirrorServer
-from fwcensus.mirror.urls import to_mirror, write_json_answer, write_mirror_file
+from fwcensus.mirror.urls import write_json_answer, write_mirror_file
+from fwcensus.plugins import fetch_settings
 
 from conftest import Serve
 
@@ -20,7 +22,7 @@ HOST = "https://openaccess.thecvf.com"
 
 def settings(server_url: str, **overrides: object) -> FetchSettings:
     values = {"rate": 0.0, "read_timeout": 2.0, "attempts": 3, "backoff": 0.05, **overrides}
-    return FetchSettings(mirror=server_url, **values)  # type: ignore[arg-type]
+    return fetch_settings(mirror=server_url, **values)
 
 
 def pages(server: MirrorServer) -> list[str]:
@@ -35,7 +37,7 @@ def test_get_sends_the_user_agent_and_reads_through_the_mirror() -> None:
         seen.append(request)
         return httpx.Response(200, text="ok")
 
-    client = HttpClient(FetchSettings(mirror="http://m:1"), transport=httpx.MockTransport(handler))
+    client = HttpClient(fetch_settings(mirror="http://m:1"), transport=httpx.MockTransport(handler))
     response = client.get(f"{HOST}/CVPR2019?day=2019-06-18")
     assert response.body == b"ok"
     assert response.final_url == f"{HOST}/CVPR2019?day=2019-06-18"
@@ -170,7 +172,7 @@ def test_post_json_sends_the_encoded_body_and_its_headers_through_the_mirror() -
         return httpx.Response(200, json={"ok": True})
 
     transport = httpx.MockTransport(handler)
-    with ApiClient(FetchSettings(mirror="http://m:1", rate=0.0), transport=transport) as api:
+    with ApiClient(fetch_settings(mirror="http://m:1", rate=0.0), transport=transport) as api:
         result = api.post_json(API, QUESTION, headers={"Authorization": "Bearer t"})
     (request,) = seen  # a documented API: no robots.txt asked
     assert (request.method, str(request.url)) == ("POST", to_mirror(API, "http://m:1"))
@@ -222,7 +224,7 @@ def test_request_headers_stay_on_their_host_and_redirects_follow_the_rfc() -> No
         return hops.get(request.url.path, httpx.Response(200, text="done"))
 
     transport = httpx.MockTransport(handler)
-    with ApiClient(FetchSettings(mirror="http://m:1", rate=0.0), transport=transport) as api:
+    with ApiClient(fetch_settings(mirror="http://m:1", rate=0.0), transport=transport) as api:
         api.post_json("https://bigquery.googleapis.com/a", QUESTION, headers={"Authorization": "t"})
     asked = [(r.method, r.url.path, r.headers.get("authorization")) for r in seen]
     assert asked == [

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.fetch.documents import fetch_documents
 from fwcensus.fetch.pdfcheck import TRAILER_WINDOW, PdfSniffer
 from fwcensus.fetch.policy import FetchError, FetchSettings
+from fwcensus.fetch.stage import fetch_documents
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.models import DocStatus, Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.store import Store
 
 from conftest import Serve
@@ -21,7 +22,7 @@ HOST = "https://openaccess.thecvf.com"
 
 def settings(server_url: str, **overrides: object) -> FetchSettings:
     values = {"rate": 0.0, "read_timeout": 2.0, "attempts": 3, "backoff": 0.05, **overrides}
-    return FetchSettings(mirror=server_url, **values)  # type: ignore[arg-type]
+    return fetch_settings(mirror=server_url, **values)  # type: ignore[arg-type]
 
 
 def papers(n: int, host: str = HOST, prefix: str = "P") -> list[Paper]:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
+from fwcensus.aggregate.stage import ALL_VENUES, aggregate_shares
+from fwcensus.collect.identity import find_links, link_works, normalise_title, work_ids
 from fwcensus.detect.substring2019 import METHOD
 from fwcensus.models import IdentityRow, Link, Paper, Selection
-from fwcensus.sources.identity import find_links, link_works, normalise_title, work_ids
 from fwcensus.store import Store
 
 TITLE = "Deep Residual Learning for Image Recognition"

@@ -8,14 +8,15 @@ from contextlib import contextmanager
 from dataclasses import astuple
 from pathlib import Path
 
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.libraries import Backend, LibraryResolver, network_resolver, offline_resolver
+from fwcensus.libraries import Backend, LibraryResolver, offline_resolver
 from fwcensus.libraries.cache import DAY, NEGATIVE_DAYS
 from fwcensus.libraries.resolver import MAX_FOLLOWED
-from fwcensus.mirror.github_site import write_repo
-from fwcensus.mirror.pypi_json_site import write_not_found, write_project
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
+from fwcensus.repos.backends import network_resolver
 from fwcensus.repos.hosts import RepoReaders
 from fwcensus.repos.inspect_code import code_json, read_own_code
 from fwcensus.repos.own_link import own_link
@@ -23,6 +24,7 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.pypi_json_site import write_not_found, write_project
 
 AI = "Topic :: Scientific/Engineering :: Artificial Intelligence"
 LITGPT = ["torch>=2.2", "lightning==2.4.0", "jsonargparse[signatures]>=4.27.6",
@@ -58,7 +60,7 @@ def write_index(root: Path) -> None:
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 @contextmanager

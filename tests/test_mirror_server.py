@@ -22,10 +22,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fwcensus.fetch.mirror_urls import to_mirror
 from fwcensus.mirror import urls
 from fwcensus.mirror.faults import Fault, FaultPlan, parse_faults
 from fwcensus.mirror.server import MirrorServer, parse_host_rates
-from fwcensus.mirror.urls import file_for, file_for_url, meta_for, to_mirror
+from fwcensus.mirror.urls import file_for, file_for_url, meta_for
 
 CVPR = "https://openaccess.thecvf.com/CVPR2019?day=2019-06-18"
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from fwcensus.cli import app
 from fwcensus.demo.pdfgen import PaperDoc, PaperStyle, render_paper_pdf
-from fwcensus.mirror.github_site import write_repo
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.mirror.server import MirrorServer
 
 from conftest import Serve

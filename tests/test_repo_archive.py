@@ -11,19 +11,20 @@ from pathlib import Path
 import pytest
 
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.archive_site import HOSTILE_REFUSED, HOSTILE_SAFE_FILES, hostile_tar_gz, tar_gz
-from fwcensus.mirror.gitlab_site import write_gitlab_not_found, write_gitlab_repo
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.archive import ArchiveError, read_tar_gz, safe_path
+from fwcensus.repos.evidence import evidence_from_file
 from fwcensus.repos.github import Caps, RepoUnavailable
 from fwcensus.repos.gitlab import GitLabReader
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.stage import read_repos
 from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.archive_site import HOSTILE_REFUSED, HOSTILE_SAFE_FILES, hostile_tar_gz, tar_gz
+from support.sites.gitlab_site import write_gitlab_not_found, write_gitlab_repo
 
 TOP = "code-main"
 
@@ -48,7 +49,7 @@ def test_hostile_archive_only_safe_files_read_in_memory(
     assert list(work.iterdir()) == [] and list(temp.iterdir()) == []
     assert not {"x.py", "evil.py"} & (set(os.listdir("/tmp")) - before_tmp)
     assert not (tmp_path.parent / "evil.py").exists()
-    signals = [s for p, d in got.files.items() for s in signals_from_file(p, d)]
+    signals = [s for p, d in got.files.items() for s in evidence_from_file(p, d)]
     verdicts = {v.framework: v.role for v in repo_verdicts(signals)}
     assert verdicts == {"pytorch": "used"}
 
@@ -90,7 +91,7 @@ def test_corrupt_archive_gives_one_line_error(data: bytes) -> None:
 
 
 def _settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 def test_gitlab_reader_reads_the_archive_at_the_head_commit(tmp_path: Path, serve: Serve) -> None:

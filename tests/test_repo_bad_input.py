@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_not_found, write_renamed, write_repo
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
 from fwcensus.repos.inspect_code import code_json, read_own_code
 from fwcensus.repos.links import RepoRef, parse_repo
@@ -19,6 +20,7 @@ from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.github_site import write_not_found, write_renamed
 
 MONOREPO = {
     "README.md": "# research\n",
@@ -31,7 +33,7 @@ MONOREPO = {
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 def code(url: str, server_url: str, **caps: int) -> dict[str, Any]:

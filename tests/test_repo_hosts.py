@@ -8,22 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.archive_site import (
-    HOSTILE_SAFE_FILES,
-    hostile_tar_gz,
-    write_bitbucket_not_found,
-    write_bitbucket_repo,
-    write_gitea_not_found,
-    write_gitea_repo,
-)
-from fwcensus.mirror.gitlab_site import write_gitlab_not_found, write_gitlab_repo
-from fwcensus.mirror.hf_repo_site import write_hf_not_found, write_hf_repo
+from fwcensus.hosts import HostTable
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.github import Caps, GitHubReader, HostNotRead, RepoUnavailable
 from fwcensus.repos.hosts import RepoReaders
-from fwcensus.repos.huggingface import hub_headers
 from fwcensus.repos.inspect_code import read_own_code
 from fwcensus.repos.links import CodeLink, RepoRef, forges
 from fwcensus.repos.links import parse_repo as parse
@@ -34,6 +26,16 @@ from fwcensus.repos.verdict import repo_verdicts
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.archive_site import (
+    HOSTILE_SAFE_FILES,
+    hostile_tar_gz,
+    write_bitbucket_not_found,
+    write_bitbucket_repo,
+    write_gitea_not_found,
+    write_gitea_repo,
+)
+from support.sites.gitlab_site import write_gitlab_not_found, write_gitlab_repo
+from support.sites.hf_repo_site import write_hf_not_found, write_hf_repo
 
 LAB, FORGE = "git.lab.example", "code.example.org"  # self-hosted GitLab and Gitea, listed
 KNOWN = forges({"FWCENSUS_GITLAB_HOSTS": LAB, "FWCENSUS_GITEA_HOSTS": FORGE})
@@ -45,7 +47,7 @@ CONFIG = '{"architectures": ["ResNetForImageClassification"], "model_type": "res
 
 
 def settings(url: str) -> FetchSettings:
-    return FetchSettings(mirror=url, rate=0, attempts=2, backoff=0.01)
+    return fetch_settings(mirror=url, rate=0, attempts=2, backoff=0.01)
 
 
 def paper(key: str, url: str) -> Paper:
@@ -177,7 +179,7 @@ def test_hostile_archive_on_every_archive_host_reads_only_safe_files(
     assert snapshot.files == HOSTILE_SAFE_FILES
     assert snapshot.skipped == 1  # big.py, over the per-file cap
     assert list(work.iterdir()) == [] and not (tmp_path.parent / "evil.py").exists()
-    assert [(v.framework, v.role) for v in repo_verdicts(snapshot.signals())] == [
+    assert [(v.framework, v.role) for v in repo_verdicts(snapshot.evidence())] == [
         ("pytorch", "used")
     ]
 
@@ -193,12 +195,12 @@ def test_hf_model_with_only_weights_and_config(tmp_path: Path, serve: Serve) -> 
         snapshot = readers.read(RepoRef("huggingface.co", "ada", "bert-x"))
         bare = readers.read(RepoRef("huggingface.co", "ada", "st-only"))
     assert (snapshot.commit, snapshot.files, snapshot.files_total) == (only_weights, {}, 4)
-    verdicts = {v.framework: v for v in repo_verdicts(snapshot.signals())}
+    verdicts = {v.framework: v for v in repo_verdicts(snapshot.evidence())}
     assert {fw: v.role for fw, v in verdicts.items()} == {
         "pytorch": "used", "flax": "used", "jax": "used"}  # fmt: skip
-    [torch] = verdicts["pytorch"].signals
+    [torch] = verdicts["pytorch"].evidence
     assert (torch.kind, torch.file, torch.line) == ("weights", "pytorch_model.bin", 0)
-    assert repo_verdicts(bare.signals()) == []  # safetensors names no framework
+    assert repo_verdicts(bare.evidence()) == []  # safetensors names no framework
     assert not [r for r in server.requests if "/resolve/" in r]  # nothing worth downloading
 
 
@@ -208,7 +210,7 @@ def test_gated_hf_model_is_judged_by_its_listing(tmp_path: Path, serve: Serve) -
     with RepoReaders(settings(serve(tmp_path).url), known=KNOWN) as readers:
         snapshot = readers.read(RepoRef("huggingface.co", "ada", "gated"))
     assert snapshot.files == {} and snapshot.skipped == 1  # train.py answered 401 GatedRepo
-    assert {(v.framework, v.role) for v in repo_verdicts(snapshot.signals())} == {
+    assert {(v.framework, v.role) for v in repo_verdicts(snapshot.evidence())} == {
         ("tensorflow", "used")}  # fmt: skip
 
 
@@ -316,7 +318,7 @@ def test_inspect_reads_every_host_through_the_registry(tmp_path: Path, serve: Se
 
 
 def test_hf_token_goes_to_huggingface_only() -> None:
-    headers = hub_headers("hf_secret")
+    headers = HostTable((HUGGING_FACE,)).headers_for({"HF_TOKEN": "hf_secret"})
     assert headers("huggingface.co") == {"Authorization": "Bearer hf_secret"}
     assert headers("api.github.com") == {} and headers("bitbucket.org") == {}
-    assert hub_headers(None)("huggingface.co") == {}
+    assert HostTable((HUGGING_FACE,)).headers_for({})("huggingface.co") == {}

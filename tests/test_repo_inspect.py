@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from fwcensus.cli import app
 from fwcensus.demo.papertext import Usage, make_paper, make_title, make_topic
 from fwcensus.demo.pdfgen import render_paper_pdf
-from fwcensus.mirror.github_site import write_repo
-from fwcensus.mirror.pypi_json_site import write_project
+from fwcensus.demo.sites.github_site import write_repo
 
 from conftest import Serve
+from support.sites.pypi_json_site import write_project
 
 runner = CliRunner()
 

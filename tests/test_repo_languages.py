@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_repo
+from fwcensus.demo.sites.github_site import write_repo
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.github import GitHubReader
 from fwcensus.repos.links import parse_repo
 from fwcensus.repos.verdict import RepoVerdict, repo_verdicts
@@ -80,14 +80,14 @@ LIBTORCH = {
 
 def read(root: Path, serve: Serve, name: str, files: dict[str, str]) -> dict[str, RepoVerdict]:
     write_repo(root, "ada", name, files)
-    settings = FetchSettings(mirror=serve(root).url, rate=0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=serve(root).url, rate=0, attempts=2, backoff=0.01)
     with GitHubReader(settings, token="") as reader:
         snapshot = reader.read(parse_repo(f"https://github.com/ada/{name}"))  # type: ignore[arg-type]
-    return {v.framework: v for v in repo_verdicts(snapshot.signals())}
+    return {v.framework: v for v in repo_verdicts(snapshot.evidence())}
 
 
 def evidence(verdict: RepoVerdict) -> set[tuple[str, str, int]]:
-    return {(s.kind, s.file, s.line) for s in verdict.signals}
+    return {(s.kind, s.file, s.line) for s in verdict.evidence}
 
 
 def test_caffe_cpp_layers_and_solver(tmp_path: Path, serve: Serve) -> None:
@@ -98,7 +98,7 @@ def test_caffe_cpp_layers_and_solver(tmp_path: Path, serve: Serve) -> None:
             ("include", "src/caffe/layers/roi_align_layer.cu", 1),
             ("include", "include/caffe/layers/roi_align_layer.hpp", 5),
             ("prototxt", "examples/solver.prototxt", 1)} <= found  # fmt: skip
-    [include] = [s for s in verdicts["caffe"].signals if s.file.endswith(".cpp")]
+    [include] = [s for s in verdicts["caffe"].evidence if s.file.endswith(".cpp")]
     assert include.text == '#include "caffe/layers/roi_align_layer.hpp"'
 
 
@@ -130,7 +130,7 @@ def test_matconvnet(tmp_path: Path, serve: Serve) -> None:
 def test_matlab_deep_learning_toolbox(tmp_path: Path, serve: Serve) -> None:
     verdicts = read(tmp_path, serve, "digits", MATLAB_DL)
     assert [(v.framework, v.role) for v in verdicts.values()] == [("matlab-dl", "used")]
-    texts = {s.file: s.text for s in verdicts["matlab-dl"].signals}
+    texts = {s.file: s.text for s in verdicts["matlab-dl"].evidence}
     assert texts["train_classifier.m"] == "imageInputLayer([28 28 1])"
     assert texts["custom_loop.m"].startswith("dlnet = dlnetwork(lgraph)")
 
@@ -167,5 +167,5 @@ def test_conda_channels_dockerfile_args_and_notebook_installs(tmp_path: Path, se
     assert found["mxnet"] == {("docker", "docker/Dockerfile", 2)}
     assert found["paddlepaddle"] == {("requirement", "docker/Dockerfile", 5)}
     assert found["jax"] == {("requirement", "demo.ipynb", 1)}
-    [image] = verdicts["mxnet"].signals
+    [image] = verdicts["mxnet"].evidence
     assert image.text == "FROM ${BASE_IMAGE} AS build (nvcr.io/nvidia/mxnet:20.12-py3)"

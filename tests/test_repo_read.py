@@ -6,24 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import (
-    API,
-    restore,
-    set_rate_limited,
-    write_not_found,
-    write_repo,
-    write_unavailable_for_legal_reasons,
-)
+from fwcensus.demo.sites.github_site import API, write_repo
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import ExtractedText, SectionKind, TextLink, TextStatus
+from fwcensus.plugins import fetch_settings
+from fwcensus.repos.evidence import evidence_from_file
 from fwcensus.repos.github import Caps, GitHubReader, RepoUnavailable
 from fwcensus.repos.links import parse_repo
 from fwcensus.repos.own_link import own_link
-from fwcensus.repos.signals import signals_from_file
 from fwcensus.repos.verdict import combine, repo_verdicts
 
 from conftest import Serve
+from support.sites.github_site import (
+    restore,
+    set_rate_limited,
+    write_not_found,
+    write_unavailable_for_legal_reasons,
+)
 
 DANGEROUS_SETUP = """import os, shutil
 shutil.rmtree(os.path.expanduser("~"))  # would delete files if executed
@@ -43,7 +42,7 @@ TORCH_REPO = {
 
 def reader(server_url: str, **caps: object) -> tuple[GitHubReader, list[float]]:
     waits: list[float] = []
-    settings = FetchSettings(mirror=server_url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server_url, rate=0.0, attempts=2, backoff=0.01)
     return GitHubReader(settings, Caps(**caps), token="", sleep=waits.append,
                         clock=lambda: 1_000_000.0), waits  # fmt: skip
 
@@ -52,26 +51,26 @@ def reader(server_url: str, **caps: object) -> tuple[GitHubReader, list[float]]:
 
 
 def test_manifests_imports_docker_lua_prototxt_give_weighted_signals() -> None:
-    got = signals_from_file("requirements-dev.txt", b"# deps\ntensorflow-gpu==1.15\n")
+    got = evidence_from_file("requirements-dev.txt", b"# deps\ntensorflow-gpu==1.15\n")
     assert [(s.framework, s.kind, s.line) for s in got] == [("tensorflow", "requirement", 2)]
-    got = signals_from_file("pyproject.toml", b'[project]\nname="x"\ndependencies=["jax>=0.4"]\n')
+    got = evidence_from_file("pyproject.toml", b'[project]\nname="x"\ndependencies=["jax>=0.4"]\n')
     assert [(s.framework, s.line) for s in got] == [("jax", 3)]
-    got = signals_from_file("environment.yml", b"dependencies:\n  - pytorch::pytorch=1.7\n")
+    got = evidence_from_file("environment.yml", b"dependencies:\n  - pytorch::pytorch=1.7\n")
     assert got[0].framework == "pytorch" and got[0].line == 2
-    got = signals_from_file("docker/Dockerfile", b"FROM tensorflow/tensorflow:2.4.0-gpu\n")
+    got = evidence_from_file("docker/Dockerfile", b"FROM tensorflow/tensorflow:2.4.0-gpu\n")
     assert [(s.framework, s.kind) for s in got] == [("tensorflow", "docker")]
-    got = signals_from_file("main.lua", b"require 'nn'\nlocal t = require('torch')\n")
+    got = evidence_from_file("main.lua", b"require 'nn'\nlocal t = require('torch')\n")
     assert got[0].framework == "lua-torch" and got[0].kind == "lua-require"
-    got = signals_from_file("models/deploy.prototxt", b'name: "x"\nlayer {\n  name: "conv1"\n')
+    got = evidence_from_file("models/deploy.prototxt", b'name: "x"\nlayer {\n  name: "conv1"\n')
     assert got[0].framework == "caffe"
-    got = signals_from_file("Pipfile", b'[packages]\n"torch" = "*"\n')
+    got = evidence_from_file("Pipfile", b'[packages]\n"torch" = "*"\n')
     assert got[0].framework == "pytorch"
-    got = signals_from_file("setup.cfg", b"[options]\ninstall_requires =\n    mxnet>=1.5\n")
+    got = evidence_from_file("setup.cfg", b"[options]\ninstall_requires =\n    mxnet>=1.5\n")
     assert got[0].framework == "mxnet" and got[0].line == 3
 
 
 def test_python2_file_that_does_not_parse_is_scanned_for_imports() -> None:
-    got = signals_from_file("old.py", b'print "hi"\nimport theano.tensor as T\n')
+    got = evidence_from_file("old.py", b'print "hi"\nimport theano.tensor as T\n')
     assert [(s.framework, s.line) for s in got] == [("theano", 2)]
 
 
@@ -80,24 +79,24 @@ def test_notebook_code_cells_and_a_notebook_that_is_not_json() -> None:
         b'{"cells": [{"cell_type": "markdown", "source": ["import tensorflow"]},'
         b' {"cell_type": "code", "source": ["!pip install x\\n", "import torch\\n"]}]}'
     )
-    got = signals_from_file("demo.ipynb", nb)
+    got = evidence_from_file("demo.ipynb", nb)
     assert [(s.framework, s.line) for s in got] == [("pytorch", 2)]
     broken = b'{"cells": [{"cell_type": "code", "source": ["import jax.numpy as jnp\\n"'
-    got = signals_from_file("broken.ipynb", broken)
+    got = evidence_from_file("broken.ipynb", broken)
     assert [s.framework for s in got] == ["jax"]
 
 
 def test_setup_py_is_parsed_never_executed(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     source = DANGEROUS_SETUP.replace("MARKER", repr(str(marker)))
-    got = signals_from_file("setup.py", source.encode())
+    got = evidence_from_file("setup.py", source.encode())
     assert ("pytorch", "requirement", 5) in [(s.framework, s.kind, s.line) for s in got]
     assert not marker.exists()
 
 
 def test_repo_verdict_used_and_minor() -> None:
     signals = [
-        s for path, data in TORCH_REPO.items() for s in signals_from_file(path, data.encode())
+        s for path, data in TORCH_REPO.items() for s in evidence_from_file(path, data.encode())
     ]
     verdicts = {v.framework: v for v in repo_verdicts(signals)}
     assert verdicts["pytorch"].role == "used"
@@ -199,7 +198,7 @@ def test_rate_limit_mid_run_waits_until_reset_then_resumes(tmp_path: Path, serve
         waits.append(seconds)
         restore(tree)  # the window has reset
 
-    settings = FetchSettings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
     with GitHubReader(settings, token="", sleep=sleep, clock=lambda: 1_000_000.0) as gh:
         snap = gh.read(parse_repo("github.com/alice/fastseg"))  # type: ignore[arg-type]
     assert waits == [3.0]  # reset - now, plus a second of margin
@@ -217,7 +216,7 @@ def test_secondary_limit_403_with_retry_after_waits(tmp_path: Path, serve: Serve
         waits.append(seconds)
         meta.write_text(saved)
 
-    settings = FetchSettings(mirror=serve(tmp_path).url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=serve(tmp_path).url, rate=0.0, attempts=2, backoff=0.01)
     with GitHubReader(settings, token="", sleep=sleep) as gh:
         gh.read(parse_repo("github.com/alice/fastseg"))  # type: ignore[arg-type]
     assert waits == [5.0]
@@ -232,5 +231,5 @@ def test_huge_tree_is_capped_and_manifests_still_decide(tmp_path: Path, serve: S
         snap = gh.read(parse_repo("github.com/big/data"))  # type: ignore[arg-type]
     assert snap.files_total == 200_051
     assert len(snap.files) == 10 and "requirements.txt" in snap.files and snap.skipped == 41
-    signals = [s for p, d in snap.files.items() for s in signals_from_file(p, d)]
+    signals = [s for p, d in snap.files.items() for s in evidence_from_file(p, d)]
     assert [(v.framework, v.role) for v in repo_verdicts(signals)] == [("tensorflow", "used")]

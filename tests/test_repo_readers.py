@@ -3,14 +3,14 @@ verdict rules that weigh what they find."""
 
 from __future__ import annotations
 
+from fwcensus.repos.evidence import evidence_from_file, file_kind, read_file
 from fwcensus.repos.github import choose_files
 from fwcensus.repos.installs import install_specs
-from fwcensus.repos.signals import file_kind, read_file, signals_from_file
 from fwcensus.repos.verdict import repo_verdicts
 
 
 def found(path: str, text: str) -> list[tuple[str, str, int]]:
-    return [(s.framework, s.kind, s.line) for s in signals_from_file(path, text.encode())]
+    return [(s.framework, s.kind, s.line) for s in evidence_from_file(path, text.encode())]
 
 
 def test_install_commands_name_their_packages_only() -> None:
@@ -36,7 +36,7 @@ def test_dockerfile_platform_defaults_stages_and_comments() -> None:
         "    jax==0.4.1\n"
     )
     assert found("Dockerfile", text) == [("tensorflow", "docker", 2), ("jax", "requirement", 6)]
-    [image] = signals_from_file("Dockerfile", text.encode())[:1]
+    [image] = evidence_from_file("Dockerfile", text.encode())[:1]
     assert image.text.endswith("(docker.io/tensorflow/tensorflow:)")
     assert found("Dockerfile.gpu", "FROM ubuntu:20.04\nRUN apt-get install -y python3\n") == []
 
@@ -85,7 +85,7 @@ def test_file_kinds_and_reading_order() -> None:
 
 
 def verdicts(files: dict[str, str]) -> dict[str, str]:
-    signals = [s for p, t in files.items() for s in signals_from_file(p, t.encode())]
+    signals = [s for p, t in files.items() for s in evidence_from_file(p, t.encode())]
     return {v.framework: v.role for v in repo_verdicts(signals)}
 
 

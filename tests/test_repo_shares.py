@@ -9,10 +9,9 @@ import json
 from pathlib import Path
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.stage import aggregate_shares
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.detect.stage import DETECTORS
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_not_found, write_repo
 from fwcensus.models import (
     DocStatus,
     Evidence,
@@ -24,12 +23,14 @@ from fwcensus.models import (
     TextStatus,
     Verdict,
 )
+from fwcensus.plugins import fetch_settings
 from fwcensus.report.export import FRAMEWORK_COLUMNS, export
-from fwcensus.report.html import write_report
+from fwcensus.report.stage import write_report
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.github_site import write_not_found
 
 METHOD = "evidence"
 TORCH = {"requirements.txt": "numpy\ntorch==1.8.0\n", "train.py": "import torch\n"}
@@ -78,7 +79,7 @@ def build(tmp_path: Path, serve: Serve, store: Store) -> None:
         store.verdicts.save(job.paper_id, METHOD, job.text_sha256, verdicts, DETECTORS[METHOD])
     aggregate_shares(store, METHOD)
     server = serve(site)
-    settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
     summary = read_repos(store, settings, Selection())
     assert (summary.read, summary.failed) == (3, 1)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import write_not_found, write_repo
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.repos.stage import read_repos
 from fwcensus.store import Store
 
 from conftest import Serve
+from support.sites.github_site import write_not_found
 
 REPO = {
     "requirements.txt": "numpy\ntorch==1.8.0\n",
@@ -35,7 +36,7 @@ def test_each_repository_is_read_once_and_its_verdicts_kept(
         "L",
     )  # fmt: skip
     server = serve(tmp_path)
-    settings = FetchSettings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server.url, rate=0, attempts=2, backoff=0.01)
     summary = read_repos(store, settings, Selection())
     assert (summary.papers, summary.with_own_repo, summary.read, summary.reused) == (4, 3, 1, 1)
     assert summary.failed == 1  # the one paper linking the deleted repository

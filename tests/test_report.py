@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.stage import aggregate_shares
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD
 from fwcensus.models import (
@@ -21,7 +21,7 @@ from fwcensus.models import (
     Verdict,
 )
 from fwcensus.report.export import PAPER_COLUMNS, SHARE_COLUMNS, VERDICT_COLUMNS, export
-from fwcensus.report.html import write_report
+from fwcensus.report.stage import write_report
 from fwcensus.store import Store
 
 HOSTILE_TITLE = '<script>alert("title")</script> & <b>bold</b>'

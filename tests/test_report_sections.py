@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES, aggregate_shares
+from fwcensus.aggregate.stage import ALL_VENUES, aggregate_shares
+from fwcensus.collect.identity import link_works
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING
@@ -37,10 +38,9 @@ from fwcensus.models import (
 )
 from fwcensus.report import study, summary
 from fwcensus.report.arxiv import month_of
-from fwcensus.report.html import write_report
 from fwcensus.report.paper_data import DataWriter, Inline
 from fwcensus.report.scan import scan
-from fwcensus.sources.identity import link_works
+from fwcensus.report.stage import write_report
 from fwcensus.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -149,7 +149,7 @@ def test_the_studys_fact_table_is_its_published_numbers() -> None:
 
 
 def share(venue: str, year: int, pt: int, tf: int, both: int = 0, method: str = EVIDENCE):
-    from fwcensus.aggregate.shares import share_row
+    from fwcensus.aggregate.stage import share_row
 
     counts = {"venue": venue, "year": year, "track": "main", "listed": 900, "fetched": 880,
               "with_text": 870, "pytorch": pt + both, "tensorflow": tf + both, "both": both,

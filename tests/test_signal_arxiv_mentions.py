@@ -8,7 +8,6 @@ from pathlib import Path
 
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.fetch.api import ApiClient
-from fwcensus.fetch.policy import FetchSettings
 from fwcensus.models import (
     DocStatus,
     Evidence,
@@ -20,6 +19,7 @@ from fwcensus.models import (
     TextStatus,
     Verdict,
 )
+from fwcensus.plugins import fetch_settings
 from fwcensus.signals.arxiv_mentions import SIGNAL, USING, WITH_TEXT
 from fwcensus.signals.stage import collect_signals
 from fwcensus.store import Store
@@ -66,7 +66,7 @@ def test_months_count_papers_with_text_and_those_using_each_family(
 ) -> None:
     ids = build(store)
     lines: list[str] = []
-    with ApiClient(FetchSettings()) as api:  # asked nothing: no mirror needed
+    with ApiClient(fetch_settings()) as api:  # asked nothing: no mirror needed
         [summary] = collect_signals(store, api, [SIGNAL], "2015-01", date(2019, 7, 20),
                                     lines.append, env={})  # fmt: skip
 
@@ -93,7 +93,7 @@ def test_months_count_papers_with_text_and_those_using_each_family(
 
 
 def test_a_store_without_arxiv_papers_gives_no_values(store: Store) -> None:
-    with ApiClient(FetchSettings()) as api:
+    with ApiClient(fetch_settings()) as api:
         [summary] = collect_signals(store, api, [SIGNAL], "2015-01", date(2019, 7, 20),
                                     lambda line: None, env={})  # fmt: skip
     assert summary.outcome == "complete" and summary.stored == 0

@@ -10,18 +10,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from fwcensus.mirror.conda_site import (
-    Downloads,
-    write_month,
-    write_not_published,
-    write_sample,
-)
+from fwcensus.demo.sites.conda_site import Downloads, write_month, write_sample
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.signals.base import Batch
 from fwcensus.signals.conda_downloads import SIGNAL, month_url
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.conda_site import write_not_published
 
 TODAY = date(2024, 4, 9)
 TARGETS = (

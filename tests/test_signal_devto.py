@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fwcensus.mirror.devto_site import (
+from fwcensus.demo.sites.devto_site import (
     articles_for,
     make_article,
-    write_error_page,
     write_pages,
     write_sample,
     write_tag,
@@ -23,6 +22,7 @@ from fwcensus.signals.devto import DevtoSignal, page_url, top_days
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.devto_site import write_error_page
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -194,7 +194,7 @@ def test_the_demo_sample_answers_a_full_first_run(
     assert [b.problem for b in batches if b.problem] == []
     values = _values(batches)
     months = 12 * (TODAY.year - 2015) + TODAY.month
-    assert set(values) == {tag for t in targets for tag in t.devto}
+    assert set(values) == {tag for t in targets for tag in t["devto"]}
     assert all(len(by_month) == months for by_month in values.values())
     assert all(parse_qs(urlsplit(r).query)["per_page"] == ["1000"] for r in _asked(server))
 

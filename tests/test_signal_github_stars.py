@@ -12,19 +12,17 @@ from typing import Any
 
 import pytest
 
-from fwcensus.fetch.api import ApiClient, RateLimited
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.github_site import restore, set_rate_limited, write_not_found, write_renamed
-from fwcensus.mirror.github_stars_site import (
+from fwcensus.demo.sites.github_stars_site import (
     PER_PAGE,
     history_page_url,
     history_weeks,
     sample_id,
-    spread_months,
     write_sample,
     write_stars,
 )
+from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.mirror.urls import write_json_answer
+from fwcensus.plugins import fetch_settings, request_headers
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -35,10 +33,11 @@ from fwcensus.signals.base import (
     next_month,
 )
 from fwcensus.signals.github_stars import SIGNAL
-from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.github_site import restore, set_rate_limited, write_not_found, write_renamed
+from support.sites.github_stars_site import spread_months
 
 TODAY = date(2026, 11, 25)
 THIS_MONTH = month_of(TODAY)
@@ -105,8 +104,8 @@ def clocked_context(url: str, sleeps: list[float], on_sleep: Path,
         sleeps.append(seconds)
         restore(on_sleep)
 
-    settings = FetchSettings(mirror=url, rate=0.0, attempts=2, backoff=0.01)
-    with ApiClient(settings, signal_headers({}), sleep=sleep, clock=lambda: NOW) as api:
+    settings = fetch_settings(mirror=url, rate=0.0, attempts=2, backoff=0.01)
+    with ApiClient(settings, request_headers({}), sleep=sleep, clock=lambda: NOW) as api:
         yield SignalContext(api, targets, "2025-06", TODAY)
 
 
@@ -326,7 +325,7 @@ def test_demo_sample_serves_every_target_since_2015(
     months = months_between("2015-01", THIS_MONTH)
     per_framework: dict[str, dict[str, float]] = {}
     for target in targets:
-        for name in target.github:
+        for name in target["github"]:
             series = monthly(batches, str(sample_id(name)))
             assert sorted(series) == months
             total = stars(batches, "stars-total")[str(sample_id(name)), TODAY.isoformat()]

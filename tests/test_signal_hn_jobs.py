@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from fwcensus.mirror.hn_site import (
+from fwcensus.demo.sites.hn_site import (
     HiringThread,
     JobPost,
     Story,
@@ -36,7 +36,7 @@ from conftest import MakeSignalContext, Serve
 REAL = Path("/work/shared/fixtures-real/signals/hn-algolia")
 HOST = "hn.algolia.com"
 TODAY = date(2024, 3, 10)
-FRAMEWORKS = tuple(t.framework for t in load_targets() if t.hn)
+FRAMEWORKS = tuple(t.framework for t in load_targets() if t["hn"])
 
 # Each post with the frameworks a reader finds named in it.
 JANUARY: tuple[tuple[JobPost, frozenset[str]], ...] = (

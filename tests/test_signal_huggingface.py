@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fwcensus.mirror.hfhub_site import HubModel, models_by_month, write_listing
+from fwcensus.demo.sites.hfhub_site import HubModel, models_by_month, write_listing
 from fwcensus.mirror.server import MirrorServer
 from fwcensus.mirror.urls import write_json_answer, write_mirror_file
 from fwcensus.signals.base import Batch, months_between

@@ -8,19 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.demo.sites.adzuna_site import DEMO_APP_ID, DEMO_APP_KEY, write_count, write_sample
 from fwcensus.fetch.api import RateLimited
-from fwcensus.mirror.adzuna_site import (
-    DEMO_APP_ID,
-    DEMO_APP_KEY,
-    write_count,
-    write_error,
-    write_sample,
-)
 from fwcensus.signals.base import Batch
 from fwcensus.signals.jobs import COUNTRIES, MISSING_KEY, MONTHLY, SIGNAL, SNAPSHOT
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.adzuna_site import write_error
 
 TODAY = date(2026, 2, 10)
 KEYS = {"ADZUNA_APP_ID": DEMO_APP_ID, "ADZUNA_APP_KEY": DEMO_APP_KEY}
@@ -32,8 +27,8 @@ COUNTS = {"pytorch": 120, "jax": 9}
 def mirror(root: Path) -> None:
     for target in TARGETS:
         for n, country in enumerate(COUNTRIES):
-            write_count(root, country, target.jobs[0], COUNTS[target.framework] + n,
-                        exclude=target.jobs_exclude)  # fmt: skip
+            write_count(root, country, target["jobs"][0], COUNTS[target.framework] + n,
+                        exclude=target["jobs_exclude"])  # fmt: skip
 
 
 def values(batches: Iterable[Batch]) -> dict[tuple[str, str, str], float]:
@@ -120,4 +115,4 @@ def test_the_demo_sample_answers_every_phrase_and_board(
     ctx.env = KEYS
     batches = list(SIGNAL.collect(ctx))
     assert [b.problem for b in batches if b.problem] == []
-    assert len(batches) == len(COUNTRIES) * sum(len(t.jobs) for t in load_targets())
+    assert len(batches) == len(COUNTRIES) * sum(len(t["jobs"]) for t in load_targets())

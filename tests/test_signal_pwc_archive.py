@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from fwcensus.mirror.pwc_site import PaperLink, write_archive, write_sample
+from fwcensus.demo.sites.pwc_site import PaperLink, write_archive, write_sample
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.signals.base import Batch, Fetched, NoLocalData
 from fwcensus.signals.pwc_archive import (

@@ -10,24 +10,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fwcensus.fetch.api import ApiClient
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.pypi_site import (
-    bigquery_pages,
-    google_error,
-    write_bigquery_answer,
-    write_bigquery_expired_token,
-    write_bigquery_months,
-    write_bigquery_never_done,
-    write_bigquery_quota_exceeded,
-    write_clickhouse_error,
-    write_clickhouse_failed_midstream,
+from fwcensus.demo.sites.pypi_site import (
     write_clickhouse_months,
     write_pypistats_days,
-    write_quota_exceeded,
     write_sample,
 )
+from fwcensus.fetch.api import ApiClient
 from fwcensus.mirror.server import MirrorServer
+from fwcensus.plugins import fetch_settings
 from fwcensus.signals import bigquery
 from fwcensus.signals.base import (
     Batch,
@@ -46,6 +36,18 @@ from fwcensus.signals.pypi_downloads import (
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.pypi_site import (
+    bigquery_pages,
+    google_error,
+    write_bigquery_answer,
+    write_bigquery_expired_token,
+    write_bigquery_months,
+    write_bigquery_never_done,
+    write_bigquery_quota_exceeded,
+    write_clickhouse_error,
+    write_clickhouse_failed_midstream,
+    write_quota_exceeded,
+)
 
 TORCH = Target("pytorch", pypi=("torch",))
 TENSORFLOW = Target("tensorflow", pypi=("tensorflow",))
@@ -319,7 +321,7 @@ def test_sample_serves_a_whole_demo_run_with_pytorch_passing_tensorflow(
 
     assert problems(batches) == []
     for t in targets:
-        for package in (*t.pypi, *t.pypi_companions):
+        for package in (*t["pypi"], *t["pypi_companions"]):
             assert values(batches, "downloads", package), package
             assert values(batches, "downloads-recent", package), package
 
@@ -432,7 +434,7 @@ def test_the_token_goes_to_bigquery_only(tmp_path: Path, serve: Serve, bigquery_
     write_pypistats_days(tmp_path, "torch", {date(2024, 1, 2): 4})
     server = serve(tmp_path)
     recording = Recording()
-    settings = FetchSettings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=server.url, rate=0.0, attempts=2, backoff=0.01)
     with ApiClient(settings, transport=recording) as api:
         ctx = SignalContext(api, (TORCH,), "2024-01", date(2024, 3, 10))
         assert problems(SIGNAL.collect(ctx)) == []

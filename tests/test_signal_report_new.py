@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from fwcensus.demo.signals_sample import DEMO_ENV, write_signal_samples
 from fwcensus.fetch.api import ApiClient
-from fwcensus.fetch.policy import FetchSettings
-from fwcensus.mirror.signals_sample import DEMO_ENV, write_signal_samples
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.report.export import export
-from fwcensus.report.html import write_report
 from fwcensus.report.signal_view import signal_section
+from fwcensus.report.stage import write_report
 from fwcensus.signals import registry
 from fwcensus.signals.stage import collect_signals
 from fwcensus.store import Store
@@ -33,7 +33,7 @@ NEW = ("so-survey", "conda-downloads", "pwc-archive", "jobs")
 def collected(tmp_path: Path, serve: Serve, store: Store) -> Store:
     mirror = tmp_path / "mirror"
     write_signal_samples(mirror, TODAY)
-    settings = FetchSettings(mirror=serve(mirror).url, rate=0, attempts=2, backoff=0.01)
+    settings = fetch_settings(mirror=serve(mirror).url, rate=0, attempts=2, backoff=0.01)
     with ApiClient(settings) as api:
         collect_signals(store, api, registry.chosen(NEW), "2015-01", TODAY, lambda s: None,
                         env=DEMO_ENV)  # fmt: skip

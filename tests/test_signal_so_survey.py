@@ -11,13 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from fwcensus.mirror.so_survey_site import (
-    Respondent,
-    survey_csv,
-    write_cut_off,
-    write_sample,
-    write_year,
-)
+from fwcensus.demo.sites.so_survey_site import Respondent, survey_csv, write_sample, write_year
 from fwcensus.signals.base import Batch
 from fwcensus.signals.so_survey import (
     ANSWERING,
@@ -31,6 +25,7 @@ from fwcensus.signals.so_survey import (
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.so_survey_site import write_cut_off
 
 TODAY = date(2025, 11, 25)
 TARGETS = (Target("pytorch"), Target("tensorflow"), Target("keras"))

@@ -10,19 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from fwcensus.demo.sites.stackexchange_site import write_sample, write_total, write_totals
 from fwcensus.mirror.server import MirrorServer
-from fwcensus.mirror.stackexchange_site import (
-    write_error,
-    write_sample,
-    write_throttle,
-    write_total,
-    write_totals,
-)
 from fwcensus.signals.base import Batch, QuotaExhausted, SignalContext, Value
 from fwcensus.signals.stackoverflow import SIGNAL, questions_url
 from fwcensus.signals.targets import Target, load_targets
 
 from conftest import MakeSignalContext, Serve
+from support.sites.stackexchange_site import write_error, write_throttle
 
 TODAY = date(2026, 11, 25)
 SINCE = "2026-07"
@@ -254,7 +249,7 @@ def test_the_demo_sample_answers_a_full_first_run(
     assert [b.problem for b in batches if b.problem] == []
     values = _values(batches)
     months = 12 * (TODAY.year - 2015) + TODAY.month
-    assert set(values) == {tag for t in targets for tag in t.stackoverflow}
+    assert set(values) == {tag for t in targets for tag in t["stackoverflow"]}
     assert all(len(by_month) == months for by_month in values.values())
 
     def year(tag: str, y: int) -> float:

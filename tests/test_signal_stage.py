@@ -14,11 +14,11 @@ from pathlib import Path
 from fwcensus.aggregate.signal_series import signal_points
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import encode_json
-from fwcensus.fetch.policy import FetchSettings
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.report.export import export
-from fwcensus.report.html import write_report
+from fwcensus.report.stage import write_report
 from fwcensus.signals.base import (
     Batch,
     Measure,
@@ -86,7 +86,7 @@ def write_counts(root: Path, months: list[str]) -> None:
 
 
 def run(store: Store, server_url: str, *signals: object) -> list:
-    settings = FetchSettings(mirror=server_url, rate=0.0, attempts=1)
+    settings = fetch_settings(mirror=server_url, rate=0.0, attempts=1)
     with ApiClient(settings) as api:
         return collect_signals(store, api, signals, "2019-11", TODAY, lambda _: None)  # type: ignore[arg-type]
 

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fwcensus.cli import EX_TEMPFAIL, app
-from fwcensus.mirror import stackexchange_site
-from fwcensus.mirror.signals_sample import DEMO_ENV, SINCE, write_signal_samples
+from fwcensus.demo.signals_sample import DEMO_ENV, SINCE, write_signal_samples
+from fwcensus.demo.sites import stackexchange_site
 from fwcensus.mirror.urls import write_json_answer
 from fwcensus.signals import registry
 from fwcensus.signals.base import month_of
@@ -87,7 +87,7 @@ def test_a_spent_quota_exits_75_and_keeps_the_months_read(serve: Serve, tmp_path
     message = "too many requests from this IP, more requests available in 80000 seconds"
     throttle = {"error_id": 502, "error_message": message, "error_name": "throttle_violation"}
     for target in load_targets():  # month-major: the quota ends at 2016-01
-        for tag in target.stackoverflow:
+        for tag in target["stackoverflow"]:
             write_json_answer(mirror, questions_url(tag, "2016-01"), throttle, status=400)
     db = tmp_path / "fwcensus.db"
     code, output = signals(db, serve(mirror).url, "--only", "stackoverflow")

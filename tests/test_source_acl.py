@@ -7,8 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.acl_site import (
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.fetch.client import HttpClient
+from fwcensus.mirror.urls import file_for_url
+from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
+from fwcensus.sources.acl_anthology import (
+    AclAnthologySource,
+    Proceedings,
+    anthology_id,
+    collection_url,
+    proceedings,
+)
+from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
+from fwcensus.store import Store
+
+import skeleton
+from conftest import Serve
+from facts import structure, study_list
+from study2019 import StandIn, stand_ins
+from support.sites.acl_site import (
     INDUSTRY,
     SRW,
     AclPaper,
@@ -18,23 +36,6 @@ from fwcensus.mirror.acl_site import (
     write_acl_year,
     write_collection,
 )
-from fwcensus.mirror.urls import file_for_url
-from fwcensus.models import Selection
-from fwcensus.sources.acl_anthology import (
-    AclAnthologySource,
-    Proceedings,
-    anthology_id,
-    collection_url,
-    proceedings,
-)
-from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
-from fwcensus.store import Store
-
-import skeleton
-from conftest import Serve
-from facts import structure, study_list
-from study2019 import StandIn, stand_ins
 
 SOURCE = AclAnthologySource()
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Mausam")
@@ -51,7 +52,7 @@ def papers(label: str, count: int) -> list[AclPaper]:
 
 def collect_mirror(root: Path, serve: Serve, store: Store, venue: str, year: int) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, venue, year, source=SOURCE)
 
 

@@ -9,19 +9,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from fwcensus.fetch.client import FetchError, FetchSettings, HttpClient
-from fwcensus.fetch.politeness import HOST_RATES
-from fwcensus.mirror.arxiv_site import (
-    ArxivRecord,
-    OaiEra,
-    write_atom_error,
-    write_atom_lookup,
-    write_oai_error,
-    write_oai_harvest,
-    write_oai_year,
-)
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.fetch.client import FetchError, HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings, host_table
 from fwcensus.sources.arxiv import (
     CATEGORIES,
     ArxivSource,
@@ -31,12 +23,20 @@ from fwcensus.sources.arxiv import (
     parse_feed,
 )
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.store import Store
 
 import skeleton
 from conftest import Serve
 from facts import FIXTURES, structure
+from support.sites.arxiv_site import (
+    ArxivRecord,
+    OaiEra,
+    write_atom_error,
+    write_atom_lookup,
+    write_oai_error,
+    write_oai_harvest,
+    write_oai_year,
+)
 
 YEAR = 2019
 # The recorded pages whose signatures tests/fixtures/arxiv/structure keeps.
@@ -121,7 +121,7 @@ def expected_2019(records: list[ArxivRecord]) -> dict[str, ArxivRecord]:
 
 def run_collect(root: Path, serve: Serve, store: Store, year: int = YEAR) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, "arXiv", year, source=ArxivSource())
 
 
@@ -221,7 +221,7 @@ def test_the_years_requests_and_official_urls_are_real_and_polite() -> None:
         with pytest.raises(ValueError, match="no"):
             source.start_requests(*bad)
     urls = [r.url for r in requests] + lookup_urls(["1707.08567"]) + ["https://arxiv.org/pdf/x"]
-    assert {urlsplit(url).netloc for url in urls} <= set(HOST_RATES)
+    assert {urlsplit(url).netloc for url in urls} <= set(host_table().rates())
 
 
 def test_a_category_whose_primary_lies_elsewhere_keeps_its_primary_as_track(
@@ -256,7 +256,7 @@ def test_the_legacy_server_era_in_the_arxiv_format(
     harvest = write_oai_harvest(tmp_path, LEGACY_URL, records, page_size=5, era=OaiEra.LEGACY)
     assert len(harvest.urls) >= 4 and "%7C" in harvest.urls[1]  # tokens "<id>|<offset>"
     server = serve(tmp_path)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         summary = collect(store, client, "arXiv", YEAR, source=LegacyServer(LEGACY_URL))
     kept = [r for r in records if not r.deleted]
     assert summary.papers == len(kept) and summary.pages == len(harvest.urls)
@@ -333,7 +333,7 @@ def test_id_lookups_through_the_export_api(tmp_path: Path, serve: Serve) -> None
     assert urls[-1].endswith("id_list=1906.99002,astro-ph%2F0601001&start=0&max_results=2")
     server = serve(tmp_path)
     pages = []
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         for url in urls:
             response = client.get(url)
             pages.append(parse_feed(response.body, response.final_url))
@@ -363,7 +363,7 @@ def test_the_export_api_error_answer(tmp_path: Path, serve: Serve) -> None:
     write_atom_error(tmp_path, url, "incorrect id format for abc")
     server = serve(tmp_path)
     with (
-        HttpClient(FetchSettings(mirror=server.url, rate=0)) as client,
+        HttpClient(fetch_settings(mirror=server.url, rate=0)) as client,
         pytest.raises(FetchError, match="HTTP 400"),
     ):
         client.get(url)
@@ -471,7 +471,7 @@ def four_page_chain(root: Path) -> tuple[str, ...]:
 
 def collect_cs_lg(root: Path, serve: Serve, store: Store) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, "arXiv", YEAR, source=ArxivSource(categories=("cs.LG",)))
 
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
-from fwcensus.mirror.ecva_site import EcvaEntry, page_url, write_ecva_papers
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, Source
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.cvf import CvfSource
 from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
 from fwcensus.sources.ecva import PAPERS_URL, EcvaSource
@@ -23,6 +23,7 @@ from fwcensus.store import Store
 from conftest import Serve
 from facts import study_list
 from study2019 import stand_ins, surname
+from support.sites.ecva_site import EcvaEntry, page_url, write_ecva_papers
 
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
 # A mirror folder and the PDF URLs per year its builder wrote.
@@ -66,7 +67,7 @@ def collect_from(
     root: Path, serve: Serve, store: Store, venue: str, year: int, source: Source
 ) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, venue, year, source=source)
 
 

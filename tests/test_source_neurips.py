@@ -8,8 +8,19 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.neurips_site import (
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.fetch.client import HttpClient
+from fwcensus.mirror.urls import file_for_url
+from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
+from fwcensus.sources.base import ListingError, ListingRequest, decode_text
+from fwcensus.sources.neurips import NeuripsSource, pdf_url_for, track_for
+from fwcensus.store import Store
+
+from conftest import Serve
+from facts import study_list
+from study2019 import stand_ins
+from support.sites.neurips_site import (
     Layout,
     NeuripsEntry,
     abstract_url,
@@ -18,16 +29,6 @@ from fwcensus.mirror.neurips_site import (
     pdf_url,
     write_neurips_year,
 )
-from fwcensus.mirror.urls import file_for_url
-from fwcensus.models import Selection
-from fwcensus.sources.base import ListingError, ListingRequest, decode_text
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
-from fwcensus.sources.neurips import NeuripsSource, pdf_url_for, track_for
-from fwcensus.store import Store
-
-from conftest import Serve
-from facts import study_list
-from study2019 import stand_ins
 
 SOURCE = NeuripsSource()
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
@@ -61,7 +62,7 @@ def entries_for(year: int) -> list[NeuripsEntry]:
 
 def collect_from(root: Path, serve: Serve, store: Store, year: int) -> CollectSummary:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         return collect(store, client, "NeurIPS", year, source=SOURCE)
 
 

@@ -10,24 +10,25 @@ from typing import Any
 
 import pytest
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.openreview_site import (
-    Submission,
-    make_submissions,
-    submission_note,
-    write_openreview_year,
-    write_page,
-)
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingPage
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.openreview import OpenReviewSource, listing_url, plan_for
 from fwcensus.store import Store
 
 from conftest import Serve
 from facts import published_total, structure, study_list
 from study2019 import stand_ins
+from support.sites.openreview_site import (
+    Submission,
+    make_submissions,
+    submission_note,
+    write_openreview_year,
+    write_page,
+)
 
 SOURCE = OpenReviewSource()
 # Note fields openreview-py's Note.to_json adds to the recorded objects, and fields the raw API
@@ -40,7 +41,7 @@ def collect_year(
     root: Path, serve: Serve, store: Store, venue: str, year: int
 ) -> tuple[CollectSummary, list[dict[str, Any]]]:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         summary = collect(store, client, venue, year, source=SOURCE)
     return summary, store.papers.rows(Selection(venues=(venue,), years=(year,)))
 

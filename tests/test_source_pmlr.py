@@ -7,18 +7,19 @@ from typing import Any
 
 import pytest
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.pmlr_site import PmlrEntry, Render, usual_pdf_url, write_pmlr_volume
+from fwcensus.collect.stage import CollectError, CollectSummary, collect
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.models import Paper, Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest
-from fwcensus.sources.collect import CollectError, CollectSummary, collect
 from fwcensus.sources.pmlr import PmlrSource, volume_url
 from fwcensus.store import Store
 
 from conftest import Serve
 from facts import study_list
 from study2019 import stand_ins
+from support.sites.pmlr_site import PmlrEntry, Render, usual_pdf_url, write_pmlr_volume
 
 AUTHORS = ("Ada Lovelace", "Émile Borel", "Alan Turing")
 
@@ -48,7 +49,7 @@ def collect_mirror(
     root: Path, serve: Serve, store: Store, venue: str, year: int
 ) -> tuple[CollectSummary, list[dict[str, Any]]]:
     server = serve(root)
-    with HttpClient(FetchSettings(mirror=server.url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=server.url, rate=0)) as client:
         summary = collect(store, client, venue, year, source=PmlrSource())
     return summary, store.papers.rows(Selection(venues=(venue,), years=(year,)))
 
@@ -293,7 +294,7 @@ def test_collect_of_a_404_volume_fails_with_the_url(
 ) -> None:
     server = serve(tmp_path)
     with (
-        HttpClient(FetchSettings(mirror=server.url, rate=0)) as client,
+        HttpClient(fetch_settings(mirror=server.url, rate=0)) as client,
         pytest.raises(CollectError, match=r"proceedings\.mlr\.press/v65/: HTTP 404"),
     ):
         collect(store, client, "COLT", 2017, source=PmlrSource())

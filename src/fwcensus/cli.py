@@ -141,7 +141,10 @@ def _settings(
     connections: int = FetchSettings.max_connections,
     per_host: int = FetchSettings.per_host,
 ) -> FetchSettings:
-    return FetchSettings(
+    # Loads every plug-in to read their hosts: only commands that go to the network pay for it.
+    from fwcensus.plugins import fetch_settings
+
+    return fetch_settings(
         mirror=mirror or None,
         rate=rate,
         read_timeout=timeout,
@@ -363,8 +366,9 @@ def inspect(
     import json
     from contextlib import ExitStack
 
-    from fwcensus.detect.inspection import inspect_files, report_json, report_table, text_roles
-    from fwcensus.libraries.resolver import cached_resolver, network_resolver
+    from fwcensus.inspection import inspect_files, report_json, report_table, text_roles
+    from fwcensus.libraries.resolver import cached_resolver
+    from fwcensus.repos.backends import network_resolver
     from fwcensus.repos.hosts import RepoReaders
     from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
     from fwcensus.store.db import cache_dir_for
@@ -418,10 +422,10 @@ def eval_cmd(
     ] = None,
 ) -> None:
     """Score both detection methods against hand labels; list every disagreement."""
-    from fwcensus.detect import eval as scoring
+    from fwcensus import evaluation as scoring
     from fwcensus.detect.accuracy import packaged_path
     from fwcensus.detect.accuracy import record as store_accuracy
-    from fwcensus.detect.inspection import inspect_files
+    from fwcensus.inspection import inspect_files
 
     try:
         truths = scoring.read_labels(labels)
@@ -753,7 +757,7 @@ def bulk_arxiv(
     judges files; results go to Parquet partitions (one per tar, its done-marker) and the
     store. A re-run reads only tars not done, or whose md5 in the manifest changed."""
     try:
-        from fwcensus.bulk.run import BulkOptions, run_bulk_arxiv
+        from fwcensus.bulk.stage import BulkOptions, run_bulk_arxiv
         from fwcensus.fetch.s3 import S3Settings
         from fwcensus.sources.arxiv_bulk import check_months
         from fwcensus.store.db import bulk_dir_for

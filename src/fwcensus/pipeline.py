@@ -10,25 +10,25 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from fwcensus.aggregate.shares import aggregate_shares
+from fwcensus.aggregate.stage import aggregate_shares
+from fwcensus.collect.arxiv_search import lookup_arxiv_ids
+from fwcensus.collect.identity import LinkSummary, link_works
+from fwcensus.collect.stage import CollectSummary, collect
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import METHODS, detect_papers
 from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.fetch.documents import fetch_documents
+from fwcensus.fetch.stage import fetch_documents
 from fwcensus.libraries.resolver import cached_resolver
 from fwcensus.models import Selection
-from fwcensus.report.html import ReportFiles, write_report
+from fwcensus.plugins import fetch_settings, request_headers
 from fwcensus.report.paper_data import Inline
+from fwcensus.report.stage import ReportFiles, write_report
 from fwcensus.repos.stage import read_repos
 from fwcensus.signals import registry as signal_registry
-from fwcensus.signals.headers import signal_headers
 from fwcensus.signals.stage import DEFAULT_SINCE, SignalSummary, collect_signals
-from fwcensus.sources.arxiv_search import lookup_arxiv_ids
-from fwcensus.sources.collect import CollectSummary, collect
-from fwcensus.sources.identity import LinkSummary, link_works
 from fwcensus.sources.registry import venue_years
 from fwcensus.store import Store
 
@@ -38,7 +38,7 @@ Say = Callable[[str], None]
 @dataclass(frozen=True)
 class RunOptions:
     selection: Selection
-    fetch: FetchSettings = field(default_factory=FetchSettings)
+    fetch: FetchSettings = field(default_factory=fetch_settings)
     limits: Limits = field(default_factory=Limits)
     methods: tuple[str, ...] = tuple(METHODS)  # detection methods run and aggregated
     method: str = EVIDENCE  # the one the report shows
@@ -175,7 +175,7 @@ def signals(
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
         raise ValueError(f"since must be a month as YYYY-MM, not {since!r}")
     chosen = signal_registry.chosen(only)
-    with ApiClient(_cached(store, settings), signal_headers(env)) as api:
+    with ApiClient(_cached(store, settings), request_headers(env)) as api:
         return collect_signals(store, api, chosen, since, today, say, env)
 
 

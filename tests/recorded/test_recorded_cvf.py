@@ -8,12 +8,13 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from fwcensus.fetch.client import FetchSettings, HttpClient
-from fwcensus.mirror.cvf_site import CvfEntry, write_cvf_year
+from fwcensus.collect.stage import collect
+from fwcensus.demo.sites.cvf_site import CvfEntry, write_cvf_year
+from fwcensus.fetch.client import HttpClient
 from fwcensus.mirror.urls import file_for_url, write_mirror_file
 from fwcensus.models import Selection
+from fwcensus.plugins import fetch_settings
 from fwcensus.sources.base import ListingRequest
-from fwcensus.sources.collect import collect
 from fwcensus.sources.cvf import CvfSource
 from fwcensus.store import Store
 
@@ -49,7 +50,7 @@ def test_recorded_listing_is_collected_over_http(
     tmp_path: Path, serve: Serve, store: Store
 ) -> None:
     write_mirror_file(tmp_path, URL_2024, recorded_listing())
-    with HttpClient(FetchSettings(mirror=serve(tmp_path).url, rate=0)) as client:
+    with HttpClient(fetch_settings(mirror=serve(tmp_path).url, rate=0)) as client:
         assert collect(store, client, "CVPR", 2024).papers == 6
     rows = store.papers.rows(Selection())
     assert rows[1]["title"] == "Seeing the World through Your Eyes"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from fwcensus.mirror.openreview_site import make_submissions, submission_note
 from fwcensus.sources.base import ListingPage
 from fwcensus.sources.openreview import OpenReviewSource, listing_url, plan_for
 
 from recorded.material import shared_dir
+from support.sites.openreview_site import make_submissions, submission_note
 
 SOURCE = OpenReviewSource()
 

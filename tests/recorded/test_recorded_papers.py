@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.detect import eval as scoring
-from fwcensus.detect.inspection import inspect_files
+from fwcensus import evaluation as scoring
 from fwcensus.detect.methods import EVIDENCE, SUBSTRING_2019
 from fwcensus.detect.substring2019 import detect
 from fwcensus.extract.limits import Limits
 from fwcensus.extract.pdf_text import extract_pages
+from fwcensus.inspection import inspect_files
 from fwcensus.models import SectionKind, TextStatus
 
 from recorded.material import shared_dir

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from fwcensus.mirror.pmlr_site import PmlrEntry, Render, write_pmlr_volume
 from fwcensus.mirror.urls import file_for_url
 from fwcensus.sources.base import ListingRequest
 from fwcensus.sources.pmlr import PmlrSource, volume_url
 
 from recorded.material import shared_dir
+from support.sites.pmlr_site import PmlrEntry, Render, write_pmlr_volume
 
 
 @pytest.mark.parametrize(

@@ -37,8 +37,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from fwcensus.aggregate.intervals import bootstrap_ratio, wilson
-from fwcensus.aggregate.shares import ALL_VENUES
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.aggregate.stage import ALL_VENUES
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.models import Selection
 from fwcensus.repos.verdict import combine, used_by
 from fwcensus.store import Store

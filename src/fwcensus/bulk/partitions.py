@@ -9,7 +9,7 @@ says which papers the tar was asked for (``fwcensus.asked``: their ids, or ``all
 written to a hidden temporary name and renamed into place only when complete, so a tar is done
 exactly when its partition exists under the md5 the manifest gave when the tar was read, for
 the papers now wanted of it (``is_done``); a tar whose md5 changed is read again, and its new
-partition replaces the old one. Readers (``aggregate/arxiv_months``) take each paper once, at
+partition replaces the old one. Readers (``bulk/arxiv_months.py``) take each paper once, at
 its highest version, whatever tars it appears in.
 """
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from fwcensus import pipeline
 from fwcensus.demo.sample import Sample, build_sample
+from fwcensus.demo.signals_sample import DEMO_ENV as SIGNALS_ENV
+from fwcensus.demo.signals_sample import SINCE as SIGNALS_SINCE
+from fwcensus.demo.signals_sample import write_signal_samples
 from fwcensus.extract.pool import Limits
-from fwcensus.fetch.client import FetchSettings
 from fwcensus.mirror.faults import FaultPlan
 from fwcensus.mirror.server import MirrorServer
-from fwcensus.mirror.signals_sample import DEMO_ENV as SIGNALS_ENV
-from fwcensus.mirror.signals_sample import SINCE as SIGNALS_SINCE
-from fwcensus.mirror.signals_sample import write_signal_samples
 from fwcensus.models import Selection
-from fwcensus.report.html import ReportFiles
+from fwcensus.plugins import fetch_settings
+from fwcensus.report.stage import ReportFiles
 from fwcensus.store import Store
 
 
@@ -48,7 +48,7 @@ def run_demo(out: Path, say: pipeline.Say, faults: FaultPlan | None = None) -> D
                 years=tuple(sorted({y for _, y in venue_years})),
             ),
             # The mirror is on this machine: no politeness delay, short timeouts and backoff.
-            fetch=FetchSettings(
+            fetch=fetch_settings(
                 mirror=server.url,
                 rate=0,
                 read_timeout=10,

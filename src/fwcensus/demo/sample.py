@@ -26,8 +26,8 @@ from fwcensus.demo.papertext import (
     paper_text,
 )
 from fwcensus.demo.pdfgen import PaperDoc, render_paper_pdf, render_scanned_pdf
-from fwcensus.mirror.cvf_site import CvfEntry, make_slug, write_cvf_year
-from fwcensus.mirror.github_site import write_repo
+from fwcensus.demo.sites.cvf_site import CvfEntry, make_slug, write_cvf_year
+from fwcensus.demo.sites.github_site import write_repo
 from fwcensus.mirror.urls import write_mirror_file
 from fwcensus.sources.cvf_years import BASE_URL, listing_urls
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.detect.cited_tools import cited_tools
 from fwcensus.detect.clauses import Agent, agent, clause_span, subject_after
 from fwcensus.detect.footnote_marks import Footnotes

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
-from fwcensus.detect.catalogue import Catalogue, load_catalogue
+from fwcensus.catalogue.frameworks import Catalogue, load_catalogue
 from fwcensus.detect.prefixes import prefixes, trie_pattern
 
 
@@ -73,11 +73,6 @@ _TOKEN = re.compile(r"(?<![\w./@®-])[A-Za-z0-9](?:[A-Za-z0-9_]|[-.®]+(?=[A-Za-
 # Lower-cases ASCII letters only, so offsets into the lowered text are offsets into the page.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _LONGEST_TOKEN = 120  # characters a library name may run past a stem in it
-# Stems that may be glued to a lower-case rest at the start of a name ("torchvision",
-# "jaxopt"); others ("caffe", "flax", "theano") would catch ordinary words.
-_GLUED_STEMS = frozenset({"jax", "torch", "pytorch", "keras", "onnx", "paddle", "chainer", "mxnet"})
-# Stems that name libraries glued after another word: GPyTorch, BoTorch, EvoJAX.
-_SUFFIX_STEMS = frozenset({"torch", "pytorch", "jax"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,11 @@ class Scanner:
     urls: tuple[tuple[str, _Target], ...]  # (lower-case prefix, target), longest first
     stems: tuple[tuple[str, _Target], ...]  # (lower-case stem, target), longest first
     stem_pattern: re.Pattern[str]  # any stem, on ASCII-lower-cased text
+    # Stems that may be glued to a lower-case rest at the start of a name ("torchvision") and
+    # that name libraries glued after another word ("GPyTorch"): the catalogue's
+    # glued_compounds and suffix_compounds.
+    glued_stems: frozenset[str]
+    suffix_stems: frozenset[str]
     spelled: tuple[tuple[str, _Target], ...]  # (lower-case name without spaces, target)
     not_compounds: frozenset[str]
     # The alternation of only the aliases that can begin with a candidate's beginning, per
@@ -208,7 +208,7 @@ class Scanner:
             at = lowered.find(stem)
             while at >= 0:
                 end = at + len(stem)
-                if _component(token, at, end, stem in _GLUED_STEMS, stem in _SUFFIX_STEMS):
+                if _component(token, at, end, stem in self.glued_stems, stem in self.suffix_stems):
                     return target
                 at = lowered.find(stem, at + 1)
         return None
@@ -376,6 +376,8 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
         urls=tuple(sorted(urls, key=lambda entry: -len(entry[0]))),
         stems=tuple(sorted(stems, key=lambda entry: -len(entry[0]))),
         stem_pattern=re.compile(trie_pattern({stem for stem, _ in stems})),
+        glued_stems=frozenset(s for fw in catalogue.frameworks for s in fw.glued_compounds),
+        suffix_stems=frozenset(s for fw in catalogue.frameworks for s in fw.suffix_compounds),
         spelled=tuple(sorted(spelled, key=lambda entry: -len(entry[0]))),
         not_compounds=catalogue.compound_exclude,
     )

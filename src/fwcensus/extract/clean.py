@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 
-from fwcensus.extract.links import CODE_HOSTS, CODE_HOSTS_PATTERN
+from fwcensus.catalogue.code_hosts import CODE_HOSTS, CODE_HOSTS_PATTERN
+from fwcensus.catalogue.frameworks import load_catalogue
 
 # pdfium marks a hyphen it saw at a line end with U+FFFE and drops the line break itself.
 PDFIUM_HYPHEN = "\ufffe"
@@ -84,23 +85,17 @@ KEEP_HYPHEN_STEMS: dict[str, tuple[str, ...]] = {
     "fine": ("tun", "grain"),
 }
 # CamelCase names split at a line end whose halves both start upper case: "Py-\nTorch" is
-# PyTorch, whereas "Low-\nRank" keeps its hyphen.
-CAMEL_WORDS = frozenset(
-    {
-        "pytorch",
-        "tensorflow",
-        "paddlepaddle",
-        "imagenet",
-        "github",
-        "gitlab",
-        "huggingface",
-        "mindspore",
-        "deepmind",
-        "openai",
-        "mxnet",
-        "jax",
-    }
-)
+# PyTorch, whereas "Low-\nRank" keeps its hyphen. The frameworks' own come from the catalogue
+# (``camel_words``); these are the other names papers split so.
+OTHER_CAMEL_WORDS = frozenset({"imagenet", "github", "gitlab", "huggingface", "deepmind", "openai"})
+
+
+@cache
+def camel_words() -> frozenset[str]:
+    """The lower-cased names of the catalogue's CamelCase frameworks (``camel_case``) and the
+    other CamelCase names papers split."""
+    frameworks = load_catalogue().frameworks
+    return frozenset({fw.name.casefold() for fw in frameworks if fw.camel_case} | OTHER_CAMEL_WORDS)
 
 
 def clean_pages(raw_pages: Sequence[str]) -> tuple[str, ...]:
@@ -122,7 +117,7 @@ Known = Callable[[], frozenset[str]]
 def _known_words(pages: Sequence[str]) -> frozenset[str]:
     """Words the paper spells in full somewhere, and words every paper's links need."""
     words = {w.casefold() for page in pages for w in _PLAIN_WORD.findall(page)}
-    return frozenset(words | CAMEL_WORDS | LINK_WORDS)
+    return frozenset(words | camel_words() | LINK_WORDS)
 
 
 def _repair_ligatures(page: str, known: Known) -> str:
@@ -280,7 +275,7 @@ def keeps_hyphen(left: str, right: str) -> bool:
     if len(word) >= 2 and word.isupper():
         return True  # "CNN-based", "RGB-D"
     if right[0].isupper():
-        return (word + right).casefold() not in CAMEL_WORDS  # "Low-Rank", but "PyTorch"
+        return (word + right).casefold() not in camel_words()  # "Low-Rank", but "PyTorch"
     lowered = word.casefold()
     if lowered in KEEP_HYPHEN_AFTER:
         return True

@@ -13,11 +13,10 @@ from collections.abc import Iterator, Sequence
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from fwcensus.catalogue.code_hosts import CODE_HOSTS, CODE_HOSTS_PATTERN
 from fwcensus.extract.sections import section_at
 from fwcensus.models import Section, TextLink
 
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co")
-CODE_HOSTS_PATTERN = "|".join(re.escape(h) for h in CODE_HOSTS)
 # Scheme-less code-host links are as common as full ones in papers ("github.com/x/y"). A URL
 # ends where another one starts (unless it is a query's value, "?u=https://..."): footnotes
 # printed on one line run into each other ("http://www.libfm.org/7https://github.com/o/r", 7

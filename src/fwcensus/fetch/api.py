@@ -31,11 +31,11 @@ from fwcensus.fetch.client import (
     encode_json,
     read_all,
 )
-from fwcensus.fetch.policy import FetchSettings, host_of, unmirror
+from fwcensus.fetch.mirror_urls import unmirror
+from fwcensus.fetch.policy import FetchSettings, host_of
+from fwcensus.hosts import HeadersFor
 
 T = TypeVar("T")
-
-HeadersFor = Callable[[str], Mapping[str, str]]  # real host -> extra request headers
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ import httpx
 from hishel.httpx import CacheTransport
 from tenacity import Retrying, stop_after_attempt
 
+from fwcensus.fetch.mirror_urls import to_mirror, unmirror
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
     USER_AGENT,
@@ -46,11 +47,9 @@ from fwcensus.fetch.policy import (
     retry_options,
     robots_apply,
     transport_failure,
-    unmirror,
 )
 from fwcensus.fetch.robots import RobotsRules, robots_url, rules_from
 from fwcensus.fetch.schedule import HostSchedule
-from fwcensus.mirror.urls import to_mirror
 
 __all__ = [
     "JSON_TYPE",

@@ -23,6 +23,7 @@ import httpx
 from tenacity import AsyncRetrying
 
 from fwcensus.fetch.breaker import HostBreaker
+from fwcensus.fetch.mirror_urls import to_mirror, unmirror
 from fwcensus.fetch.pdfcheck import NotAPdf, PdfSniffer, truncation
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
@@ -39,11 +40,9 @@ from fwcensus.fetch.policy import (
     retry_options,
     robots_apply,
     transport_failure,
-    unmirror,
 )
 from fwcensus.fetch.robots import RobotsRules, robots_url, rules_from
 from fwcensus.fetch.schedule import HostSchedule
-from fwcensus.mirror.urls import to_mirror
 from fwcensus.models import DocStatus, Document, FetchResult
 from fwcensus.store.blobs import BlobStore
 

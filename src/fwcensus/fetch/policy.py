@@ -148,14 +148,6 @@ def retry_options(settings: FetchSettings, sleep: Callable[..., Any]) -> dict[st
     }
 
 
-def unmirror(url: str, mirror: str | None) -> str:
-    """The real URL behind a mirror URL (the mirror keeps https://HOST/PATH as /HOST/PATH)."""
-    base = (mirror or "").rstrip("/")
-    if base and url.startswith(base + "/"):
-        return "https://" + url[len(base) + 1 :]
-    return url
-
-
 def one_line(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return " ".join(text.split())

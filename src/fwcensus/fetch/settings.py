@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from fwcensus.fetch.politeness import API_PREFIXES, HOST_RATES
+from fwcensus.fetch.politeness import DEFAULT_RATE
 
 
 @dataclass(frozen=True)
 class FetchSettings:
     mirror: str | None = None
-    rate: float = 1.0  # requests per second per host; <= 0: no limit at all (local mirrors)
-    host_rates: Mapping[str, float] = field(default_factory=lambda: dict(HOST_RATES))
+    rate: float = DEFAULT_RATE  # requests per second per host; <= 0: no limit (local mirrors)
+    # The hosts' own published rates (fwcensus.plugins.fetch_settings fills in the declared ones).
+    host_rates: Mapping[str, float] = field(default_factory=dict)
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     total_timeout: float = 300.0  # one whole request, body included
@@ -29,5 +30,6 @@ class FetchSettings:
     breaker_trips: int = 6  # a host that trips this often is left for a later run
     cache_dir: str | None = None  # HTTP cache for listings and API pages (None: no cache)
     # Documented API endpoints: used under their own terms and rate limits, so robots.txt
-    # (which keeps crawlers out of pages) is not consulted for them (politeness.py says why).
-    api_prefixes: tuple[str, ...] = API_PREFIXES
+    # (which keeps crawlers out of pages) is not consulted for them (fwcensus/hosts.py says why;
+    # fwcensus.plugins.fetch_settings fills in the declared ones).
+    api_prefixes: tuple[str, ...] = ()

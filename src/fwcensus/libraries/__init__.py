@@ -2,11 +2,6 @@
 papers and repositories, cached)."""
 
 from fwcensus.libraries.backend import Backend
-from fwcensus.libraries.resolver import (
-    LibraryResolver,
-    cached_resolver,
-    network_resolver,
-    offline_resolver,
-)
+from fwcensus.libraries.resolver import LibraryResolver, cached_resolver, offline_resolver
 
-__all__ = ["Backend", "LibraryResolver", "cached_resolver", "network_resolver", "offline_resolver"]
+__all__ = ["Backend", "LibraryResolver", "cached_resolver", "offline_resolver"]

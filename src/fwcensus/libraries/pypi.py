@@ -21,8 +21,11 @@ from packaging.requirements import Requirement as Pep508
 
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import FetchError
+from fwcensus.hosts import Host
 
 PYPI = "https://pypi.org/pypi"
+# The JSON API is a documented API; the project pages beside it are not asked for.
+HOSTS = (Host("pypi.org", api=(f"{PYPI}/",)),)
 _EXTRA = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 _AI = "Topic :: Scientific/Engineering :: Artificial Intelligence"
 _ML_WORDS = re.compile(

@@ -15,13 +15,16 @@
 5. its repository, read as the repos stage reads code (never run): a GitHub (or other forge)
    URL the caller gives, or the project's own URLs on PyPI when it says it is about machine
    learning (``Project.looks_ml``: numpy's repository is not worth reading). Its manifests
-   decide; without them, code using one framework family in at least ``CODE_FILES`` files.
+   decide; without them, code using one framework family in at least ``CODE_FILES`` files
+   (``repos/backends.py``).
    Only the library asked is read this way, not its dependencies, which keeps the requests
    a lookup costs bounded.
 
 Every answer names its evidence (``Backend.detail``). Network requests go through the
-project's ApiClient and repository readers (mirror, politeness, retries). ``offline_resolver``
-knows the catalogue only, as fwcensus did before it asked anyone.
+project's ApiClient and repository readers (mirror, politeness, retries): the repos stage hands
+the resolver its readers as a ``CodeReader`` (``repos/backends.py``, where ``network_resolver``
+builds the resolver that asks PyPI and reads repositories). ``offline_resolver`` knows the
+catalogue only, as fwcensus did before it asked anyone.
 """
 
 from __future__ import annotations
@@ -33,26 +36,28 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
-import httpx
-
-from fwcensus.detect.catalogue import load_catalogue
-from fwcensus.fetch.api import ApiClient, RateLimited
-from fwcensus.fetch.policy import FetchSettings
+from fwcensus.catalogue.code_names import normalise, package_framework
+from fwcensus.catalogue.frameworks import load_catalogue
+from fwcensus.fetch.api import RateLimited
 from fwcensus.libraries.backend import Backend
 from fwcensus.libraries.cache import CACHE_FILE, LibraryCache
 from fwcensus.libraries.pypi import Project, PyPI, PyPIError
-from fwcensus.repos.findings import CODE_KINDS, MANIFEST_KINDS, SUPPORTING_KINDS
-from fwcensus.repos.github import RepoUnavailable, Snapshot
-from fwcensus.repos.hosts import RepoReader
-from fwcensus.repos.links import RepoRef, parse_repo
-from fwcensus.repos.names import normalise, package_framework
 
 MAX_DEPTH = 2  # levels of dependencies followed below the library asked
 MAX_FOLLOWED = 8  # unconditional requirements followed per library
-CODE_FILES = 3  # files of a repository without manifests that must use the framework
 
 Evidence = tuple[str, str, str]  # (detail, framework, what names it)
+
+
+class CodeReader(Protocol):
+    """Reads a library's own code repository (step 5), as the repos stage reads papers'."""
+
+    def backend(self, key: str, urls: Sequence[str]) -> tuple[Backend | None, bool]:
+        """The backend the first readable repository among ``urls`` names; ``(None, True)``
+        when none can be read, ``(None, False)`` when a rate limit stopped the read."""
+        ...
 
 
 def library_key(name: str) -> str:
@@ -88,7 +93,7 @@ def catalogue_backend(name: str) -> Backend | None:
     return None
 
 
-def _one_backend(key: str, source: str, found: Sequence[Evidence]) -> Backend:
+def one_backend(key: str, source: str, found: Sequence[Evidence]) -> Backend:
     """The backend when the evidence names one framework family (the family when it names
     several members of one, keras and tensorflow); else "several backends"."""
     catalogue = load_catalogue()
@@ -105,12 +110,12 @@ class LibraryResolver:
     def __init__(
         self,
         pypi: PyPI | None = None,
-        repos: RepoReader | None = None,
+        code: CodeReader | None = None,
         cache: LibraryCache | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.pypi = pypi
-        self.repos = repos
+        self.code = code
         self.cache = cache or LibraryCache(None)
         self.clock = clock
 
@@ -139,7 +144,7 @@ class LibraryResolver:
             kept = self.cache.get(variant, urls, now)
             if kept is not None:
                 return replace(kept, library=key), True
-        if self.pypi is None and self.repos is None:
+        if self.pypi is None and self.code is None:
             return Backend(key, None, "none", "not in the catalogue nor asked yet (offline)"), True
         answer, complete = self._ask(key, name, urls, depth, active | {key})
         if complete:
@@ -170,7 +175,9 @@ class LibraryResolver:
             return nothing, complete
         if depth > 0:  # repositories are read for the library asked only
             return nothing, False
-        read, ok = self._from_repository(key, where)
+        if self.code is None:
+            return nothing, complete
+        read, ok = self.code.backend(key, where)
         complete = complete and ok
         if read is None:
             return nothing, complete
@@ -196,7 +203,7 @@ class LibraryResolver:
             if (fw := package_framework(r.name))
         ]
         if direct:
-            return _one_backend(key, "pypi", direct), True
+            return one_backend(key, "pypi", direct), True
         optional = _extras_backend(key, project)
         if optional is not None:
             return optional, True
@@ -210,54 +217,7 @@ class LibraryResolver:
             if child.framework:
                 detail = f"requires_dist: {requirement.text} -> {child.framework} ({child.detail})"
                 found.append((detail, child.framework, requirement.name))
-        return (_one_backend(key, "pypi", found) if found else None), complete
-
-    def _from_repository(self, key: str, urls: Sequence[str]) -> tuple[Backend | None, bool]:
-        """The backend its repository's files name (the first readable repository among
-        ``urls``); ``(None, True)`` when none can be read, ``(None, False)`` when a rate limit
-        stopped the read."""
-        if self.repos is None:
-            return None, True
-        tried: set[RepoRef] = set()
-        for url in urls:
-            repo = parse_repo(url)
-            if repo is None or repo in tried:
-                continue
-            tried.add(repo)
-            try:
-                snapshot = self.repos.read(repo)
-            except RateLimited:
-                return None, False
-            except RepoUnavailable:
-                continue  # deleted, moved away, a host without a reader: the next URL
-            return repository_backend(key, snapshot), True
-        return None, True
-
-
-def repository_backend(key: str, snapshot: Snapshot) -> Backend:
-    """What a library's repository says it runs on: its manifests (requirements, Dockerfile,
-    rockspec, ...) first; without them, code using one framework in ``CODE_FILES`` files."""
-    signals = snapshot.signals()
-    declaring = MANIFEST_KINDS - SUPPORTING_KINDS
-    declared = [
-        (f"repo manifest {s.file}:{s.line} {s.text}", s.framework, s.framework)
-        for s in signals
-        if s.kind in declaring
-    ]
-    if declared:
-        return _one_backend(key, "repository", declared)
-    files: dict[str, set[str]] = {}
-    for signal in signals:
-        if signal.kind in CODE_KINDS:
-            files.setdefault(signal.framework, set()).add(signal.file)
-    used = [
-        (f"repo code: {len(paths)} files use it, e.g. {min(paths)}", framework, framework)
-        for framework, paths in sorted(files.items())
-        if len(paths) >= CODE_FILES
-    ]
-    if used:
-        return _one_backend(key, "repository", used)
-    return Backend(key, None, "repository", f"{snapshot.repo.url} names no framework")
+        return (one_backend(key, "pypi", found) if found else None), complete
 
 
 def _extras_backend(key: str, project: Project) -> Backend | None:
@@ -296,24 +256,5 @@ def cached_resolver(cache_folder: Path | None) -> Iterator[LibraryResolver]:
     cache_ = LibraryCache(cache_folder)
     try:
         yield LibraryResolver(cache=cache_)
-    finally:
-        cache_.close()
-
-
-@contextmanager
-def network_resolver(
-    settings: FetchSettings,
-    repos: RepoReader | None,
-    cache_folder: Path | None,
-    transport: httpx.BaseTransport | None = None,
-    clock: Callable[[], float] = time.time,
-) -> Iterator[LibraryResolver]:
-    """A resolver asking PyPI (through an ApiClient of ``settings``) and reading repositories
-    with ``repos`` (the caller's readers, so one host's requests share one pace); answers kept
-    in ``cache_folder`` (in memory when None)."""
-    cache_ = LibraryCache(cache_folder)
-    try:
-        with ApiClient(settings, transport=transport, clock=clock) as api:
-            yield LibraryResolver(PyPI(api), repos, cache_, clock)
     finally:
         cache_.close()

@@ -1,8 +1,7 @@
-"""The one rule that maps a real URL to a mirror URL and to a file in a mirror folder.
-
-Mirror URL rule (``to_mirror``)::
-
-    https://HOST[:PORT]/PATH?Q  ->  MIRROR/HOST[:PORT]/PATH?Q
+"""Where a mirror folder keeps the answer to a real URL: the file rule the mirror server reads by
+and every mirror builder writes by. (How a request for a real URL reaches the mirror is the
+fetcher's rule, ``fetch/mirror_urls.py``: ``https://HOST/PATH?Q -> MIRROR/HOST/PATH?Q``, which
+the server undoes to find HOST, PATH and Q.)
 
 File rule (``file_for`` / ``file_for_url``)::
 
@@ -40,7 +39,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import unquote
+
+from fwcensus.fetch.mirror_urls import split_http
 
 INDEX = "index.html"
 META_SUFFIX = ".meta.json"
@@ -48,34 +49,6 @@ POST_MARK = "#post-"
 POST_DIGEST_CHARS = 16  # 64 bits of the body's sha256: unique enough among one URL's bodies
 MAX_NAME = 240  # bytes; leaves room for the sidecar's suffix under the usual 255
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
-
-
-def _split_http(url: str) -> tuple[SplitResult, str]:
-    """Split an http(s) URL and return it with its HOST[:PORT] (credentials dropped)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    host = parts.netloc.rpartition("@")[2]
-    if not host:
-        raise ValueError(f"URL has no host: {url!r}")
-    return parts, host
-
-
-def to_mirror(url: str, mirror: str | None) -> str:
-    """Rewrite a real URL so it is fetched from the mirror at base URL ``mirror``.
-
-    Rule: ``http(s)://HOST[:PORT]/PATH?Q`` -> ``mirror.rstrip('/') + '/HOST[:PORT]/PATH?Q'``.
-    With no mirror (None or empty) the URL is returned unchanged. The port stays in
-    HOST, the query is kept raw, the fragment and any ``user:password@`` are dropped.
-    Raises ValueError for a URL that is not http(s).
-    """
-    if not mirror:
-        return url
-    parts, host = _split_http(url)
-    out = f"{mirror.rstrip('/')}/{host}/{parts.path.lstrip('/')}"
-    if parts.query:
-        out += f"?{parts.query}"
-    return out
 
 
 def _check_host(host: str) -> str:
@@ -145,7 +118,7 @@ def file_for_url(root: Path, url: str, post: bytes | None = None) -> Path:
     Same rule as ``file_for``; use it when building a mirror folder so every file
     lands exactly where the server will look. Raises ValueError for a non-http(s) URL.
     """
-    parts, host = _split_http(url)
+    parts, host = split_http(url)
     return file_for(root, host, parts.path, parts.query, post)
 
 

@@ -1,5 +1,5 @@
 """arXiv by month and primary category from the store's own arXiv papers, for a store the bulk
-runs have not read (their DuckDB aggregates, ``aggregate/arxiv_months.py``, come first when
+runs have not read (their DuckDB aggregates, ``bulk/arxiv_months.py``, come first when
 there are any). The rows are the same :class:`MonthShare` rows, so the report's section and the
 ``arxiv-months`` table read either. A paper's month is its first version's, read from its arXiv
 id (``2103.01234`` was submitted in March 2021); its category is its primary one (its track).
@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.arxiv_months import ALL_CATEGORIES, MonthShare
 from fwcensus.aggregate.intervals import wilson
-from fwcensus.aggregate.shares import SOURCES
+from fwcensus.aggregate.stage import SOURCES
+from fwcensus.bulk.arxiv_months import ALL_CATEGORIES, MonthShare
 from fwcensus.sources.arxiv_bulk import month_of as yymm_month
 
 NEW_ID = re.compile(r"(\d{4})\.\d{4,5}")  # since April 2007

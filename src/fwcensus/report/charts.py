@@ -9,8 +9,9 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from fwcensus.aggregate.shares import ALL_VENUES
 from fwcensus.aggregate.signal_series import SignalPoint
+from fwcensus.aggregate.stage import ALL_VENUES
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.models import ShareRow
 
 
@@ -84,15 +85,17 @@ def javascript_bundle() -> str:
     return vlc.javascript_bundle()
 
 
-# One colour per framework in every signal chart, PyTorch and TensorFlow in their brand colours.
-FRAMEWORK_COLORS = {
-    "pytorch": "#ee4c2c", "tensorflow": "#ff8f00", "keras": "#9467bd", "jax": "#5e97f6",
-    "mxnet": "#2ca02c", "paddlepaddle": "#1f3f9f", "mindspore": "#8c564b", "mlx": "#7f7f7f",
-}  # fmt: skip
+GREY = "#9ca3af"  # for a framework the catalogue gives no colour
+
+
+def framework_colors() -> dict[str, str]:
+    """One colour per framework in every signal chart (the catalogue's ``color``), in the
+    catalogue's order."""
+    return {fw.id: fw.color for fw in load_catalogue().frameworks if fw.color}
 
 
 def _framework_order(framework: str) -> tuple[int, str]:
-    order = list(FRAMEWORK_COLORS)
+    order = list(framework_colors())
     return (order.index(framework) if framework in order else len(order), framework)
 
 
@@ -120,7 +123,8 @@ def signal_chart(
         ]
     )
     present = sorted({p.framework for p in points}, key=_framework_order)
-    colors = alt.Scale(domain=present, range=[FRAMEWORK_COLORS.get(f, "#9ca3af") for f in present])
+    palette = framework_colors()
+    colors = alt.Scale(domain=present, range=[palette.get(f, GREY) for f in present])
     base = alt.Chart(data).encode(
         x=alt.X(
             "month:T",

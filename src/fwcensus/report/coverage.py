@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import altair as alt
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES
+from fwcensus.aggregate.stage import ALL_VENUES
 from fwcensus.models import ShareRow
 from fwcensus.report.summary import judged
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import IO, Any
 
-from fwcensus.aggregate.shares import DEFINITION
+from fwcensus.aggregate.stage import DEFINITION
 from fwcensus.models import Selection
 from fwcensus.store import Store
 
@@ -135,7 +135,7 @@ ARXIV_MONTH_COLUMNS = (
 def arxiv_month_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
     """arXiv per month and primary category, from the bulk runs' partitions beside the store
     (every method; none without partitions)."""
-    from fwcensus.aggregate.arxiv_months import month_shares
+    from fwcensus.bulk.arxiv_months import month_shares
     from fwcensus.detect.stage import METHODS
     from fwcensus.sources.arxiv import VENUE
     from fwcensus.store.db import bulk_dir_for

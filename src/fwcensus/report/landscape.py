@@ -11,8 +11,8 @@ from typing import Any
 import altair as alt
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES, COMBINED, SOURCES
-from fwcensus.report.charts import FRAMEWORK_COLORS
+from fwcensus.aggregate.stage import ALL_VENUES, COMBINED, SOURCES
+from fwcensus.report.charts import framework_colors
 
 DEFINITION = fw.OF_FRAMEWORK_PAPERS
 # The browser's measures (browser.js MEASURES) of a framework's papers and of the base, per
@@ -81,8 +81,9 @@ def chart(view: Landscape, names: dict[str, str]) -> alt.LayerChart | None:
     if not values:
         return None
     shown = [names.get(f, f) for f in view.used]
+    palette = framework_colors()
     colors = alt.Scale(
-        domain=shown, range=[FRAMEWORK_COLORS.get(f, _spare(i)) for i, f in enumerate(view.used)]
+        domain=shown, range=[palette.get(f, _spare(i)) for i, f in enumerate(view.used)]
     )
     venue = alt.param(
         name="venue",

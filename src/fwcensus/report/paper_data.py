@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.detect.catalogue import Catalogue
+from fwcensus.catalogue.frameworks import Catalogue
 
 DATA_DIR = "data"
 INDEX_FILE = "index.json"

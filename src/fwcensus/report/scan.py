@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.aggregate.stage import ALL_VENUES
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING
 from fwcensus.models import Selection

@@ -12,8 +12,8 @@ from typing import Any
 
 import altair as alt
 
-from fwcensus.aggregate.shares import ALL_VENUES
 from fwcensus.aggregate.signal_series import SignalPoint, signal_points
+from fwcensus.aggregate.stage import ALL_VENUES
 from fwcensus.models import ShareRow
 from fwcensus.report import charts
 from fwcensus.store import Store

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.shares import ALL_VENUES
+from fwcensus.aggregate.stage import ALL_VENUES
 from fwcensus.models import ShareRow
 
 PAIR = ("pytorch", "tensorflow")

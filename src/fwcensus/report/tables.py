@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
-from fwcensus.aggregate.arxiv_months import MonthShare
-from fwcensus.aggregate.shares import DEFINITION
+from fwcensus.aggregate.stage import DEFINITION
+from fwcensus.bulk.arxiv_months import MonthShare
 from fwcensus.models import ShareRow
 from fwcensus.report.coverage import Coverage
 from fwcensus.report.export import (

@@ -3,8 +3,8 @@
 The archive is walked once, member by member (``tarfile`` in stream mode), as it arrives.
 Only regular files are looked at: symlinks, hard links, devices, FIFOs, absolute paths and any
 path with a ``..`` component are refused and counted. The archive's single top folder
-(``name-branch/``, as GitHub and GitLab write it) is stripped. Only files that can carry a
-framework signal are read (``choose_files`` decides, manifests first), each within the per-file
+(``name-branch/``, as GitHub and GitLab write it) is stripped. Only files that can name a
+framework are read (``choose_files`` decides, manifests first), each within the per-file
 size cap; the kept files obey ``Caps.max_files`` and ``Caps.max_bytes``, and when the caps are
 full a better-ranked file (a manifest) pushes out a worse one, so a manifest at the end of a big
 archive still counts. The walk stops (``truncated``) after ``max_members`` members or once

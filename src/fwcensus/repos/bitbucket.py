@@ -14,15 +14,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from fwcensus.hosts import Host
 from fwcensus.repos.archive import ArchiveReader
 from fwcensus.repos.links import RepoRef
 
 API = "https://api.bitbucket.org/2.0/repositories"
 WEB = "https://bitbucket.org"
+# Bitbucket Cloud: 60 API requests an hour without authentication; the archives are pages.
+BITBUCKET_API = Host("api.bitbucket.org", api=("https://api.bitbucket.org/2.0/",), rate=60 / 3600)
 
 
 class BitbucketReader(ArchiveReader):
     DEFAULT_HOST = "bitbucket.org"
+    HOSTS = (BITBUCKET_API, Host(DEFAULT_HOST))
 
     def meta_url(self, repo: RepoRef) -> str:
         return f"{API}/{repo.owner}/{repo.name}"

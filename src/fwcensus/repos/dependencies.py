@@ -2,7 +2,7 @@
 
 A manifest naming a package the catalogue does not know (``requirements.txt: litgpt``) is
 asked of the library resolver (``fwcensus.libraries``); a backend found becomes a
-``dependency`` signal, weighed like a requirement, whose text says why:
+``dependency`` evidence, weighed like a requirement, whose text says why:
 ``litgpt -> pytorch (pypi requires_dist: torch>=2.2)``. At most ``MAX_RESOLVED`` packages are
 asked per repository, in the order its files were read (manifests first), which bounds what
 one repository costs; the resolver's cache makes the common ones free after the first time.
@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fwcensus.libraries.resolver import LibraryResolver, library_key
-from fwcensus.repos.findings import Declared, Signal
+from fwcensus.repos.findings import Declared, RepoEvidence
 from fwcensus.repos.github import Snapshot
 
 MAX_RESOLVED = 40  # distinct declared packages asked per repository
 
 
-def dependency_signals(declared: Iterable[Declared], resolver: LibraryResolver) -> list[Signal]:
-    """One signal per (file, framework) whose backend the resolver tells."""
+def dependency_evidence(
+    declared: Iterable[Declared], resolver: LibraryResolver
+) -> list[RepoEvidence]:
+    """One piece of evidence per (file, framework) whose backend the resolver tells."""
     asked: set[str] = set()
     seen: set[tuple[str, str]] = set()
     found = []
@@ -36,11 +38,13 @@ def dependency_signals(declared: Iterable[Declared], resolver: LibraryResolver) 
             continue
         seen.add((package.file, backend.framework))
         text = f"{key} -> {backend.framework} ({backend.source} {backend.detail})"
-        found.append(Signal(backend.framework, "dependency", package.file, package.line, text))
+        found.append(
+            RepoEvidence(backend.framework, "dependency", package.file, package.line, text)
+        )
     return found
 
 
-def code_signals(snapshot: Snapshot, resolver: LibraryResolver) -> list[Signal]:
-    """Every signal of a snapshot: its files', its host's metadata, its resolved libraries."""
-    signals, declared = snapshot.findings()
-    return signals + dependency_signals(declared, resolver)
+def code_evidence(snapshot: Snapshot, resolver: LibraryResolver) -> list[RepoEvidence]:
+    """All the evidence of a snapshot: its files', its host's metadata, its resolved libraries."""
+    evidence, declared = snapshot.findings()
+    return evidence + dependency_evidence(declared, resolver)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fwcensus.repos.findings import Finding, Signal
+from fwcensus.catalogue.code_names import docker_framework
+from fwcensus.repos.findings import Finding, RepoEvidence
 from fwcensus.repos.installs import install_specs
-from fwcensus.repos.names import docker_framework, requirement
+from fwcensus.repos.specifiers import requirement
 
 _FROM = re.compile(r"^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.I)
 _ARG = re.compile(r"^ARG\s+(\w+)=(\S+)", re.I)
@@ -54,7 +55,7 @@ def read_dockerfile(path: str, text: str) -> Iterator[Finding]:
             framework = None if name.casefold() in stages else docker_framework(name)
             if framework:
                 shown = first if name == image.group(1) else f"{first} ({name})"
-                yield Signal(framework, "docker", path, number, shown[:200])
+                yield RepoEvidence(framework, "docker", path, number, shown[:200])
         elif first.upper().startswith("RUN"):
             yield from _installed(path, group, joined)
 

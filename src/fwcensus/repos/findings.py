@@ -1,9 +1,9 @@
-"""What a repository reader finds in a file: framework signals and declared packages.
+"""What a repository reader finds in a file: evidence of frameworks and declared packages.
 
-A ``Signal`` names a framework (a catalogue id) with the file, line and text it was read from;
-its kind sets its weight and how the verdict counts it (``verdict.py``). A ``Declared`` package
-is a dependency a manifest names that the catalogue does not know (``litgpt``): the library
-resolver may still tell its backend (``repos/dependencies.py``).
+A ``RepoEvidence`` names a framework (a catalogue id) with the file, line and text it was read
+from; its kind sets its weight and how the verdict counts it (``verdict.py``). A ``Declared``
+package is a dependency a manifest names that the catalogue does not know (``litgpt``): the
+library resolver may still tell its backend (``repos/dependencies.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Kinds of signal and their weights.
+# Kinds of evidence and their weights.
 WEIGHTS: dict[str, float] = {
     "requirement": 3.0,  # a declared dependency (any manifest, a rockspec, `pip install`)
     "dependency": 3.0,  # a declared library whose own requirements name the framework
@@ -39,11 +39,11 @@ SUPPORTING_KINDS = frozenset({"prototxt"})
 
 
 @dataclass(frozen=True)
-class Signal:
+class RepoEvidence:
     framework: str
     kind: str  # a key of WEIGHTS
     file: str
-    line: int  # 1-based; 0 when the file as a whole is the signal
+    line: int  # 1-based; 0 when the file as a whole is the evidence
     text: str  # the line as written (trimmed), or what was found
 
     @property
@@ -61,17 +61,17 @@ class Declared:
     text: str
 
 
-Finding = Signal | Declared
+Finding = RepoEvidence | Declared
 
 
-def dedupe(signals: Iterable[Signal]) -> list[Signal]:
-    """One signal per framework and kind (the first): a file importing torch in ten places, or
-    a model sharded into eight weights files, is one piece of evidence."""
+def dedupe(evidence: Iterable[RepoEvidence]) -> list[RepoEvidence]:
+    """One piece of evidence per framework and kind (the first): a file importing torch in ten
+    places, or a model sharded into eight weights files, is one piece of evidence."""
     seen: set[tuple[str, str]] = set()
     out = []
-    for signal in signals:
-        key = (signal.framework, signal.kind)
+    for item in evidence:
+        key = (item.framework, item.kind)
         if key not in seen:
             seen.add(key)
-            out.append(signal)
+            out.append(item)
     return out

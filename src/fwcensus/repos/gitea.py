@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from fwcensus.hosts import Host
 from fwcensus.repos.archive import ArchiveReader
 from fwcensus.repos.links import RepoRef
 
 
 class GiteaReader(ArchiveReader):
     DEFAULT_HOST = "codeberg.org"
+    HOSTS = (Host(DEFAULT_HOST),)
     API_PATH = "/api/v1/"
 
     def meta_url(self, repo: RepoRef) -> str:

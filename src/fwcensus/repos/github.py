@@ -24,18 +24,19 @@ from urllib.parse import quote
 
 import httpx
 
-from fwcensus.fetch.api import ApiClient, HeadersFor, RateLimits
+from fwcensus.catalogue.code_hosts import GITHUB_API, GITHUB_RAW
+from fwcensus.fetch.api import ApiClient, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.repos.findings import Declared, Signal
+from fwcensus.hosts import Host, HostTable
+from fwcensus.repos.evidence import MANIFEST_FILE_KINDS, NATIVE_FILE_KINDS, file_kind, read_file
+from fwcensus.repos.findings import Declared, RepoEvidence
 from fwcensus.repos.links import RepoRef
-from fwcensus.repos.signals import MANIFEST_FILE_KINDS, NATIVE_FILE_KINDS, file_kind, read_file
 
 T = TypeVar("T")
 
 API = "https://api.github.com"
 RAW = "https://raw.githubusercontent.com"
-API_HOST = "api.github.com"
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Snapshot:
     tree_truncated: bool  # the API cut the tree itself
     files: dict[str, bytes] = field(default_factory=dict)  # path -> content, as read
     skipped: int = 0  # files that could speak but were left out by the caps
-    # Signals that are no file's content: weights files by name, the host's own metadata.
-    metadata_signals: tuple[Signal, ...] = ()
+    # Evidence that is no file's content: weights files by name, the host's own metadata.
+    metadata_evidence: tuple[RepoEvidence, ...] = ()
     # The repository as the paper linked it, when the host answers for it under another name
     # (renamed or transferred); ``repo`` is then the name it has now.
     linked: RepoRef | None = None
@@ -69,19 +70,19 @@ class Snapshot:
     def bytes_read(self) -> int:
         return sum(len(v) for v in self.files.values())
 
-    def findings(self) -> tuple[list[Signal], list[Declared]]:
-        """Every framework signal of the snapshot (each file read, then the metadata ones) and
+    def findings(self) -> tuple[list[RepoEvidence], list[Declared]]:
+        """All the framework evidence of the snapshot (each file read, then the metadata ones) and
         the packages its manifests declare that the catalogue does not know."""
-        signals: list[Signal] = []
+        evidence: list[RepoEvidence] = []
         declared: list[Declared] = []
         for path, data in self.files.items():
             found, packages = read_file(path, data)
-            signals += found
+            evidence += found
             declared += packages
-        return signals + list(self.metadata_signals), declared
+        return evidence + list(self.metadata_evidence), declared
 
-    def signals(self) -> list[Signal]:
-        """Every framework signal of the snapshot, without its libraries resolved."""
+    def evidence(self) -> list[RepoEvidence]:
+        """All the framework evidence of the snapshot, without its libraries resolved."""
         return self.findings()[0]
 
 
@@ -99,24 +100,6 @@ class HostNotRead(RepoUnavailable):
     """No reader for the repository's host (an unlisted self-hosted forge, say)."""
 
 
-def github_headers(token: str | None) -> HeadersFor:
-    """The REST API's headers, and the token for api.github.com only."""
-
-    def headers_for(host: str) -> dict[str, str]:
-        if host != API_HOST:
-            return {}
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
-
-    return headers_for
-
-
-def _no_headers(host: str) -> Mapping[str, str]:
-    return {}
-
-
 class ApiReader(ABC):
     """``read(RepoRef) -> Snapshot`` for one host, through the project's ApiClient: the
     requests, their rate limits and the failures every reader shares."""
@@ -129,8 +112,10 @@ class ApiReader(ABC):
     }
 
     DEFAULT_HOST: ClassVar[str]
-    TOKEN_ENV: ClassVar[str | None] = None  # the environment variable holding the host's token
-    API_PATH: ClassVar[str | None] = None  # the API's path on its host (a self-hosted forge's)
+    # The hosts the reader asks for its default host: their budgets, keys and headers.
+    HOSTS: ClassVar[tuple[Host, ...]] = ()
+    # The API's path on whichever host the forge runs (a self-hosted one too).
+    API_PATH: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -146,18 +131,17 @@ class ApiReader(ABC):
         self.host = host or self.DEFAULT_HOST
         if self.API_PATH:
             # A documented API, on whichever host the forge runs: its terms and rate limits
-            # apply, not robots.txt (fetch/politeness.py API_PREFIXES says why).
+            # apply, not robots.txt (fwcensus/hosts.py ``Host.api`` says why).
             api = f"https://{self.host}{self.API_PATH}"
             settings = replace(settings, api_prefixes=(*settings.api_prefixes, api))
-        if token is None and self.TOKEN_ENV:
-            token = os.environ.get(self.TOKEN_ENV)
+        hosts = HostTable.of(self.HOSTS)
+        # A ``token`` given stands for the key of the reader's host ("" for none); otherwise
+        # the keys come from the environment.
+        keys = {c.env: token for h in hosts.hosts for c in h.credentials}
+        env = os.environ if token is None else keys
         self.caps = caps = caps or Caps()
         limits = RateLimits(caps.max_rate_waits, caps.max_wait)
-        self.api = ApiClient(settings, self.headers(token or None), limits, sleep, clock, transport)
-
-    def headers(self, token: str | None) -> HeadersFor:
-        """The request headers per host (a token goes to its own API host only)."""
-        return _no_headers
+        self.api = ApiClient(settings, hosts.headers_for(env), limits, sleep, clock, transport)
 
     @property
     def rate_waits(self) -> int:
@@ -236,10 +220,7 @@ class GitHubReader(ApiReader):
     }
 
     DEFAULT_HOST = "github.com"
-    TOKEN_ENV = "GITHUB_TOKEN"
-
-    def headers(self, token: str | None) -> HeadersFor:
-        return github_headers(token)
+    HOSTS = (GITHUB_API, GITHUB_RAW)
 
     def head(self, repo: RepoRef) -> tuple[RepoRef, int | None, str, str]:
         """``(the repository as GitHub names it now, its id, default branch, head commit)``:

@@ -13,14 +13,20 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from fwcensus.hosts import Host
 from fwcensus.repos.archive import ArchiveReader
 from fwcensus.repos.links import RepoRef
+
+# GitLab.com: the repository archive endpoint allows 5 requests a minute (unauthenticated API
+# traffic 500 a minute); one rate per host, so the tighter one paces every gitlab.com request.
+GITLAB = Host("gitlab.com", rate=5 / 60)
 
 
 class GitLabReader(ArchiveReader):
     """``read(RepoRef) -> Snapshot`` for one GitLab instance, through the repository archive."""
 
-    DEFAULT_HOST = "gitlab.com"
+    DEFAULT_HOST = GITLAB.name
+    HOSTS = (GITLAB,)
     API_PATH = "/api/v4/"
 
     def meta_url(self, repo: RepoRef) -> str:

@@ -19,53 +19,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from fwcensus.fetch.api import HeadersFor
-from fwcensus.repos.findings import Signal
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
+from fwcensus.catalogue.code_names import hub_library_framework, hub_tag_framework
+from fwcensus.repos.evidence import evidence_from_weights
+from fwcensus.repos.findings import RepoEvidence
 from fwcensus.repos.github import ApiReader, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import HF_KINDS, RepoRef
-from fwcensus.repos.names import package_framework
-from fwcensus.repos.signals import signals_from_weights
 
-HOST = "huggingface.co"
-WEB = f"https://{HOST}"
-# Hub libraries that run on one framework only but are not in the catalogue (the Hub's own
-# list of libraries: huggingface.js, packages/tasks/src/model-libraries.ts).
-HUB_LIBRARIES = {
-    "sentence-transformers": "pytorch",
-    "flair": "pytorch",
-    "fastai": "pytorch",
-    "speechbrain": "pytorch",
-    "pyannote-audio": "pytorch",
-    "open_clip": "pytorch",
-    "peft": "pytorch",
-    "stable-baselines3": "pytorch",
-    "espnet": "pytorch",
-    "asteroid": "pytorch",
-    "tf-keras": "tensorflow",
-    "paddlenlp": "paddlepaddle",
-}
-# The Hub's framework tags; "tf" is how it tags TensorFlow weights.
-HUB_TAGS = {
-    "pytorch": "pytorch",
-    "tf": "tensorflow",
-    "tensorflow": "tensorflow",
-    "jax": "jax",
-    "flax": "flax",
-    "keras": "keras",
-    "tf-keras": "tensorflow",
-    "paddlepaddle": "paddlepaddle",
-    "mxnet": "mxnet",
-    "mlx": "mlx",
-}
-
-
-def hub_headers(token: str | None) -> HeadersFor:
-    """HF_TOKEN for huggingface.co only."""
-
-    def headers_for(host: str) -> Mapping[str, str]:
-        return {"Authorization": f"Bearer {token}"} if token and host == HOST else {}
-
-    return headers_for
+WEB = f"https://{HUGGING_FACE.name}"
 
 
 def hub_path(repo: RepoRef) -> tuple[str, str]:
@@ -77,21 +38,21 @@ def hub_path(repo: RepoRef) -> tuple[str, str]:
     return "models", f"{repo.owner}/{repo.name}"
 
 
-def library_framework(library: str) -> str | None:
-    return package_framework(library) or HUB_LIBRARIES.get(library)
-
-
-def hub_signals(meta: Mapping[str, Any], paths: list[str], source: str) -> tuple[Signal, ...]:
+def hub_evidence(
+    meta: Mapping[str, Any], paths: list[str], source: str
+) -> tuple[RepoEvidence, ...]:
     """The weights files by name, the declared library and the framework tags; ``source`` (the
     metadata's API path) is the evidence's file for the latter two."""
-    found = signals_from_weights(paths)
+    found = evidence_from_weights(paths)
     library = meta.get("library_name")
-    framework = library_framework(library) if isinstance(library, str) else None
+    framework = hub_library_framework(library) if isinstance(library, str) else None
     if framework:
-        found.append(Signal(framework, "hub-library", source, 0, f"library_name: {library}"))
+        found.append(RepoEvidence(framework, "hub-library", source, 0, f"library_name: {library}"))
     tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-    for tag in dict.fromkeys(t for t in tags if isinstance(t, str) and t in HUB_TAGS):
-        found.append(Signal(HUB_TAGS[tag], "hub-tag", source, 0, f"tag: {tag}"))
+    for tag in dict.fromkeys(t for t in tags if isinstance(t, str)):
+        tagged = hub_tag_framework(tag)
+        if tagged:
+            found.append(RepoEvidence(tagged, "hub-tag", source, 0, f"tag: {tag}"))
     return tuple(found)
 
 
@@ -103,11 +64,8 @@ class HuggingFaceReader(ApiReader):
         401: "not found, private or gated (HTTP 401)",
     }
 
-    DEFAULT_HOST = HOST
-    TOKEN_ENV = "HF_TOKEN"
-
-    def headers(self, token: str | None) -> HeadersFor:
-        return hub_headers(token)
+    DEFAULT_HOST = HUGGING_FACE.name
+    HOSTS = (HUGGING_FACE,)
 
     def snapshot(self, repo: RepoRef) -> Snapshot:
         kind, repo_id = hub_path(repo)
@@ -122,8 +80,8 @@ class HuggingFaceReader(ApiReader):
             for s in siblings
             if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
         ]
-        signals = hub_signals(meta, [path for path, _ in files], source)
-        snapshot = Snapshot(repo, sha, None, "main", len(files), False, metadata_signals=signals)
+        evidence = hub_evidence(meta, [path for path, _ in files], source)
+        snapshot = Snapshot(repo, sha, None, "main", len(files), False, metadata_evidence=evidence)
         prefix = "" if kind == "models" else f"{kind}/"
         base = f"{WEB}/{prefix}{repo_id}/resolve/{sha}/"
         self._read_files(snapshot, choose_files(files), lambda path: base + quote(path))

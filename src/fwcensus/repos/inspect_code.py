@@ -9,7 +9,7 @@ from typing import Any
 
 from fwcensus.fetch.api import RateLimited
 from fwcensus.libraries.resolver import LibraryResolver, offline_resolver
-from fwcensus.repos.dependencies import code_signals
+from fwcensus.repos.dependencies import code_evidence
 from fwcensus.repos.github import RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader
 from fwcensus.repos.own_link import OwnDecision
@@ -56,8 +56,8 @@ def read_own_code(
     except (RepoUnavailable, RateLimited) as exc:
         return CodeView(own.repo.url, None, str(exc), ())
     moved_to = snapshot.repo.url if snapshot.linked is not None else None
-    signals = code_signals(snapshot, resolver or offline_resolver())
-    verdicts = tuple(repo_verdicts(signals))
+    evidence = code_evidence(snapshot, resolver or offline_resolver())
+    verdicts = tuple(repo_verdicts(evidence))
     return CodeView(own.repo.url, snapshot.commit, None, verdicts, moved_to, read_summary(snapshot))
 
 
@@ -78,7 +78,7 @@ def code_json(view: CodeView, text_roles: Mapping[str, str]) -> dict[str, Any]:
                 "score": v.score,
                 "evidence": [
                     {"file": s.file, "line": s.line, "kind": s.kind, "text": s.text}
-                    for s in v.signals[:EVIDENCE_SHOWN]
+                    for s in v.evidence[:EVIDENCE_SHOWN]
                 ],
             }
             for v in view.verdicts

@@ -29,7 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.code_hosts import PUBLIC_FORGES
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.extract.footnotes import (
     Footnote,
     FootnoteRef,
@@ -44,14 +45,6 @@ from fwcensus.extract.sections import section_at
 from fwcensus.models import ExtractedText, SectionKind, TextLink
 from fwcensus.repos.ownership import Authorship, ownership
 
-# host -> kind of forge; the kind picks the reader (repos/hosts.py) and how a path is parsed.
-PUBLIC_FORGES: dict[str, str] = {
-    "github.com": "github",
-    "gitlab.com": "gitlab",
-    "bitbucket.org": "bitbucket",
-    "codeberg.org": "gitea",
-    "huggingface.co": "huggingface",
-}
 LISTED_FORGES = {"gitlab": "FWCENSUS_GITLAB_HOSTS", "gitea": "FWCENSUS_GITEA_HOSTS"}
 HF_KINDS = ("spaces", "datasets")  # a model's URL has no kind segment
 _URL = re.compile(
@@ -122,7 +115,7 @@ class CodeLink:
     repo: RepoRef
     role: str  # "own" | "framework" | "third-party"
     score: float
-    reasons: tuple[str, ...]  # evidence: each signal that moved the score
+    reasons: tuple[str, ...]  # evidence: each clue that moved the score
     source: str  # "metadata" | "text" | "annotation" | "both"
     page: int | None = None
     section: str | None = None

@@ -1,6 +1,6 @@
 """Readers of Python package manifests: requirements files, setup.py (by ``ast``, never run),
 setup.cfg, pyproject.toml (PEP 621 and Poetry), Pipfile and Pipfile.lock, poetry.lock and conda
-environment files. Each yields a ``requirement`` signal per declared catalogue package, and a
+environment files. Each yields ``requirement`` evidence per declared catalogue package, and a
 ``Declared`` package for each other runtime dependency a project states for itself
 (requirements files, setup.py's ``install_requires``, PEP 621 and Poetry dependencies, Pipfile
 packages, a conda file's pip list); lock files, extras and development groups list what the
@@ -15,8 +15,8 @@ import tomllib
 from collections.abc import Iterator
 
 from fwcensus.repos.findings import Finding
-from fwcensus.repos.names import REQUIREMENT_NAME, requirement
 from fwcensus.repos.python_code import read_python
+from fwcensus.repos.specifiers import REQUIREMENT_NAME, requirement
 
 
 def read_requirements(path: str, text: str) -> Iterator[Finding]:

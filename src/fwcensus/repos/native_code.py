@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fwcensus.repos.findings import Signal
-from fwcensus.repos.names import include_framework, lua_framework, matlab_calls
+from fwcensus.catalogue.code_names import include_framework, lua_framework, matlab_calls
+from fwcensus.repos.findings import RepoEvidence
 
 _LUA_REQUIRE = re.compile(r"""\brequire\s*\(?\s*['"]([\w.]+)['"]""")
 # A rockspec's `dependencies = { "torch >= 7.0", "nn" }`: the table and its strings.
@@ -24,47 +24,47 @@ _CAFFE_KEY = re.compile(
 _INCLUDE = re.compile(r"""^\s*#\s*include\s*[<"]([^>"]+)[>"]""")
 
 
-def read_lua(path: str, text: str) -> Iterator[Signal]:
+def read_lua(path: str, text: str) -> Iterator[RepoEvidence]:
     for number, line in enumerate(text.splitlines(), 1):
         for module in _LUA_REQUIRE.findall(line):
             framework = lua_framework(module)
             if framework:
-                yield Signal(framework, "lua-require", path, number, line.strip()[:200])
+                yield RepoEvidence(framework, "lua-require", path, number, line.strip()[:200])
 
 
-def read_rockspec(path: str, text: str) -> Iterator[Signal]:
+def read_rockspec(path: str, text: str) -> Iterator[RepoEvidence]:
     """The rock's declared dependencies (``"torch >= 7.0"``), each a requirement."""
     for table in _ROCKSPEC_DEPENDENCIES.finditer(text):
         for item in _LUA_STRING.finditer(table.group(1)):
             framework = lua_framework(item.group(1))
             if framework:
                 number = text.count("\n", 0, table.start(1) + item.start()) + 1
-                yield Signal(framework, "requirement", path, number, item.group(0).strip())
+                yield RepoEvidence(framework, "requirement", path, number, item.group(0).strip())
 
 
-def read_prototxt(path: str, text: str) -> Iterator[Signal]:
+def read_prototxt(path: str, text: str) -> Iterator[RepoEvidence]:
     """A Caffe net or solver: the first line holding one of their keys."""
     for number, line in enumerate(text.splitlines(), 1):
         if _CAFFE_KEY.match(line):
-            yield Signal("caffe", "prototxt", path, number, line.strip()[:200])
+            yield RepoEvidence("caffe", "prototxt", path, number, line.strip()[:200])
             return
 
 
-def read_c_family(path: str, text: str) -> Iterator[Signal]:
+def read_c_family(path: str, text: str) -> Iterator[RepoEvidence]:
     """``#include`` lines of C, C++ and CUDA sources and headers."""
     for number, line in enumerate(text.splitlines(), 1):
         match = _INCLUDE.match(line)
         framework = include_framework(match.group(1)) if match else None
         if framework:
-            yield Signal(framework, "include", path, number, line.strip()[:200])
+            yield RepoEvidence(framework, "include", path, number, line.strip()[:200])
 
 
-def read_matlab(path: str, text: str) -> Iterator[Signal]:
+def read_matlab(path: str, text: str) -> Iterator[RepoEvidence]:
     """Calls of a toolbox's functions in MATLAB code, comments left out."""
     for number, line in enumerate(_matlab_code_lines(text), 1):
         for pattern, framework in matlab_calls():
             if pattern.search(line):
-                yield Signal(framework, "matlab-call", path, number, line.strip()[:200])
+                yield RepoEvidence(framework, "matlab-call", path, number, line.strip()[:200])
 
 
 def _matlab_code_lines(text: str) -> Iterator[str]:

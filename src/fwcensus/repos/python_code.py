@@ -13,9 +13,10 @@ import json
 import re
 from collections.abc import Iterator
 
-from fwcensus.repos.findings import Finding, Signal
+from fwcensus.catalogue.code_names import module_framework
+from fwcensus.repos.findings import Finding, RepoEvidence
 from fwcensus.repos.installs import install_specs
-from fwcensus.repos.names import module_framework, requirement
+from fwcensus.repos.specifiers import requirement
 
 _IMPORT_LINE = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import\b|import\s+([\w., ]+))")
 _QUOTED_IMPORT = re.compile(r'"\s*((?:from\s+[\w.]+\s+import|import)\s[^"\\]*)')
@@ -53,11 +54,11 @@ def _source_line(lines: list[str], number: int) -> str:
     return lines[number - 1].strip()[:200] if 0 < number <= len(lines) else ""
 
 
-def read_python(path: str, text: str) -> Iterator[Signal]:
+def read_python(path: str, text: str) -> Iterator[RepoEvidence]:
     for module, number, line in python_imports(text):
         framework = module_framework(module)
         if framework:
-            yield Signal(framework, "import", path, number, line)
+            yield RepoEvidence(framework, "import", path, number, line)
 
 
 def read_notebook(path: str, text: str) -> Iterator[Finding]:
@@ -87,14 +88,14 @@ def read_notebook(path: str, text: str) -> Iterator[Finding]:
                 found = requirement(path, number, spec, shown, declare=True)
                 if found:
                     yield found
-        for signal in read_python(path, "\n".join(code)):
-            text_ = f"cell {index}: {signal.text}"
-            yield Signal(signal.framework, "import", path, signal.line, text_)
+        for item in read_python(path, "\n".join(code)):
+            text_ = f"cell {index}: {item.text}"
+            yield RepoEvidence(item.framework, "import", path, item.line, text_)
 
 
-def _read_python_lines(path: str, text: str) -> Iterator[Signal]:
+def _read_python_lines(path: str, text: str) -> Iterator[RepoEvidence]:
     """A notebook that is not valid JSON: import statements inside its JSON strings."""
     for number, line in enumerate(text.splitlines(), 1):
         for statement in _QUOTED_IMPORT.findall(line):
-            for signal in read_python(path, statement.strip()):
-                yield Signal(signal.framework, "import", path, number, statement.strip()[:200])
+            for item in read_python(path, statement.strip()):
+                yield RepoEvidence(item.framework, "import", path, number, statement.strip()[:200])

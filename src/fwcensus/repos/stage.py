@@ -22,10 +22,11 @@ from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.library_names import library_names
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
-from fwcensus.libraries.resolver import LibraryResolver, network_resolver
+from fwcensus.libraries.resolver import LibraryResolver
 from fwcensus.models import ExtractedText, SectionKind, Selection
 from fwcensus.progress import progress_bar
-from fwcensus.repos.dependencies import code_signals
+from fwcensus.repos.backends import network_resolver
+from fwcensus.repos.dependencies import code_evidence
 from fwcensus.repos.github import Caps, HostNotRead, RepoUnavailable, Snapshot
 from fwcensus.repos.hosts import RepoReader, RepoReaders
 from fwcensus.repos.links import CodeLink, RepoRef
@@ -178,9 +179,9 @@ def _snapshot_record(snapshot: Snapshot, resolver: LibraryResolver) -> RepoSnaps
             v.framework,
             v.role,
             v.score,
-            tuple(RepoEvidenceRecord(s.kind, s.file, s.line, s.weight, s.text) for s in v.signals),
+            tuple(RepoEvidenceRecord(s.kind, s.file, s.line, s.weight, s.text) for s in v.evidence),
         )
-        for v in repo_verdicts(code_signals(snapshot, resolver))
+        for v in repo_verdicts(code_evidence(snapshot, resolver))
     ]
     return RepoSnapshotRecord(
         *store_key(snapshot.repo),

@@ -7,7 +7,7 @@ framework; when a Caffe prototxt does and no other framework is declared (a prot
 when code uses it (imports, C/C++ includes, MATLAB calls, counted per file) in at least two
 files, or it is the most used one and no other framework is declared. ``minor`` when it only
 appears otherwise (one helper script beside a declared framework, a handful of imports beside a
-different main framework); absent without signal.
+different main framework); absent without evidence.
 Combined: ``used`` when either source says used; ``agreement`` says which source(s) decided:
 ``both``, ``text-only``, ``code-only``, ``text-only-no-repo`` (no repository read), and
 ``conflict`` is flagged when the two sources name different frameworks and share none.
@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fwcensus.repos.findings import CODE_KINDS, MANIFEST_KINDS, SUPPORTING_KINDS, Signal
+from fwcensus.repos.findings import CODE_KINDS, MANIFEST_KINDS, SUPPORTING_KINDS, RepoEvidence
 
 USED, MINOR = "used", "minor"
 
@@ -29,13 +29,13 @@ class RepoVerdict:
     framework: str
     role: str  # "used" | "minor"
     score: float
-    signals: tuple[Signal, ...]
+    evidence: tuple[RepoEvidence, ...]
 
 
-def repo_verdicts(signals: Iterable[Signal]) -> list[RepoVerdict]:
-    by_fw: dict[str, list[Signal]] = defaultdict(list)
-    for signal in signals:
-        by_fw[signal.framework].append(signal)
+def repo_verdicts(evidence: Iterable[RepoEvidence]) -> list[RepoVerdict]:
+    by_fw: dict[str, list[RepoEvidence]] = defaultdict(list)
+    for item in evidence:
+        by_fw[item.framework].append(item)
     code_files = {
         fw: len({s.file for s in items if s.kind in CODE_KINDS}) for fw, items in by_fw.items()
     }

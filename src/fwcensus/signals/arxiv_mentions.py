@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.signals.base import Batch, Fetched, Measure, PaperMonth, SignalContext, Value
 
 METHOD = "evidence"
@@ -25,9 +25,11 @@ WITH_TEXT = "papers-with-text"
 SOURCE = "fwcensus-store:papers?venue=arXiv&method={method}&month={month}"
 
 
-class ArxivMentions:
+class ArxivMentionsSignal:
     name = "arxiv-mentions"
     title = "arXiv papers using each framework"
+    hosts = ()
+    target_fields = ()
     measures = (
         Measure(
             USING,
@@ -88,4 +90,4 @@ class ArxivMentions:
         return Batch((answer,), tuple(values))
 
 
-SIGNAL = ArxivMentions()
+SIGNAL = ArxivMentionsSignal()

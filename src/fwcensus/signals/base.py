@@ -24,6 +24,7 @@ from typing import IO, Any, Protocol
 from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.client import Body, FetchError, Result, encode_json
 from fwcensus.fetch.policy import one_line
+from fwcensus.hosts import Host
 from fwcensus.signals.targets import Target
 
 __all__ = [
@@ -345,6 +346,8 @@ def parse_json(fetched: Fetched) -> Any:
 class Signal(Protocol):
     name: str  # the command-line name: github-stars, pypi-downloads, ...
     title: str  # for the report
+    hosts: tuple[Host, ...]  # every host it asks, with its budget and the keys it reads
+    target_fields: tuple[str, ...]  # the fields of targets.toml it reads (its own data)
     measures: tuple[Measure, ...]
     caveats: tuple[str, ...]  # what a reader must know before comparing the numbers
 

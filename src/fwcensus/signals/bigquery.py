@@ -37,13 +37,17 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
+from fwcensus.hosts import Credential, Host
 from fwcensus.signals.base import Fetched, QuotaExhausted, SignalContext, SignalError, parse_json
 
 API = "https://bigquery.googleapis.com/bigquery/v2"
 PROJECT_ENV = "BIGQUERY_PROJECT"  # the project billed for the queries
 TOKEN_ENV = "BIGQUERY_TOKEN"
+# The token goes with the project it bills, so the signal sends it itself once both are set.
+TOKEN = Credential(TOKEN_ENV, header="Authorization", prefix="Bearer ", own=True)
+HOST = Host(urlsplit(API).netloc, api=("https://bigquery.googleapis.com/",), credentials=(TOKEN,))
 TIMEOUT_MS = 20_000  # below the client's 30 s read timeout, so BigQuery answers first
 PAGE_ROWS = 100
 MAX_REQUESTS = 40  # per query: polls of a slow job (up to TIMEOUT_MS each) and its pages
@@ -65,7 +69,7 @@ class Credentials:
         return cls(project, token) if project and token else None
 
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        return {TOKEN.header: TOKEN.prefix + self.token}
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import IO
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fwcensus.hosts import Host
 from fwcensus.signals.base import (
     Batch,
     Measure,
@@ -41,6 +43,8 @@ from fwcensus.signals.base import (
 from fwcensus.signals.targets import Target
 
 BUCKET = "https://anaconda-package-data.s3.amazonaws.com"
+# Anaconda's public package data: a documented dataset bucket, read file by file.
+HOST = Host(urlsplit(BUCKET).netloc, api=(f"{BUCKET}/conda/",))
 MONTHLY = BUCKET + "/conda/monthly/{year}/{month}.parquet"
 MEASURE = "downloads"
 FIRST_MONTH = "2017-01"  # the package data starts in January 2017
@@ -67,8 +71,8 @@ class Package:
 def packages(targets: tuple[Target, ...]) -> list[Package]:
     out = []
     for target in targets:
-        out += [Package(target.framework, name, True) for name in target.conda]
-        out += [Package(target.framework, name, False) for name in target.conda_companions]
+        out += [Package(target.framework, name, True) for name in target["conda"]]
+        out += [Package(target.framework, name, False) for name in target["conda_companions"]]
     return out
 
 
@@ -98,9 +102,11 @@ def read_month(url: str, data: IO[bytes], names: set[str]) -> Counter[tuple[str,
     return counts
 
 
-class CondaDownloads:
+class CondaDownloadsSignal:
     name = "conda-downloads"
     title = "conda downloads"
+    hosts = (HOST,)
+    target_fields = ("conda", "conda_companions")
     measures = (
         Measure(
             MEASURE,
@@ -164,4 +170,4 @@ class CondaDownloads:
         yield Batch((answer,), values)
 
 
-SIGNAL = CondaDownloads()
+SIGNAL = CondaDownloadsSignal()

@@ -1,7 +1,7 @@
 """dev.to: articles per framework tag and month, read from the Forem API (v1).
 
 ``GET https://dev.to/api/articles?tag=TAG&per_page=1000&page=N`` lists a tag's published
-articles (signals/headers.py sends the v1 ``Accept`` header). API facts relied on (Forem
+articles (the client sends the v1 ``Accept`` header ``HOST`` declares). API facts relied on (Forem
 OpenAPI spec ``swagger/v1/api_v1.json`` and ``app/services/article_api_index_service.rb`` in
 forem/forem):
 
@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from fwcensus.hosts import Host
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -43,6 +44,12 @@ from fwcensus.signals.base import (
 )
 
 API = "https://dev.to/api/articles"
+# The versioned Accept: without it (v0) dev.to answers with a ``Warning: 299``.
+HOST = Host(
+    urlsplit(API).netloc,
+    api=("https://dev.to/api/",),
+    headers=(("Accept", "application/vnd.forem.api-v1+json"),),
+)
 MEASURE = "articles"
 PER_PAGE = 1000  # the spec's maximum
 TOP_MARGIN_DAYS = 2
@@ -90,6 +97,8 @@ def read_page(fetched: Fetched) -> dict[int, str]:
 class DevtoSignal:
     name: str = "devto"
     title: str = "dev.to articles"
+    hosts: tuple[Host, ...] = (HOST,)
+    target_fields: tuple[str, ...] = ("devto",)
     measures: tuple[Measure, ...] = (
         Measure(
             name=MEASURE,
@@ -116,7 +125,7 @@ class DevtoSignal:
 
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
         for target in ctx.targets:
-            for tag in target.devto:
+            for tag in target["devto"]:
                 yield from ctx.guarded(tag, partial(self._series, ctx, target.framework, tag))
 
     def _series(self, ctx: SignalContext, framework: str, tag: str) -> Iterator[Batch]:

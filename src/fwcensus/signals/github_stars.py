@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from fwcensus.catalogue.code_hosts import GITHUB_API
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -156,9 +157,11 @@ class _Tally:
         return ready, tuple(requests)
 
 
-class GitHubStars:
+class GitHubStarsSignal:
     name = "github-stars"
     title = "GitHub stars"
+    hosts = (GITHUB_API,)
+    target_fields = ("github",)
     measures = (
         Measure(
             STARS,
@@ -196,7 +199,7 @@ class GitHubStars:
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
         seen: set[tuple[str, int]] = set()  # (framework, repository id): old and new names
         for target in ctx.targets:
-            for name in target.github:
+            for name in target["github"]:
                 work = partial(self._repository, ctx, target.framework, name, seen)
                 yield from ctx.guarded(name, work)
 
@@ -242,4 +245,4 @@ class GitHubStars:
                 yield Batch(requests, values)
 
 
-SIGNAL = GitHubStars()
+SIGNAL = GitHubStarsSignal()

@@ -32,7 +32,9 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from fwcensus.hosts import Host
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -43,8 +45,10 @@ from fwcensus.signals.base import (
     month_of,
     parse_json,
 )
+from fwcensus.signals.targets import Target
 
 API = "https://hn.algolia.com/api/v1"
+HOST = Host(urlsplit(API).netloc, api=("https://hn.algolia.com/api/",))
 # The thread-list query exactly as the recorded request sent it.
 _LIST_QUERY = "query=hiring&tags=story%2C%28author__whoishiring%2C+author_whoishiring%29"
 SERIES = "whoishiring"
@@ -99,6 +103,8 @@ class _Framework:
 class HnJobsSignal:
     name = "hn-jobs"
     title = 'Hacker News "Who is hiring?" posts'
+    hosts = (HOST,)
+    target_fields = ("hn",)
     measures = (
         Measure(
             NAMING,
@@ -153,10 +159,17 @@ class HnJobsSignal:
 SIGNAL = HnJobsSignal()
 
 
+def hn_pattern(target: Target) -> re.Pattern[str] | None:
+    """The framework's ``hn`` expressions as one, case-insensitive; None when it has none."""
+    if not target["hn"]:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in target["hn"]), re.IGNORECASE)
+
+
 def _frameworks(ctx: SignalContext) -> list[_Framework]:
     found = []
     for target in ctx.targets:
-        pattern = target.hn_pattern()
+        pattern = hn_pattern(target)
         if pattern is not None:
             start = min(ctx.start(target.framework, SERIES, m) for m in (NAMING, TOTAL))
             found.append(_Framework(target.framework, pattern, start))

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -93,6 +94,8 @@ class _Tally:
 class HuggingFaceSignal:
     name = "huggingface"
     title = "Hugging Face Hub models"
+    hosts = (HUGGING_FACE,)
+    target_fields = ("huggingface",)
     measures = (
         Measure(
             NEW,
@@ -127,7 +130,7 @@ class HuggingFaceSignal:
 
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
         for target in ctx.targets:
-            for tag in target.huggingface:
+            for tag in target["huggingface"]:
                 yield from ctx.guarded(tag, lambda t=tag, f=target.framework: _read(ctx, f, t))
 
 

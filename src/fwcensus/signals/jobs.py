@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.client import FetchError
+from fwcensus.hosts import Credential, Host
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -42,6 +43,14 @@ from fwcensus.signals.targets import Target
 API = "https://api.adzuna.com/v1/api/jobs/{country}/search/1"
 ID_ENV = "ADZUNA_APP_ID"
 KEY_ENV = "ADZUNA_APP_KEY"
+# Adzuna's job search API: 25 requests a minute on its free tier (250 a day); the keys go in
+# the query string.
+HOST = Host(
+    "api.adzuna.com",
+    api=("https://api.adzuna.com/v1/api/",),
+    rate=25 / 60,
+    credentials=(Credential(ID_ENV, query="app_id"), Credential(KEY_ENV, query="app_key")),
+)
 # Adzuna's biggest boards for tech work; one request per country and phrase a run.
 COUNTRIES = ("gb", "us", "de", "in")
 SNAPSHOT = "postings"
@@ -81,9 +90,9 @@ class Search:
 
 def searches(targets: tuple[Target, ...]) -> list[Search]:
     return [
-        Search(t.framework, country, phrase, t.jobs_exclude)
+        Search(t.framework, country, phrase, t["jobs_exclude"])
         for t in targets
-        for phrase in t.jobs
+        for phrase in t["jobs"]
         for country in COUNTRIES
     ]
 
@@ -104,6 +113,8 @@ def read_count(fetched: Fetched) -> int:
 class JobsSignal:
     name = "jobs"
     title = "Job-board postings (Adzuna)"
+    hosts = (HOST,)
+    target_fields = ("jobs", "jobs_exclude")
     measures = (
         Measure(
             MONTHLY,

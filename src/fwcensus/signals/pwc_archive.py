@@ -29,7 +29,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fwcensus.detect.catalogue import load_catalogue
+from fwcensus.catalogue.code_hosts import HUGGING_FACE
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -93,9 +94,11 @@ def table_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
-class PwcArchive:
+class PwcArchiveSignal:
     name = "pwc-archive"
     title = "Papers with Code archive"
+    hosts = (HUGGING_FACE,)
+    target_fields = ("pwc",)
     measures = (
         Measure(
             OFFICIAL,
@@ -146,7 +149,7 @@ class PwcArchive:
     )
 
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
-        labels = {label: t.framework for t in ctx.targets for label in t.pwc}
+        labels = {label: t.framework for t in ctx.targets for label in t["pwc"]}
         if not labels:
             return
         frameworks = set(labels.values())
@@ -216,4 +219,4 @@ class PwcArchive:
         return Batch((kept,), tuple(values))
 
 
-SIGNAL = PwcArchive()
+SIGNAL = PwcArchiveSignal()

@@ -45,8 +45,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
+from fwcensus.hosts import Host
 from fwcensus.signals import bigquery
 from fwcensus.signals.base import (
     Batch,
@@ -67,6 +68,11 @@ from fwcensus.signals.targets import Target
 CLICKHOUSE = "https://sql-clickhouse.clickhouse.com/"
 CLICKHOUSE_USER = "demo"
 PYPISTATS = "https://pypistats.org/api/packages"
+HOSTS = (
+    Host(urlsplit(CLICKHOUSE).netloc, api=(CLICKHOUSE,)),
+    Host(urlsplit(PYPISTATS).netloc, api=("https://pypistats.org/api/",)),
+    bigquery.HOST,
+)
 
 MONTHLY_SQL = (
     "SELECT toStartOfMonth(date) AS month, sum(count) AS downloads"
@@ -142,8 +148,8 @@ class Package:
 def packages(targets: tuple[Target, ...]) -> list[Package]:
     out = []
     for target in targets:
-        out += [Package(target.framework, name, True) for name in target.pypi]
-        out += [Package(target.framework, name, False) for name in target.pypi_companions]
+        out += [Package(target.framework, name, True) for name in target["pypi"]]
+        out += [Package(target.framework, name, False) for name in target["pypi_companions"]]
     return out
 
 
@@ -280,9 +286,11 @@ def history_source(env: Mapping[str, str]) -> History:
     return BigQueryHistory(credentials, int(cap) if cap else MAX_BYTES_BILLED)
 
 
-class PypiDownloads:
+class PypiDownloadsSignal:
     name = "pypi-downloads"
     title = "PyPI downloads"
+    hosts = HOSTS
+    target_fields = ("pypi", "pypi_companions")
     measures = (
         Measure(
             DOWNLOADS,
@@ -367,4 +375,4 @@ class PypiDownloads:
         yield Batch((fetched,), values)
 
 
-SIGNAL = PypiDownloads()
+SIGNAL = PypiDownloadsSignal()

@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import IO
+from urllib.parse import urlsplit
 
+from fwcensus.hosts import Host
 from fwcensus.signals.base import (
     Batch,
     Measure,
@@ -41,6 +43,7 @@ from fwcensus.signals.base import (
 )
 
 ZIP = "https://survey.stackoverflow.co/datasets/stack-overflow-developer-survey-{year}.zip"
+HOST = Host(urlsplit(ZIP).netloc)
 MEMBER = "survey_results_public.csv"
 SERIES = "other-frameworks-and-libraries"
 USING = "respondents"
@@ -170,6 +173,8 @@ def _index(url: str, header: list[str], year: SurveyYear, column: str) -> int:
 class SoSurveySignal:
     name: str = "so-survey"
     title: str = "Stack Overflow Developer Survey"
+    hosts: tuple[Host, ...] = (HOST,)
+    target_fields: tuple[str, ...] = ()
     measures: tuple[Measure, ...] = (
         Measure(
             USING,

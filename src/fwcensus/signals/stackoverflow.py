@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fwcensus.fetch.policy import one_line
+from fwcensus.hosts import Credential, Host
 from fwcensus.signals.base import (
     Batch,
     Fetched,
@@ -49,6 +50,11 @@ API = "https://api.stackexchange.com/2.3/questions"
 SITE = "stackoverflow"
 MEASURE = "questions"
 KEY_ENV = "STACKEXCHANGE_KEY"
+HOST = Host(
+    urlsplit(API).netloc,
+    api=("https://api.stackexchange.com/",),
+    credentials=(Credential(KEY_ENV, query="key"),),
+)
 THROTTLE = "throttle_violation"
 # Stack Exchange explains its errors in the body of an HTTP 400.
 ERROR_STATUSES = frozenset({400})
@@ -146,6 +152,8 @@ class _Series:
 class StackOverflowSignal:
     name: str = "stackoverflow"
     title: str = "Stack Overflow questions"
+    hosts: tuple[Host, ...] = (HOST,)
+    target_fields: tuple[str, ...] = ("stackoverflow",)
     measures: tuple[Measure, ...] = (
         Measure(
             name=MEASURE,
@@ -173,7 +181,7 @@ class StackOverflowSignal:
         series = [
             _Series(target.framework, tag, ctx.start(target.framework, tag, MEASURE))
             for target in ctx.targets
-            for tag in target.stackoverflow
+            for tag in target["stackoverflow"]
         ]
         if not series:
             return

@@ -20,8 +20,7 @@ from fwcensus.fetch.policy import one_line
 from fwcensus.progress import progress_counter
 from fwcensus.signals.base import Batch, Signal, SignalContext, SignalError
 from fwcensus.signals.local import StoreData
-from fwcensus.signals.registry import DEFAULT_SINCE
-from fwcensus.signals.targets import load_targets
+from fwcensus.signals.registry import DEFAULT_SINCE, targets
 from fwcensus.store import Store
 from fwcensus.store.signals import RequestRow, ValueRow
 
@@ -60,7 +59,7 @@ def collect_signals(
     for signal in signals:
         measures = [asdict(m) for m in signal.measures]
         store.signals.save_meta(signal.name, signal.title, measures, signal.caveats)
-        ctx = SignalContext(api, load_targets(), since, today,
+        ctx = SignalContext(api, targets(), since, today,
                             partial(store.signals.last_complete, signal.name), env=env,
                             local=StoreData(store))  # fmt: skip
         summary = _collect_one(store, signal, ctx)

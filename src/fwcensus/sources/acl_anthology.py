@@ -25,7 +25,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from fwcensus.catalogue.code_hosts import GITHUB_RAW
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 
@@ -148,6 +151,7 @@ def anthology_id(collection: str, volume: str, paper: str) -> str:
 
 class AclAnthologySource:
     name = "acl-anthology"
+    hosts = (GITHUB_RAW, Host(urlsplit(SITE).netloc))  # the XML, the PDFs
     in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:

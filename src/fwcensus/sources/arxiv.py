@@ -39,7 +39,8 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
-from fwcensus.extract.links import CODE_HOSTS_PATTERN
+from fwcensus.catalogue.code_hosts import CODE_HOSTS_PATTERN
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 
@@ -50,6 +51,14 @@ OAI_BASE = "https://oaipmh.arxiv.org/oai"
 EXPORT_API = "https://export.arxiv.org/api/query"
 ABS_URL = "https://arxiv.org/abs/"
 PDF_URL = "https://arxiv.org/pdf/"  # unversioned: the latest version
+# arXiv's API terms: "no more than 1 request every 3 seconds" for the export API and OAI-PMH;
+# its pages and PDFs get the same budget.
+ARXIV_RATE = 1 / 3
+HOSTS = (
+    Host(urlsplit(OAI_BASE).netloc, api=(OAI_BASE,), rate=ARXIV_RATE),
+    Host(urlsplit(EXPORT_API).netloc, api=("https://export.arxiv.org/api/",), rate=ARXIV_RATE),
+    Host(urlsplit(PDF_URL).netloc, rate=ARXIV_RATE),
+)
 METADATA_PREFIX = "arXivRaw"
 # Ids per export-API lookup: keeps the URL short; the API pages at up to 2000 per call.
 LOOKUP_BATCH = 100
@@ -94,6 +103,7 @@ NAME_PARTS = ("forenames", "keyname", "suffix")  # of an <author> in the arXiv f
 
 class ArxivSource:
     name = "arxiv"
+    hosts = HOSTS
     # A year of the five categories is ~100,000 papers: collected only when named.
     in_all = False
 

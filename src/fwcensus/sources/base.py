@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 
 
@@ -49,6 +50,8 @@ class Source(Protocol):
     name: str
     # False for sources too large to take unasked (arXiv): `--venue all` leaves them out.
     in_all: bool
+    # Every host its requests and PDFs go to, with what it publishes (an API, a budget).
+    hosts: tuple[Host, ...]
 
     def venue_years(self) -> Mapping[str, tuple[int, ...]]:
         """Venue -> years this source lists; the registry asks sources in priority order."""

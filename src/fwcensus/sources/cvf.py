@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 from fwcensus.sources.cvf_years import BASE_URL, VENUE_YEARS, listing_urls
@@ -24,6 +25,7 @@ DAY_LINK = re.compile(r"[?&]day=([\w-]+)")
 
 class CvfSource:
     name = "cvf"
+    hosts = (Host(urlsplit(BASE_URL).netloc),)
     in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 from fwcensus.sources.markup import element_text, next_dd
@@ -36,6 +37,7 @@ AUTHOR_MARKS = re.compile(r"[*\u00b9\u00b2\u00b3\u2070-\u2079]+")
 
 class EcvaSource:
     name = "ecva"
+    hosts = (Host(urlsplit(PAPERS_URL).netloc),)
     in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 
@@ -59,6 +60,7 @@ SEPARATELY_NUMBERED = frozenset({"round1", "round2"})
 
 class NeuripsSource:
     name = "neurips"
+    hosts = (Host(urlsplit(BASE_URL).netloc), Host(urlsplit(DB_2021_URL).netloc))
     in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:

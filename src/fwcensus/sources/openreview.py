@@ -42,13 +42,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 
 API_V1 = "https://api.openreview.net"
 API_V2 = "https://api2.openreview.net"
 SITE = "https://openreview.net"
+# OpenReview API v2 answers with "ratelimit-policy: 500;w=3600" (500 requests an hour).
+HOSTS = (
+    Host(urlsplit(API_V1).netloc, api=(f"{API_V1}/",)),
+    Host(urlsplit(API_V2).netloc, api=(f"{API_V2}/",), rate=500 / 3600),
+    Host(urlsplit(SITE).netloc),  # the PDFs
+)
 PAGE_SIZE = 1000  # the most the API gives per page: a larger limit is refused
 PRESENTATIONS = frozenset({"oral", "spotlight", "poster"})
 ARXIV_ABS = re.compile(r"^https?://arxiv\.org/abs/([^/?#]+?)(?:v\d+)?$")
@@ -291,6 +299,7 @@ def listing_url(venue: str, year: int, offset: int) -> str:
 
 class OpenReviewSource:
     name = "openreview"
+    hosts = HOSTS
     in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:

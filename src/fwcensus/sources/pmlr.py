@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 from fwcensus.sources.cvf import ARXIV_ABS
@@ -88,6 +89,7 @@ def volume_url(venue: str, year: int) -> str:
 
 class PmlrSource:
     name = "pmlr"
+    hosts = (Host(urlsplit(BASE_URL).netloc),)
     in_all = True
 
     def venue_years(self) -> dict[str, tuple[int, ...]]:

@@ -40,7 +40,7 @@ class RepoVerdictRecord:
     framework: str
     role: str  # used | minor
     score: float
-    signals: Sequence[RepoEvidenceRecord]
+    evidence: Sequence[RepoEvidenceRecord]
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class RepoTables(Tables):
                     "INSERT INTO repo_evidence (repo_id, framework, kind, file, line, weight, text)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(repo_id, verdict.framework, e.kind, e.file, e.line, e.weight, e.text)
-                     for e in verdict.signals],
+                     for e in verdict.evidence],
                 )  # fmt: skip
         return repo_id
 
@@ -194,7 +194,7 @@ class RepoTables(Tables):
     def paper_code_rows(self, selection: Selection) -> tuple[bool, list[dict[str, Any]]]:
         """Whether the store holds any repository data at all, and per paper whose chosen own
         repository was read (status ok) one row per repository verdict (framework and role
-        None for a repository read without any framework signal)."""
+        None for a repository read without any framework evidence)."""
         known = self._conn.execute("SELECT EXISTS (SELECT 1 FROM paper_repos)").fetchone()[0]
         where, params = selection_sql(selection)
         rows = self._conn.execute(
