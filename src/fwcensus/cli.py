@@ -6,23 +6,44 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 # Only what the options and --help need is imported here; each command imports the rest (HTTP,
 # PDF, charts) when it runs, so the CLI starts fast.
+from fwcensus import HOMEPAGE
 from fwcensus.detect.methods import EVIDENCE, METHODS, SUBSTRING_2019
+from fwcensus.errors import ConfigError, FwcensusError
 from fwcensus.extract.limits import Limits
 from fwcensus.fetch.settings import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import console
-from fwcensus.report.export import TABLES, export
+from fwcensus.report.export import TABLES, check_export, export
 from fwcensus.signals.registry import DEFAULT_SINCE
 from fwcensus.signals.registry import names as signal_names
 from fwcensus.store import DEFAULT_DB, Store
 
+
+class _OneLineErrors(TyperGroup):
+    """Runs every command (sub-apps' too) under one policy for what escapes it: an error the
+    user can act on is one line; anything else is a bug, said so, its traceback kept."""
+
+    # Any: the parameter's type is typer's vendored click Context, which typer keeps private.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # usage errors, --help, exit codes: Typer's own business
+        except Exception as exc:
+            _fail(exc, debug=bool(ctx.params.get("debug")))
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="Measure which ML frameworks research papers use, with evidence for every count.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -47,6 +68,14 @@ def main(
         bool,
         typer.Option(
             "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="FWCENSUS_DEBUG",
+            help="On a failure, print the traceback (else an unexpected one goes to a file).",
         ),
     ] = False,
 ) -> None:
@@ -157,11 +186,9 @@ def _limits(workers: int | None, seconds: float, memory_mb: int) -> Limits:
 
 @contextmanager
 def _store(db: Path, command: str, args: dict[str, object]) -> Iterator[Store]:
-    """Open the store, record the run, and turn any expected failure into one line + exit 1."""
-    try:
-        store = Store(db)
-    except Exception as exc:
-        _fail(exc)
+    """Open the store and record the run and how it ended; a failure goes on to the app's
+    error policy (``_OneLineErrors``)."""
+    store = Store(db)
     run_id = store.start_run(command, args)
     try:
         yield store
@@ -170,16 +197,71 @@ def _store(db: Path, command: str, args: dict[str, object]) -> Iterator[Store]:
         raise
     except Exception as exc:
         store.finish_run(run_id, f"error: {exc}")
-        _fail(exc)
+        raise
     else:
         store.finish_run(run_id, "ok")
     finally:
         store.close()
 
 
-def _fail(exc: Exception) -> None:
-    console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+def _fail(exc: Exception, debug: bool = False) -> NoReturn:
+    """One line for an error the user can act on (a FwcensusError, or a file or folder the
+    system refused: OSError); anything else is a bug: say so, and where its traceback is."""
+    if debug:
+        _print_traceback(exc)
+    message = escape(str(exc))  # "[pdf] link" is text, not rich markup
+    if isinstance(exc, (FwcensusError, OSError)):
+        console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if debug:
+        where = "the traceback above"
+    else:
+        saved = _save_traceback(exc)
+        where = (
+            f"the traceback saved in {saved} (--debug prints it instead)"
+            if saved
+            else "the traceback above (no file could be written)"
+        )
+    console.print(
+        f"[red]error:[/red] unexpected {type(exc).__name__}: {message}\n"
+        f"This is a bug in fwcensus; please report it at {HOMEPAGE}/issues with {escape(where)}.",
+        highlight=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(1)
+
+
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    sys.stderr.write("".join(traceback.format_exception(exc)))
+
+
+def _save_traceback(exc: BaseException) -> str | None:
+    """Write the traceback, with what a bug report needs beside it, to a new file in the
+    temporary folder, named by the time of the failure so a user can tell which run left it,
+    and return its path; None, the report printed, when no file can be."""
+    import os
+    import platform
+    import tempfile
+    import time
+    import traceback
+
+    from fwcensus import __version__
+
+    report = (
+        f"fwcensus {__version__}, Python {platform.python_version()} on {platform.platform()}\n"
+        f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    try:
+        handle, path = tempfile.mkstemp(prefix=f"fwcensus-traceback-{stamp}-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(report)
+    except OSError:
+        sys.stderr.write(report)
+        return None
+    return path
 
 
 @app.command()
@@ -288,12 +370,9 @@ def text(
     pdf_memory_mb: PdfMemoryOpt = 2048,
 ) -> None:
     """Print a paper's cleaned text as detection saw it (a file is extracted now)."""
-    from fwcensus.extract.show import TextUnavailable, load_text, render
+    from fwcensus.extract.show import load_text, render
 
-    try:
-        extracted = load_text(target, db, _limits(1, pdf_seconds, pdf_memory_mb))
-    except TextUnavailable as exc:
-        _fail(exc)
+    extracted = load_text(target, db, _limits(1, pdf_seconds, pdf_memory_mb))
     for line in render(extracted, sections):
         sys.stdout.write(line + "\n")
 
@@ -426,8 +505,8 @@ def eval_cmd(
     try:
         truths = scoring.read_labels(labels)
         paths = scoring.file_paths(truths, pdfs)
-    except (OSError, ValueError) as exc:
-        _fail(exc)
+    except ValueError as exc:  # a labels file not as documented
+        raise ConfigError(str(exc)) from exc
     reports = list(inspect_files(paths, _limits(workers, pdf_seconds, pdf_memory_mb)))
     result = scoring.score(truths, reports)
     sys.stdout.write(scoring.render(result, scoring.rule_counts(reports)) + "\n")
@@ -564,6 +643,7 @@ def export_cmd(
     """Export a table (papers, verdicts, shares, frameworks, growth, signals, signal-shares) as
     CSV, JSON or Parquet."""
     with _store(db, "export", {"table": table, "format": fmt}) as store:
+        check_export(table, fmt)
         selection = _selection(venue, year)
         if output is None:
             stream = sys.stdout.buffer if fmt == "parquet" else sys.stdout
@@ -664,10 +744,7 @@ def demo(
         plan = parse_faults(faults) if faults else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--faults") from None
-    try:
-        result = run_demo(out, _say, plan)
-    except Exception as exc:
-        _fail(exc)
+    result = run_demo(out, _say, plan)
     _say(f"\n[bold green]Report:[/bold green] {result.report.index.resolve()}")
 
 
@@ -728,7 +805,7 @@ def bulk_arxiv(
         from fwcensus.sources.arxiv_bulk import check_months
         from fwcensus.store.db import bulk_dir_for
     except ImportError as exc:
-        _fail(ImportError(f"fwcensus bulk needs {exc.name}: pip install 'fwcensus[bulk]'"))
+        raise ConfigError(f"fwcensus bulk needs {exc.name}: pip install 'fwcensus[bulk]'") from None
     try:
         chosen = check_months(m for given in months or () for m in given.split(",") if m)
     except ValueError as exc:

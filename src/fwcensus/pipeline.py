@@ -13,6 +13,7 @@ from pathlib import Path
 from fwcensus.aggregate.shares import aggregate_shares
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import METHODS, detect_papers
+from fwcensus.errors import ConfigError
 from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
 from fwcensus.fetch.api import ApiClient
@@ -54,7 +55,7 @@ def collect_selection(
 ) -> list[CollectSummary]:
     targets = venue_years(selection.venues, selection.years)
     if not targets:
-        raise ValueError(
+        raise ConfigError(
             f"no supported venue-year matches venues {list(selection.venues) or 'all'}"
             f" and years {list(selection.years) or 'all'}"
         )
@@ -170,7 +171,7 @@ def signals(
     months already stored complete are not asked for again. ``env`` holds the API keys
     (default: the process environment)."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
-        raise ValueError(f"since must be a month as YYYY-MM, not {since!r}")
+        raise ConfigError(f"since must be a month as YYYY-MM, not {since!r}")
     chosen = signal_registry.chosen(only)
     with ApiClient(_cached(store, settings), signal_headers(env)) as api:
         return collect_signals(store, api, chosen, since, today, say, env)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from fwcensus.detect import evidence, substring2019
 from fwcensus.detect.library_names import Resolve
+from fwcensus.errors import ConfigError
 from fwcensus.models import ExtractedText, Selection, Verdict
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
@@ -44,7 +45,7 @@ def detect_papers(
     store: Store, selection: Selection, method: str, resolve: Resolve | None = None
 ) -> DetectSummary:
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+        raise ConfigError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     detect = METHODS[method]
     detector = DETECTORS[method]
     jobs = store.detect_jobs(selection, method, detector)

@@ -21,6 +21,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from fwcensus.errors import EngineError
+
 T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int], None]
@@ -30,10 +32,6 @@ DAEMON_HINT = (
     "start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False in their environment (or"
     " dask worker --no-nanny): each task starts a sandboxed process per PDF"
 )
-
-
-class EngineError(Exception):
-    """The cluster cannot be used as it is: one line saying why and what to do."""
 
 
 @dataclass(frozen=True)

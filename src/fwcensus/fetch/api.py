@@ -21,10 +21,10 @@ from typing import TypeVar
 
 import httpx
 
+from fwcensus.errors import FetchError, RateLimited
 from fwcensus.fetch.client import (
     JSON_TYPE,
     Body,
-    FetchError,
     HttpClient,
     Payload,
     Result,
@@ -42,16 +42,6 @@ HeadersFor = Callable[[str], Mapping[str, str]]  # real host -> extra request he
 class RateLimits:
     max_waits: int = 3  # rate-limit resets waited for one request before giving up
     max_wait: float = 3700.0  # longest single wait (GitHub's and GitLab's windows are hourly)
-
-
-class RateLimited(Exception):
-    """The API's limit would need a longer wait than allowed: stop, resume in a later run."""
-
-    def __init__(self, url: str, reason: str, wait: float | None = None) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.wait = wait
 
 
 class _Remembering(httpx.BaseTransport):

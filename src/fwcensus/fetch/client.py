@@ -31,16 +31,14 @@ import httpx
 from hishel.httpx import CacheTransport
 from tenacity import Retrying, stop_after_attempt
 
+from fwcensus.errors import Disallowed, FetchError, RobotsUnavailable, TooLarge
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
     USER_AGENT,
-    Disallowed,
-    FetchError,
     FetchSettings,
     Retryable,
-    RobotsUnavailable,
-    TooLarge,
     check_status,
+    gave_up,
     host_of,
     next_hop,
     retry_options,
@@ -223,7 +221,7 @@ class HttpClient:
         try:
             return Retrying(**options)(once)
         except Retryable as exc:
-            raise FetchError(url, exc.reason, exc.status, attempts) from None
+            raise gave_up(url, exc, attempts) from None
 
     def _once(
         self,

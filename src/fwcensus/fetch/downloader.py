@@ -22,18 +22,16 @@ from typing import Any
 import httpx
 from tenacity import AsyncRetrying
 
+from fwcensus.errors import Disallowed, FetchError, NotAPdf, RobotsUnavailable, TooLarge
 from fwcensus.fetch.breaker import HostBreaker
-from fwcensus.fetch.pdfcheck import NotAPdf, PdfSniffer, truncation
+from fwcensus.fetch.pdfcheck import PdfSniffer, truncation
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
     USER_AGENT,
-    Disallowed,
-    FetchError,
     FetchSettings,
     Retryable,
-    RobotsUnavailable,
-    TooLarge,
     check_status,
+    gave_up,
     host_of,
     next_hop,
     retry_options,
@@ -149,8 +147,7 @@ class Downloader:
         except Retryable as exc:
             if state.breaker.given_up:
                 return Outcome(doc, DocStatus.PENDING, FetchResult(ok=False, error=GIVEN_UP))
-            failure = FetchError(url, exc.reason, exc.status, attempts)
-            return Outcome(doc, DocStatus.FAILED, _failure(failure))
+            return Outcome(doc, DocStatus.FAILED, _failure(gave_up(url, exc, attempts)))
         return Outcome(
             doc,
             DocStatus.FETCHED,
@@ -207,7 +204,8 @@ class Downloader:
                     final = unmirror(hop, self.settings.mirror)
                     return resp.status_code, content_type, final, stored
         except TimeoutError as exc:
-            failure = Retryable(f"timeout: over {self.settings.total_timeout:g}s in all", None)
+            over = f"timeout: over {self.settings.total_timeout:g}s in all"
+            failure = Retryable(over, None, timeout=True)
             self._count_failure(state, failure)
             raise failure from exc
         except httpx.HTTPError as exc:

@@ -19,6 +19,7 @@ from tenacity import (
 )
 
 from fwcensus import HOMEPAGE, __version__
+from fwcensus.errors import FetchError, FetchTimeout, HTTPStatusError, RequestError, TooLarge
 from fwcensus.fetch.settings import FetchSettings
 
 USER_AGENT = f"fwcensus/{__version__} (+{HOMEPAGE})"
@@ -27,38 +28,29 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
 
 
-class FetchError(Exception):
-    """A request that failed for good, with a one-line reason."""
-
-    def __init__(self, url: str, reason: str, status: int | None = None, attempts: int = 1):
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status = status
-        self.attempts = attempts
-
-
-class TooLarge(FetchError):
-    pass
-
-
-class Disallowed(FetchError):
-    """robots.txt of the host forbids the URL to our User-Agent."""
-
-
-class RobotsUnavailable(Disallowed):
-    """robots.txt could not be read (5xx, no connection): everything is disallowed for now,
-    as RFC 9309 asks, but only until a later run reads it."""
-
-
-class Retryable(Exception):
+class Retryable(RequestError):
     """A failure worth another attempt: 429, 5xx, a timeout or a broken connection."""
 
-    def __init__(self, reason: str, status: int | None, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        status: int | None,
+        retry_after: float | None = None,
+        timeout: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.timeout = timeout  # no answer in time (else a status, a cut body, a lost connection)
+
+
+def gave_up(url: str, last: Retryable, attempts: int) -> FetchError:
+    """The error for good once every attempt failed, named by what the last attempt met."""
+    if last.status is not None and last.status >= 400:
+        return HTTPStatusError(url, last.reason, last.status, attempts)
+    kind = FetchTimeout if last.timeout else FetchError
+    return kind(url, last.reason, last.status, attempts)
 
 
 def robots_apply(url: str, settings: FetchSettings) -> bool:
@@ -72,11 +64,11 @@ def host_of(url: str) -> str:
 
 def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchSettings,
                  attempt: int) -> None:  # fmt: skip
-    """Raise what an answer's status means: Retryable, or FetchError/TooLarge for good."""
+    """Raise what an answer's status means: Retryable, or HTTPStatusError/TooLarge for good."""
     if status in RETRY_STATUSES:
         retry_after = parse_retry_after(headers.get("retry-after"))
         if retry_after is not None and retry_after > settings.max_retry_after:
-            raise FetchError(
+            raise HTTPStatusError(
                 url,
                 f"HTTP {status} with Retry-After {retry_after:.0f}s, over the"
                 f" {settings.max_retry_after:.0f}s limit",
@@ -85,7 +77,7 @@ def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchS
             )
         raise Retryable(f"HTTP {status}", status, retry_after)
     if status >= 400:
-        raise FetchError(url, f"HTTP {status}", status, attempt)
+        raise HTTPStatusError(url, f"HTTP {status}", status, attempt)
     declared = int(headers.get("content-length") or 0)
     if declared > settings.max_bytes:
         raise TooLarge(url, f"too large: {declared} bytes", status, attempt)
@@ -93,7 +85,7 @@ def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchS
 
 def transport_failure(exc: httpx.HTTPError) -> Retryable:
     if isinstance(exc, httpx.TimeoutException):
-        return Retryable(f"timeout ({type(exc).__name__})", None)
+        return Retryable(f"timeout ({type(exc).__name__})", None, timeout=True)
     return Retryable(f"connection error: {one_line(exc)}", None)
 
 

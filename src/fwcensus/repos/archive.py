@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from fwcensus.errors import ArchiveError
 from fwcensus.fetch.client import Body
 from fwcensus.repos.github import ApiReader, Caps, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import RepoRef
@@ -35,10 +36,6 @@ from fwcensus.repos.links import RepoRef
 MAX_MEMBERS = 250_000  # archive members walked before giving up (tree entries, in effect)
 MAX_UNPACKED = 2 * 1024**3  # uncompressed bytes walked before giving up
 _PIECE = 64 * 1024  # bytes inflated (and read from a file) at a time
-
-
-class ArchiveError(Exception):
-    """The archive cannot be read (corrupt, truncated, not a gzip'd tar): one line says why."""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import IO, Any, Protocol
 
+from fwcensus.errors import QuotaExhausted, SignalError
 from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.client import Body, FetchError, Result, encode_json
 from fwcensus.fetch.policy import one_line
@@ -97,20 +98,6 @@ class Measure:
     # True: a state counted at one moment (live job postings), not a flow summed over the
     # period; any month of a year then stands for the year in yearly comparisons.
     level: bool = False
-
-
-class SignalError(Exception):
-    """An answer that cannot be used (an error body with status 200, a malformed payload)."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-
-
-class QuotaExhausted(RateLimited):
-    """The API's quota is spent (``wait``: seconds until it is back, when the API says): stop
-    this signal now, resume in a later run."""
 
 
 def month_of(day: date | datetime) -> str:

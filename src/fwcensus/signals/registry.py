@@ -9,6 +9,8 @@ import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from fwcensus.errors import ConfigError
+
 if TYPE_CHECKING:
     from fwcensus.signals.base import Signal
 
@@ -42,5 +44,5 @@ def chosen(only: Sequence[str] = ()) -> list[Signal]:
     """The signals named in ``only`` (all when empty), in the registry's order."""
     unknown = sorted(set(only) - set(names()))
     if unknown:
-        raise ValueError(f"unknown signal {unknown[0]!r}; known: {', '.join(names())}")
+        raise ConfigError(f"unknown signal {unknown[0]!r}; known: {', '.join(names())}")
     return [load(name) for name in names() if not only or name in only]

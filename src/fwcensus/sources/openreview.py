@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from fwcensus.errors import SourceError
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
 
@@ -61,7 +62,7 @@ class Accepted:
     presentation: str | None = None  # "oral", "spotlight", "poster" where the venue says
 
 
-class NoteProblem(Exception):
+class NoteProblem(SourceError):
     """A note this parser cannot judge; ``parse`` reports it as a ListingError of its page."""
 
 
