@@ -1,13 +1,15 @@
 """One root for every error fwcensus raises, and what the CLI prints for an error, for a bug
-(with --debug too)."""
+(with --debug too), and with -v."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import pkgutil
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,7 +18,7 @@ from typer.testing import CliRunner
 
 import fwcensus
 from fwcensus import errors, pipeline
-from fwcensus.cli import app
+from fwcensus.cli import _configure_logging, app
 from fwcensus.errors import (
     ConfigError,
     FetchError,
@@ -86,6 +88,21 @@ def test_no_answer_in_time_on_every_attempt_is_a_fetch_timeout() -> None:
     client = HttpClient(FetchSettings(attempts=2), httpx.MockTransport(handler), lambda _: None)
     with pytest.raises(FetchTimeout, match=r": timeout \(ReadTimeout\)$"):
         client.get(URL)
+
+
+def test_retries_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    answers = iter([503, 200])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404 if request.url.path.endswith("robots.txt") else next(answers))
+
+    client = HttpClient(FetchSettings(attempts=3), httpx.MockTransport(handler), lambda _: None)
+    with caplog.at_level(logging.DEBUG, logger="fwcensus"):
+        client.get(URL)
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records]
+    (retry,) = [text for level, text in lines if level == "INFO"]
+    assert re.fullmatch(rf"{re.escape(URL)}: HTTP 503; attempt 2 of 3 in \d+\.\ds", retry)
+    assert ("DEBUG", f"GET {URL}: HTTP 200") in lines
 
 
 @pytest.fixture
@@ -176,3 +193,50 @@ def test_debug_shows_where_an_error_of_fwcensus_came_from(
     assert result.exit_code == 1
     assert "Traceback (most recent call last):" in result.output
     assert result.output.endswith("fwcensus.errors.ConfigError: bad\nerror: bad\n")
+
+
+@pytest.fixture
+def quiet_after() -> Iterator[None]:
+    """The logging -v set up stays with the process: later tests must not see it."""
+    yield
+    _configure_logging(0)
+
+
+def info_lines(output: str) -> list[str]:
+    """The INFO lines' text, without their time."""
+    return [line.split(" INFO ", 1)[1] for line in output.splitlines() if " INFO " in line]
+
+
+def test_verbose_logs_the_stages_and_quiet_again_logs_nothing(
+    tmp_path: Path, quiet_after: None
+) -> None:
+    db = str(tmp_path / "f.db")
+    result = CliRunner().invoke(app, ["-v", "aggregate", "--db", db])
+    assert result.exit_code == 0, result.output
+    logged = info_lines(result.output)
+    assert logged[0] == "fwcensus.pipeline: aggregate (evidence): started"
+    assert logged[1].startswith("fwcensus.pipeline: aggregate (evidence): done in ")
+    quiet = CliRunner().invoke(app, ["aggregate", "--db", db])
+    assert quiet.output == "aggregate (evidence): 0 venue-years\n"
+
+
+def test_verbose_says_how_much_work_a_stage_has(tmp_path: Path, quiet_after: None) -> None:
+    result = CliRunner().invoke(app, ["-v", "detect", "--db", str(tmp_path / "f.db")])
+    assert result.exit_code == 0, result.output
+    assert "fwcensus.detect.stage: detect (evidence): 0 papers to judge" in info_lines(
+        result.output
+    )
+
+
+def test_twice_verbose_logs_details_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet_after: None
+) -> None:
+    def aggregate(*args: object) -> None:
+        logging.getLogger("fwcensus.aggregate").debug("a detail")
+
+    monkeypatch.setattr(pipeline, "aggregate", aggregate)
+    db = str(tmp_path / "f.db")
+    once = CliRunner().invoke(app, ["-v", "aggregate", "--db", db])
+    assert "a detail" not in once.output
+    twice = CliRunner().invoke(app, ["-vv", "aggregate", "--db", db])
+    assert " DEBUG fwcensus.aggregate: a detail\n" in twice.output

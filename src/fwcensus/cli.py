@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +71,16 @@ def main(
             "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Log what happens to stderr: -v the stages, retries, waits and what is left"
+            " out; -vv every request and item too. Give it before the command.",
+        ),
+    ] = 0,
     debug: Annotated[
         bool,
         typer.Option(
@@ -80,6 +91,36 @@ def main(
     ] = False,
 ) -> None:
     """The options of fwcensus itself (the help text is the Typer app's, above)."""
+    _configure_logging(verbose)
+
+
+class _ConsoleHandler(logging.Handler):
+    """Log lines go through the console the progress bars draw on, so a line never tears a
+    bar; the console writes to whatever sys.stderr is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:
+            self.handleError(record)
+
+
+_LOG_HANDLER = _ConsoleHandler()
+_LOG_HANDLER.setFormatter(
+    logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+)
+
+
+def _configure_logging(verbose: int) -> None:
+    """fwcensus's own loggers at INFO (-v) or DEBUG (-vv); other libraries' stay as they are.
+    Without -v nothing is configured, so stderr shows what it always did."""
+    logger = logging.getLogger("fwcensus")
+    # Set anew on every invocation: tests run many in one process.
+    logger.removeHandler(_LOG_HANDLER)
+    logger.setLevel(logging.NOTSET)
+    if verbose:
+        logger.addHandler(_LOG_HANDLER)
+        logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
 DbOpt = Annotated[

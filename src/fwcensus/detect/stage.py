@@ -6,6 +6,7 @@ repos stage (or ``inspect --repos``) learned and kept beside the store (``fwcens
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from fwcensus.errors import ConfigError
 from fwcensus.models import ExtractedText, Selection, Verdict
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
+
+log = logging.getLogger(__name__)
 
 METHODS: dict[str, Callable[[ExtractedText, Resolve | None], list[Verdict]]] = {
     # The default. The sections the extract stage stored (found with the PDF's own title), as
@@ -49,6 +52,7 @@ def detect_papers(
     detect = METHODS[method]
     detector = DETECTORS[method]
     jobs = store.detect_jobs(selection, method, detector)
+    log.info("detect (%s): %d papers to judge", method, len(jobs))
     positive = 0
     with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
         for job in jobs:

@@ -14,6 +14,7 @@ distributed is imported inside the functions: the CLI loads this module only for
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +27,7 @@ from fwcensus.errors import EngineError
 T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 10.0
 DAEMON_HINT = (
@@ -73,13 +75,17 @@ def dask_cluster(scheduler: str | None, workers: int) -> Iterator[Cluster]:
                 )
             client = stack.enter_context(Client(cluster))
         info = client.scheduler_info()
-        yield Cluster(
+        running = Cluster(
             client=client,
             scheduler=client.scheduler.address,
             dashboard=client.dashboard_link if info.get("services", {}).get("dashboard") else None,
             workers=len(info.get("workers", {})),
             local=not scheduler,
         )
+        log.info("Dask scheduler at %s (%s, %d workers, dashboard %s)", running.scheduler,
+                 "local" if running.local else "existing", running.workers,
+                 running.dashboard or "none")  # fmt: skip
+        yield running
 
 
 def check_workers(cluster: Cluster, facts: Callable[[], dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ headers of its own (a token read by the caller) that go to the URL's host only.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from fwcensus.fetch.client import (
 from fwcensus.fetch.policy import FetchSettings, host_of, unmirror
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 HeadersFor = Callable[[str], Mapping[str, str]]  # real host -> extra request headers
 
@@ -158,6 +160,7 @@ class ApiClient:
                 if wait > self.limits.max_wait:
                     raise RateLimited(url, f"rate limited for {wait:.0f}s more", wait) from None
                 self.rate_waits += 1
+                log.info("%s: rate limited (HTTP %s); waiting %.0fs", url, exc.status, wait)
                 self._sleep(wait)
         raise RateLimited(url, f"still rate limited after {self.limits.max_waits} waits")
 

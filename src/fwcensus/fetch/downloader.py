@@ -13,6 +13,7 @@ bytes" and stores nothing, so the next ``fetch --retry-failed`` downloads it aga
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -46,6 +47,8 @@ from fwcensus.models import DocStatus, Document, FetchResult
 from fwcensus.store.blobs import BlobStore
 
 GIVEN_UP = "host given up for this run"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class Downloader:
             attempts += 1
             return await self._attempt(url, state, attempts)
 
-        options = retry_options(self.settings, self._backing_off(state))
+        options = retry_options(self.settings, self._backing_off(state), url)
         try:
             status, content_type, final_url, stored = await AsyncRetrying(**options)(once)
         except RobotsUnavailable as exc:
@@ -218,6 +221,10 @@ class Downloader:
 
     def _count_failure(self, state: HostState, failure: Retryable) -> None:
         if state.breaker.record_failure(failure.reason):
+            breaker = state.breaker
+            then = "given up" if breaker.given_up else f"paused {breaker.wait_time():.0f}s"
+            log.info("%s: %d errors in a row (last: %s): %s", state.host, breaker.errors,
+                     failure.reason, then)  # fmt: skip
             self._on_host(state)
 
     async def _wait_pause(self, state: HostState) -> None:

@@ -5,6 +5,7 @@ client (listings) and the async downloader (documents) both build on it."""
 from __future__ import annotations
 
 import email.utils
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,8 @@ USER_AGENT = f"fwcensus/{__version__} (+{HOMEPAGE})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
+
+log = logging.getLogger(__name__)
 
 
 class Retryable(RequestError):
@@ -119,8 +122,8 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def retry_options(settings: FetchSettings, sleep: Callable[..., Any]) -> dict[str, Any]:
-    """tenacity options shared by the sync and the async client."""
+def retry_options(settings: FetchSettings, sleep: Callable[..., Any], url: str) -> dict[str, Any]:
+    """tenacity options shared by the sync and the async client, for a request of ``url``."""
     # "Full jitter": a random pause up to backoff * 2^n, so many clients retrying at once
     # spread out instead of hitting the server together.
     backoff = wait_random_exponential(multiplier=settings.backoff, max=settings.max_backoff)
@@ -131,11 +134,18 @@ def retry_options(settings: FetchSettings, sleep: Callable[..., Any]) -> dict[st
             return exc.retry_after
         return float(backoff(state))
 
+    def log_retry(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        pause = state.next_action.sleep if state.next_action else 0.0
+        log.info("%s: %s; attempt %d of %d in %.1fs", url, exc, state.attempt_number + 1,
+                 settings.attempts, pause)  # fmt: skip
+
     return {
         "stop": stop_after_attempt(settings.attempts),
         "wait": wait,
         "retry": retry_if_exception_type(Retryable),
         "sleep": sleep,
+        "before_sleep": log_retry,
         "reraise": True,
     }
 

@@ -26,6 +26,7 @@ knows the catalogue only, as fwcensus did before it asked anyone.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -53,6 +54,8 @@ MAX_FOLLOWED = 8  # unconditional requirements followed per library
 CODE_FILES = 3  # files of a repository without manifests that must use the framework
 
 Evidence = tuple[str, str, str]  # (detail, framework, what names it)
+
+log = logging.getLogger(__name__)
 
 
 def library_key(name: str) -> str:
@@ -138,10 +141,14 @@ class LibraryResolver:
         for variant in name_variants(name):  # "lit_gpt" is answered by what "litgpt" got
             kept = self.cache.get(variant, urls, now)
             if kept is not None:
+                log.debug("library %s: cached: %s (%s)", name, kept.framework, kept.detail)
                 return replace(kept, library=key), True
         if self.pypi is None and self.repos is None:
+            log.debug("library %s: not cached (offline: not asked)", name)
             return Backend(key, None, "none", "not in the catalogue nor asked yet (offline)"), True
         answer, complete = self._ask(key, name, urls, depth, active | {key})
+        log.debug("library %s: not cached; asked: %s (%s)%s", name, answer.framework,
+                  answer.detail, "" if complete else ", not kept: incomplete")  # fmt: skip
         if complete:
             self.cache.put(answer, urls, now)
         return answer, complete
@@ -154,6 +161,7 @@ class LibraryResolver:
             try:
                 project = self._project(name)
             except (PyPIError, RateLimited) as exc:
+                log.info("library %s: PyPI did not answer: %s", name, exc)
                 return Backend(key, None, "none", f"PyPI did not answer: {exc}"), False
         complete = True
         if project is not None:
