@@ -140,7 +140,8 @@ class Downloader:
 
         options = retry_options(self.settings, self._backing_off(state), url)
         try:
-            status, content_type, final_url, stored = await AsyncRetrying(**options)(once)
+            # Annotated: tenacity's async __call__ does not tie its result's type to once's.
+            fetched: tuple[int, str, str, StoredBlob] = await AsyncRetrying(**options)(once)
         except RobotsUnavailable as exc:
             return Outcome(doc, DocStatus.PENDING, _failure(exc))
         except (Disallowed, TooLarge) as exc:
@@ -151,6 +152,7 @@ class Downloader:
             if state.breaker.given_up:
                 return Outcome(doc, DocStatus.PENDING, FetchResult(ok=False, error=GIVEN_UP))
             return Outcome(doc, DocStatus.FAILED, _failure(gave_up(url, exc, attempts)))
+        status, content_type, final_url, stored = fetched
         return Outcome(
             doc,
             DocStatus.FETCHED,

@@ -115,7 +115,8 @@ def signal_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
     out = []
     for row in store.signals.value_rows():
         about = meta.get(row["signal"], {})
-        measure = next((m for m in about.get("measures", []) if m["name"] == row["measure"]), {})
+        measures: list[dict[str, Any]] = about.get("measures", [])
+        measure = next((m for m in measures if m["name"] == row["measure"]), {})
         out.append({**row, "unit": measure.get("unit", ""), "query": measure.get("query", ""),
                     "caveats": list(about.get("caveats", []))})  # fmt: skip
     return out

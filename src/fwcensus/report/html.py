@@ -346,11 +346,11 @@ def _venue_blocks(
         records[paper["paper_id"]] = record
         by_venue[record["v"]].append(record)
     for verdict in verdicts:
-        record = records.get(verdict["paper_id"])
-        if record is None or not record["x"]:
+        judged = records.get(verdict["paper_id"])
+        if judged is None or not judged["x"]:
             continue
         evidence = verdict["evidence"]
-        record["m"].setdefault(verdict["method"], []).append(
+        judged["m"].setdefault(verdict["method"], []).append(
             [
                 verdict["framework"],
                 catalogue.family(verdict["framework"]),

@@ -95,6 +95,8 @@ class _Gunzip(io.RawIOBase):
             if piece:
                 return piece
 
+    # RawIOBase takes any writable buffer; its one caller, the BufferedReader around it, passes
+    # a memoryview of bytes, which the slice assignment below needs.
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
         if not self._buffer:
             if self.unpacked >= self._max:
@@ -114,7 +116,7 @@ def _chunks_of(data: bytes | IO[bytes] | Iterable[bytes]) -> Iterable[bytes]:
     read = getattr(data, "read", None)
     if read is not None:
         return iter(lambda: read(_PIECE), b"")
-    return data  # type: ignore[return-value]
+    return data
 
 
 def safe_path(name: str) -> str | None:

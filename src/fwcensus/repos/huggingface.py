@@ -89,8 +89,9 @@ def hub_signals(meta: Mapping[str, Any], paths: list[str], source: str) -> tuple
     framework = library_framework(library) if isinstance(library, str) else None
     if framework:
         found.append(Signal(framework, "hub-library", source, 0, f"library_name: {library}"))
-    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-    for tag in dict.fromkeys(t for t in tags if isinstance(t, str) and t in HUB_TAGS):
+    tags = meta.get("tags")
+    listed = tags if isinstance(tags, list) else []
+    for tag in dict.fromkeys(t for t in listed if isinstance(t, str) and t in HUB_TAGS):
         found.append(Signal(HUB_TAGS[tag], "hub-tag", source, 0, f"tag: {tag}"))
     return tuple(found)
 

@@ -223,7 +223,8 @@ class SignalContext:
     ) -> Fetched:
         """GET ``url`` through the polite, rate-limit aware client; statuses in ``accept`` are
         returned instead of raised; ``headers`` (a token) go to ``url``'s host only."""
-        return self._fetched(url, self.api.get(url, accept, headers=headers))
+        result = self.api.get(url, accept, headers=headers)
+        return self._fetched(url, result, result.body)
 
     def download(self, url: str, accept: frozenset[int] = frozenset()) -> tuple[Fetched, IO[bytes]]:
         """GET a file tens of MB large (an archive, a Parquet file) into a temporary file,
@@ -231,7 +232,7 @@ class SignalContext:
         the HTTP cache does not keep it (a file once read is never asked for again)."""
         result = self.api.request(url, _spool, accept, cached=False)
         result.body.seek(0)
-        return self._fetched(url, replace(result, body=b""), None), result.body
+        return self._fetched(url, result, b""), result.body
 
     def post(
         self,
@@ -246,14 +247,18 @@ class SignalContext:
         """POST ``body`` as JSON; the answer is kept under ``url#label``, so requests that
         differ only in their body (one query per package) stay told apart."""
         result = self.api.post_json(url, body, accept, idempotent=idempotent, headers=headers)
-        return self._fetched(f"{url}#{label}" if label else url, result, encode_json(body))
+        where = f"{url}#{label}" if label else url
+        return self._fetched(where, result, result.body, encode_json(body))
 
-    def _fetched(self, url: str, result: Result[bytes], sent: bytes | None = None) -> Fetched:
+    def _fetched(
+        self, url: str, result: Result[Any], body: bytes, sent: bytes | None = None
+    ) -> Fetched:
+        """``result``'s status and headers with ``body`` (a download's stays in its file)."""
         return Fetched(
             url=url,
             status=result.status,
             retrieved_at=self.clock().isoformat(timespec="seconds"),
-            body=result.body,
+            body=body,
             headers={k.lower(): v for k, v in result.headers.items()},
             sent=sent,
         )
