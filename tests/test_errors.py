@@ -185,6 +185,17 @@ def test_debug_prints_the_traceback_instead(
     assert list(traceback_dir.iterdir()) == []
 
 
+def test_the_environment_asks_for_the_traceback_too(
+    tmp_path: Path, traceback_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing(monkeypatch, RuntimeError("boom"))
+    args = ["aggregate", "--db", str(tmp_path / "f.db")]
+    result = CliRunner().invoke(app, args, env={"FWCENSUS_DEBUG": "1"})
+    assert result.exit_code == 1
+    assert result.output.startswith("Traceback (most recent call last):")
+    assert list(traceback_dir.iterdir()) == []
+
+
 def test_debug_shows_where_an_error_of_fwcensus_came_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
