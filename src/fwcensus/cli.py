@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 # Only what the options and --help need is imported here; each command imports the rest (HTTP,
 # PDF, charts) when it runs, so the CLI starts fast.
+from fwcensus import HOMEPAGE
 from fwcensus.detect.methods import EVIDENCE, METHODS, SUBSTRING_2019
+from fwcensus.errors import ConfigError, FwcensusError
 from fwcensus.extract.limits import Limits
 from fwcensus.fetch.settings import FetchSettings
 from fwcensus.models import Selection
 from fwcensus.progress import console
-from fwcensus.report.export import TABLES, export
+from fwcensus.report.export import TABLES, check_export, export
 from fwcensus.signals.registry import DEFAULT_SINCE
 from fwcensus.signals.registry import names as signal_names
 from fwcensus.store import DEFAULT_DB, Store
 
+
+class _OneLineErrors(TyperGroup):
+    """Runs every command (sub-apps' too) under one policy for what escapes it: an error the
+    user can act on is one line; anything else is a bug, said so, its traceback kept."""
+
+    # Any: the parameter's type is typer's vendored click Context, which typer keeps private.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # usage errors, --help, exit codes: Typer's own business
+        except Exception as exc:
+            _fail(exc, debug=bool(ctx.params.get("debug")))
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="Measure which ML frameworks research papers use, with evidence for every count.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -49,8 +71,56 @@ def main(
             "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Log what happens to stderr: -v the stages, retries, waits and what is left"
+            " out; -vv every request and item too. Give it before the command.",
+        ),
+    ] = 0,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="FWCENSUS_DEBUG",
+            help="On a failure, print the traceback (else an unexpected one goes to a file).",
+        ),
+    ] = False,
 ) -> None:
     """The options of fwcensus itself (the help text is the Typer app's, above)."""
+    _configure_logging(verbose)
+
+
+class _ConsoleHandler(logging.Handler):
+    """Log lines go through the console the progress bars draw on, so a line never tears a
+    bar; the console writes to whatever sys.stderr is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:
+            self.handleError(record)
+
+
+_LOG_HANDLER = _ConsoleHandler()
+_LOG_HANDLER.setFormatter(
+    logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+)
+
+
+def _configure_logging(verbose: int) -> None:
+    """fwcensus's own loggers at INFO (-v) or DEBUG (-vv); other libraries' stay as they are.
+    Without -v nothing is configured, so stderr shows what it always did."""
+    logger = logging.getLogger("fwcensus")
+    # Set anew on every invocation: tests run many in one process.
+    logger.removeHandler(_LOG_HANDLER)
+    logger.setLevel(logging.NOTSET)
+    if verbose:
+        logger.addHandler(_LOG_HANDLER)
+        logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
 DbOpt = Annotated[
@@ -160,11 +230,9 @@ def _limits(workers: int | None, seconds: float, memory_mb: int) -> Limits:
 
 @contextmanager
 def _store(db: Path, command: str, args: dict[str, object]) -> Iterator[Store]:
-    """Open the store, record the run, and turn any expected failure into one line + exit 1."""
-    try:
-        store = Store(db)
-    except Exception as exc:
-        _fail(exc)
+    """Open the store and record the run and how it ended; a failure goes on to the app's
+    error policy (``_OneLineErrors``)."""
+    store = Store(db)
     run_id = store.runs.start(command, args)
     try:
         yield store
@@ -173,16 +241,71 @@ def _store(db: Path, command: str, args: dict[str, object]) -> Iterator[Store]:
         raise
     except Exception as exc:
         store.runs.finish(run_id, f"error: {exc}")
-        _fail(exc)
+        raise
     else:
         store.runs.finish(run_id, "ok")
     finally:
         store.close()
 
 
-def _fail(exc: Exception) -> None:
-    console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+def _fail(exc: Exception, debug: bool = False) -> NoReturn:
+    """One line for an error the user can act on (a FwcensusError, or a file or folder the
+    system refused: OSError); anything else is a bug: say so, and where its traceback is."""
+    if debug:
+        _print_traceback(exc)
+    message = escape(str(exc))  # "[pdf] link" is text, not rich markup
+    if isinstance(exc, (FwcensusError, OSError)):
+        console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if debug:
+        where = "the traceback above"
+    else:
+        saved = _save_traceback(exc)
+        where = (
+            f"the traceback saved in {saved} (--debug prints it instead)"
+            if saved
+            else "the traceback above (no file could be written)"
+        )
+    console.print(
+        f"[red]error:[/red] unexpected {type(exc).__name__}: {message}\n"
+        f"This is a bug in fwcensus; please report it at {HOMEPAGE}/issues with {escape(where)}.",
+        highlight=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(1)
+
+
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    sys.stderr.write("".join(traceback.format_exception(exc)))
+
+
+def _save_traceback(exc: BaseException) -> str | None:
+    """Write the traceback, with what a bug report needs beside it, to a new file in the
+    temporary folder, named by the time of the failure so a user can tell which run left it,
+    and return its path; None, the report printed, when no file can be."""
+    import os
+    import platform
+    import tempfile
+    import time
+    import traceback
+
+    from fwcensus import __version__
+
+    report = (
+        f"fwcensus {__version__}, Python {platform.python_version()} on {platform.platform()}\n"
+        f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    try:
+        handle, path = tempfile.mkstemp(prefix=f"fwcensus-traceback-{stamp}-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(report)
+    except OSError:
+        sys.stderr.write(report)
+        return None
+    return path
 
 
 @app.command()
@@ -291,12 +414,9 @@ def text(
     pdf_memory_mb: PdfMemoryOpt = 2048,
 ) -> None:
     """Print a paper's cleaned text as detection saw it (a file is extracted now)."""
-    from fwcensus.extract.show import TextUnavailable, load_text, render
+    from fwcensus.extract.show import load_text, render
 
-    try:
-        extracted = load_text(target, db, _limits(1, pdf_seconds, pdf_memory_mb))
-    except TextUnavailable as exc:
-        _fail(exc)
+    extracted = load_text(target, db, _limits(1, pdf_seconds, pdf_memory_mb))
     for line in render(extracted, sections):
         sys.stdout.write(line + "\n")
 
@@ -430,8 +550,8 @@ def eval_cmd(
     try:
         truths = scoring.read_labels(labels)
         paths = scoring.file_paths(truths, pdfs)
-    except (OSError, ValueError) as exc:
-        _fail(exc)
+    except ValueError as exc:  # a labels file not as documented
+        raise ConfigError(str(exc)) from exc
     reports = list(inspect_files(paths, _limits(workers, pdf_seconds, pdf_memory_mb)))
     result = scoring.score(truths, reports)
     sys.stdout.write(scoring.render(result, scoring.rule_counts(reports)) + "\n")
@@ -598,6 +718,7 @@ def export_cmd(
     """Export a table (papers, verdicts, shares, frameworks, growth, signals, signal-shares) as
     CSV, JSON or Parquet."""
     with _store(db, "export", {"table": table, "format": fmt}) as store:
+        check_export(table, fmt)
         selection = _selection(venue, year)
         if output is None:
             stream = sys.stdout.buffer if fmt == "parquet" else sys.stdout
@@ -629,8 +750,8 @@ def status(venue: VenueOpt = None, year: YearOpt = None, db: DbOpt = DEFAULT_DB)
         hosts.add_column("host", no_wrap=True)
         hosts.add_column("most frequent failure", overflow="fold")
         for h in store.documents.host_counts(_selection(venue, year)):
-            counts = (h.pending, h.fetched, h.failed, h.skipped)
-            hosts.add_row(*map(str, counts), h.host, h.top_error or "")
+            by_status = (h.pending, h.fetched, h.failed, h.skipped)
+            hosts.add_row(*map(str, by_status), h.host, h.top_error or "")
         signals = Table("signal", "values", "latest month", "last run", title="industry signals")
         signals.add_column("why", overflow="fold")
         counts = store.signals.counts()
@@ -698,10 +819,7 @@ def demo(
         plan = parse_faults(faults) if faults else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--faults") from None
-    try:
-        result = run_demo(out, _say, plan)
-    except Exception as exc:
-        _fail(exc)
+    result = run_demo(out, _say, plan)
     _say(f"\n[bold green]Report:[/bold green] {result.report.index.resolve()}")
 
 
@@ -762,7 +880,7 @@ def bulk_arxiv(
         from fwcensus.sources.arxiv_bulk import check_months
         from fwcensus.store.db import bulk_dir_for
     except ImportError as exc:
-        _fail(ImportError(f"fwcensus bulk needs {exc.name}: pip install 'fwcensus[bulk]'"))
+        raise ConfigError(f"fwcensus bulk needs {exc.name}: pip install 'fwcensus[bulk]'") from None
     try:
         chosen = check_months(m for given in months or () for m in given.split(",") if m)
     except ValueError as exc:

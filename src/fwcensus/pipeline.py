@@ -4,8 +4,11 @@ be re-run alone and a killed run resumes where it stopped."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +19,7 @@ from fwcensus.collect.identity import LinkSummary, link_works
 from fwcensus.collect.stage import CollectSummary, collect
 from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.stage import METHODS, detect_papers
+from fwcensus.errors import ConfigError
 from fwcensus.extract.pool import Limits
 from fwcensus.extract.stage import extract_texts
 from fwcensus.fetch.api import ApiClient
@@ -34,6 +38,22 @@ from fwcensus.store import Store
 
 Say = Callable[[str], None]
 
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Log a stage's start and end (or failure) with its time: ``-v`` shows where a run is."""
+    log.info("%s: started", name)
+    start = time.monotonic()
+    try:
+        yield
+    except BaseException as exc:
+        log.info("%s: stopped after %.1fs by %s", name, time.monotonic() - start,
+                 type(exc).__name__)  # fmt: skip
+        raise
+    log.info("%s: done in %.1fs", name, time.monotonic() - start)
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -50,15 +70,17 @@ class RunOptions:
     signals_env: Mapping[str, str] | None = None  # API keys (None: the process environment)
 
 
+@_stage("collect")
 def collect_selection(
     store: Store, settings: FetchSettings, selection: Selection, say: Say
 ) -> list[CollectSummary]:
     targets = venue_years(selection.venues, selection.years)
     if not targets:
-        raise ValueError(
+        raise ConfigError(
             f"no supported venue-year matches venues {list(selection.venues) or 'all'}"
             f" and years {list(selection.years) or 'all'}"
         )
+    log.info("collect: %d venue-years to list", len(targets))
     summaries = []
     with HttpClient(_cached(store, settings)) as client:
         for target in targets:
@@ -72,6 +94,7 @@ def collect_selection(
     return summaries
 
 
+@_stage("link")
 def link_selection(
     store: Store, settings: FetchSettings, selection: Selection, arxiv: bool, say: Say
 ) -> LinkSummary:
@@ -104,6 +127,7 @@ def _cached(store: Store, settings: FetchSettings) -> FetchSettings:
     return replace(settings, cache_dir=str(store.cache_dir))
 
 
+@_stage("fetch")
 def fetch_selection(
     store: Store, settings: FetchSettings, selection: Selection, say: Say, retry_failed: bool
 ) -> None:
@@ -119,6 +143,7 @@ def fetch_selection(
         )
 
 
+@_stage("extract")
 def extract_selection(store: Store, selection: Selection, limits: Limits, say: Say) -> None:
     summary = extract_texts(store, selection, limits)
     say(
@@ -127,6 +152,7 @@ def extract_selection(store: Store, selection: Selection, limits: Limits, say: S
     )
 
 
+@_stage("repos")
 def repos_selection(store: Store, settings: FetchSettings, selection: Selection, say: Say) -> None:
     summary = read_repos(store, _cached(store, settings), selection)
     say(
@@ -139,19 +165,22 @@ def repos_selection(store: Store, settings: FetchSettings, selection: Selection,
 
 
 def detect_selection(store: Store, selection: Selection, method: str, say: Say) -> None:
-    with cached_resolver(store.cache_dir) as resolver:
-        summary = detect_papers(store, selection, method, resolver.answer)
-    say(
-        f"detect ({summary.method}): {summary.papers} papers judged,"
-        f" {summary.with_verdicts} name a framework"
-    )
+    with _stage(f"detect ({method})"):
+        with cached_resolver(store.cache_dir) as resolver:
+            summary = detect_papers(store, selection, method, resolver.answer)
+        say(
+            f"detect ({summary.method}): {summary.papers} papers judged,"
+            f" {summary.with_verdicts} name a framework"
+        )
 
 
 def aggregate(store: Store, method: str, say: Say) -> None:
-    rows = aggregate_shares(store, method)
-    say(f"aggregate ({method}): {len(rows)} venue-years")
+    with _stage(f"aggregate ({method})"):
+        rows = aggregate_shares(store, method)
+        say(f"aggregate ({method}): {len(rows)} venue-years")
 
 
+@_stage("report")
 def report(
     store: Store, out_dir: Path, method: str, say: Say, inline: Inline = Inline.AUTO
 ) -> ReportFiles:
@@ -160,6 +189,7 @@ def report(
     return files
 
 
+@_stage("signals")
 def signals(
     store: Store,
     settings: FetchSettings,
@@ -173,7 +203,7 @@ def signals(
     months already stored complete are not asked for again. ``env`` holds the API keys
     (default: the process environment)."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
-        raise ValueError(f"since must be a month as YYYY-MM, not {since!r}")
+        raise ConfigError(f"since must be a month as YYYY-MM, not {since!r}")
     chosen = signal_registry.chosen(only)
     with ApiClient(_cached(store, settings), request_headers(env)) as api:
         return collect_signals(store, api, chosen, since, today, say, env)

@@ -24,6 +24,12 @@ from rich.text import Text
 console = Console(stderr=True)
 
 
+class Advance(Protocol):
+    """One item done, with a note (the last item's error, say) shown beside the bar."""
+
+    def __call__(self, note: str = "") -> None: ...
+
+
 class RateColumn(ProgressColumn):
     """Items per second (rich's own speed column counts bytes); a task's ``unit`` field names
     its items when bars of one display count different things."""
@@ -42,7 +48,7 @@ class RateColumn(ProgressColumn):
 
 
 @contextmanager
-def progress_bar(description: str, total: int, unit: str) -> Iterator[Callable[[str], None]]:
+def progress_bar(description: str, total: int, unit: str) -> Iterator[Advance]:
     """Yield ``advance(note)``: one item done, ``note`` shown beside the bar."""
     columns = (
         TextColumn("[bold]{task.description}"),

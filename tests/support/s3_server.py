@@ -144,9 +144,10 @@ def s3_mirror(
 
 
 def _wait_for_address(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
+    output = process.stdout
+    assert output is not None
     found: list[str] = []
-    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)
+    reader = threading.Thread(target=lambda: found.append(output.readline()), daemon=True)
     reader.start()
     reader.join(STARTUP_SECONDS)
     line = found[0] if found else ""

@@ -56,29 +56,29 @@ VERDICT = pa.struct(
     ]
 )
 JUDGED = pa.struct([("method", pa.string()), ("detector", pa.string())])
-SCHEMA = pa.schema(
-    [
-        ("arxiv_id", pa.string()),
-        ("version", pa.int32()),
-        ("yymm", pa.string()),
-        ("member", pa.string()),  # "1501/1501.00001v2.pdf"
-        ("tar", pa.string()),  # "pdf/arXiv_pdf_1501_002.tar"
-        ("tar_md5", pa.string()),
-        ("pdf_sha256", pa.string()),
-        ("pdf_bytes", pa.int64()),
-        ("text_status", pa.string()),  # ok | no-text | failed
-        ("error", pa.string()),
-        ("pages", pa.int32()),
-        ("chars", pa.int64()),
-        ("sections", pa.int32()),
-        ("links", pa.int32()),
-        ("code_links", pa.int32()),
-        ("text_sha256", pa.string()),
-        ("extractor", pa.string()),
-        ("judged", pa.list_(JUDGED)),  # the methods that judged the text, with their versions
-        ("verdicts", pa.list_(VERDICT)),  # every method's verdicts, each with its evidence
-    ]
-)
+# Typed so that mypy takes every column's type as the DataType it is.
+_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("arxiv_id", pa.string()),
+    ("version", pa.int32()),
+    ("yymm", pa.string()),
+    ("member", pa.string()),  # "1501/1501.00001v2.pdf"
+    ("tar", pa.string()),  # "pdf/arXiv_pdf_1501_002.tar"
+    ("tar_md5", pa.string()),
+    ("pdf_sha256", pa.string()),
+    ("pdf_bytes", pa.int64()),
+    ("text_status", pa.string()),  # ok | no-text | failed
+    ("error", pa.string()),
+    ("pages", pa.int32()),
+    ("chars", pa.int64()),
+    ("sections", pa.int32()),
+    ("links", pa.int32()),
+    ("code_links", pa.int32()),
+    ("text_sha256", pa.string()),
+    ("extractor", pa.string()),
+    ("judged", pa.list_(JUDGED)),  # the methods that judged the text, with their versions
+    ("verdicts", pa.list_(VERDICT)),  # every method's verdicts, each with its evidence
+]
+SCHEMA = pa.schema(_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from fwcensus.bulk.partitions import SOURCE, archive_reads, is_done, write_parti
 from fwcensus.bulk.tars import TarResult, TarTask, process_tar
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.engine.dask_cluster import check_workers, dask_cluster, run_tasks
+from fwcensus.errors import ConfigError
 from fwcensus.extract.pdf_text import EXTRACTOR
 from fwcensus.extract.pool import Limits
 from fwcensus.fetch.s3 import S3Reader, S3Settings
@@ -93,10 +94,10 @@ def run_bulk_arxiv(store: Store, options: BulkOptions, say: Say) -> BulkSummary:
         parse_manifest(reader.read(MANIFEST_KEY), reader.url(MANIFEST_KEY)), options.months
     )
     if not tars:
-        raise ValueError(f"{reader.url(MANIFEST_KEY)} lists no tar of months {options.months}")
+        raise ConfigError(f"{reader.url(MANIFEST_KEY)} lists no tar of months {options.months}")
     wanted = None if options.every_pdf else store.papers.source_ids(SOURCE)
     if wanted is not None and not wanted:
-        raise ValueError(
+        raise ConfigError(
             f"no arXiv papers in {store.path}: run fwcensus collect --venue arXiv first, or"
             " pass --all for every PDF"
         )

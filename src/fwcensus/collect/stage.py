@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from fwcensus.errors import CollectError
 from fwcensus.fetch.client import FetchError, HttpClient
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, Source
 from fwcensus.sources.registry import source_for
 from fwcensus.store import Store
-
-
-class CollectError(Exception):
-    """A venue-year whose listing could not be read; one line, naming the URL."""
 
 
 @dataclass(frozen=True)

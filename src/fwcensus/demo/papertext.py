@@ -9,7 +9,7 @@ strongest one. Spellings vary as in real papers ("PyTorch", "pytorch", "Tensorfl
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fwcensus.demo.pdfgen import PaperDoc
@@ -289,7 +289,7 @@ def _acronym(rng: random.Random) -> str:
     return rng.choice(ACRONYM_PARTS) + rng.choice(ACRONYM_TAILS)
 
 
-def _era(table: dict[int, tuple[str, ...]], year: int) -> tuple[str, ...]:
+def _era(table: Mapping[int, tuple[str, ...]], year: int) -> tuple[str, ...]:
     """The entry for the latest era not after ``year``."""
     eras = [era for era in sorted(table) if era <= year] or [min(table)]
     return table[eras[-1]]

@@ -125,7 +125,9 @@ class Scanner:
             if match is None:
                 continue
             taken = match.end()
-            target = self.name_targets[int(match.lastgroup[1:])]  # type: ignore[index]
+            group = match.lastgroup
+            assert group is not None  # every branch of a bucket is a named group, "g<index>"
+            target = self.name_targets[int(group[1:])]
             version = _version(text, match.start(), match.end())
             if target.versioned and not version:
                 continue

@@ -15,11 +15,13 @@ import re._constants as sre
 import re._parser as sre_parse
 from typing import Any
 
+from fwcensus.errors import FwcensusError
+
 PREFIX = 4  # characters compared; shorter aliases ("PGL", "JAX") are their own prefix
 MAX_PREFIXES = 256  # beyond this many combinations a pattern is tried everywhere
 
 
-class _Open(Exception):
+class _Open(FwcensusError):
     """The pattern's start cannot be enumerated."""
 
 

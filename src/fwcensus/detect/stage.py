@@ -6,14 +6,18 @@ repos stage (or ``inspect --repos``) learned and kept beside the store (``fwcens
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from fwcensus.detect import evidence, substring2019
 from fwcensus.detect.library_names import Resolve
+from fwcensus.errors import ConfigError
 from fwcensus.models import ExtractedText, Selection, Verdict
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
+
+log = logging.getLogger(__name__)
 
 METHODS: dict[str, Callable[[ExtractedText, Resolve | None], list[Verdict]]] = {
     # The default. The sections the extract stage stored (found with the PDF's own title), as
@@ -44,10 +48,11 @@ def detect_papers(
     store: Store, selection: Selection, method: str, resolve: Resolve | None = None
 ) -> DetectSummary:
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+        raise ConfigError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     detect = METHODS[method]
     detector = DETECTORS[method]
     jobs = store.verdicts.jobs(selection, method, detector)
+    log.info("detect (%s): %d papers to judge", method, len(jobs))
     positive = 0
     with progress_bar(f"detect ({method})", total=len(jobs), unit="papers") as advance:
         for job in jobs:

@@ -14,6 +14,7 @@ distributed is imported inside the functions: the CLI loads this module only for
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -21,19 +22,18 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from fwcensus.errors import EngineError
+
 T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 10.0
 DAEMON_HINT = (
     "start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False in their environment (or"
     " dask worker --no-nanny): each task starts a sandboxed process per PDF"
 )
-
-
-class EngineError(Exception):
-    """The cluster cannot be used as it is: one line saying why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,17 @@ def dask_cluster(scheduler: str | None, workers: int) -> Iterator[Cluster]:
                 )
             client = stack.enter_context(Client(cluster))
         info = client.scheduler_info()
-        yield Cluster(
+        running = Cluster(
             client=client,
             scheduler=client.scheduler.address,
             dashboard=client.dashboard_link if info.get("services", {}).get("dashboard") else None,
             workers=len(info.get("workers", {})),
             local=not scheduler,
         )
+        log.info("Dask scheduler at %s (%s, %d workers, dashboard %s)", running.scheduler,
+                 "local" if running.local else "existing", running.workers,
+                 running.dashboard or "none")  # fmt: skip
+        yield running
 
 
 def check_workers(cluster: Cluster, facts: Callable[[], dict[str, Any]]) -> None:

@@ -279,8 +279,7 @@ def keeps_hyphen(left: str, right: str) -> bool:
     lowered = word.casefold()
     if lowered in KEEP_HYPHEN_AFTER:
         return True
-    stems = KEEP_HYPHEN_STEMS.get(lowered)
-    return bool(stems) and right.casefold().startswith(stems)
+    return right.casefold().startswith(KEEP_HYPHEN_STEMS.get(lowered, ()))
 
 
 def _join_url(match: re.Match[str]) -> str:

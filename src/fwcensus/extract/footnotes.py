@@ -197,8 +197,8 @@ def footnote_refs(
     refs = []
     for page, start, mark in sorted(found):
         owners = tied.get((page, start), [])
-        note = owners[0] if len(owners) == 1 else None
-        refs.append(FootnoteRef(page, mark, start, start + len(mark), note))
+        owner = owners[0] if len(owners) == 1 else None
+        refs.append(FootnoteRef(page, mark, start, start + len(mark), owner))
     return refs
 
 
@@ -270,8 +270,8 @@ def _marks(
             if _is_mark(text, match.start(), match.end(), symbol, words):
                 found[front].append(match.span())
     # Numbers by several authors' names are affiliation marks, not this footnote's.
-    front = found[True] if symbol or len(found[True]) == 1 else []
-    return sorted(found[False] + front)
+    in_front = found[True] if symbol or len(found[True]) == 1 else []
+    return sorted(found[False] + in_front)
 
 
 def _is_mark(

@@ -57,8 +57,8 @@ def extract_many(
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield pending.pop(future), _outcome(future, limits)
+            for finished in done:
+                yield pending.pop(finished), _outcome(finished, limits)
 
 
 def _sandboxed(memory_mb: int) -> None:

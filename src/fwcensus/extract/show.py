@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from fwcensus.errors import TextUnavailable
 from fwcensus.extract.pool import Limits, extract_many
 from fwcensus.models import ExtractedText, TextStatus
 from fwcensus.store import Store
-
-
-class TextUnavailable(Exception):
-    """The paper or file has no text to show; the message says why, on one line."""
 
 
 def load_text(target: str, db: Path, limits: Limits | None = None) -> ExtractedText:

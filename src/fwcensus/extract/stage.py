@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from fwcensus.extract.pdf_text import EXTRACTOR
@@ -9,6 +10,8 @@ from fwcensus.extract.pool import Limits, extract_many
 from fwcensus.models import Selection, TextStatus
 from fwcensus.progress import progress_bar
 from fwcensus.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,12 @@ class ExtractSummary:
 
 def extract_texts(store: Store, selection: Selection, limits: Limits) -> ExtractSummary:
     jobs = store.texts.jobs(selection, EXTRACTOR)
+    log.info("extract: %d PDFs to read", len(jobs))
     counts = dict.fromkeys(TextStatus, 0)
     with progress_bar("extract", total=len(jobs), unit="PDFs") as advance:
         for sha256, text in extract_many(((job.sha256, job.path) for job in jobs), limits):
+            if text.status is not TextStatus.OK:
+                log.info("PDF %s: %s: %s", sha256[:12], text.status.value, text.error)
             store.texts.save(sha256, text, EXTRACTOR)
             counts[text.status] += 1
             advance(text.error or "")

@@ -14,6 +14,7 @@ headers of its own (a token read by the caller) that go to the URL's host only.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,10 +22,10 @@ from typing import TypeVar
 
 import httpx
 
+from fwcensus.errors import FetchError, RateLimited
 from fwcensus.fetch.client import (
     JSON_TYPE,
     Body,
-    FetchError,
     HttpClient,
     Payload,
     Result,
@@ -36,22 +37,13 @@ from fwcensus.fetch.policy import FetchSettings, host_of
 from fwcensus.hosts import HeadersFor
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RateLimits:
     max_waits: int = 3  # rate-limit resets waited for one request before giving up
     max_wait: float = 3700.0  # longest single wait (GitHub's and GitLab's windows are hourly)
-
-
-class RateLimited(Exception):
-    """The API's limit would need a longer wait than allowed: stop, resume in a later run."""
-
-    def __init__(self, url: str, reason: str, wait: float | None = None) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.wait = wait
 
 
 class _Remembering(httpx.BaseTransport):
@@ -168,6 +160,7 @@ class ApiClient:
                 if wait > self.limits.max_wait:
                     raise RateLimited(url, f"rate limited for {wait:.0f}s more", wait) from None
                 self.rate_waits += 1
+                log.info("%s: rate limited (HTTP %s); waiting %.0fs", url, exc.status, wait)
                 self._sleep(wait)
         raise RateLimited(url, f"still rate limited after {self.limits.max_waits} waits")
 

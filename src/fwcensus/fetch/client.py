@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,17 +32,15 @@ import httpx
 from hishel.httpx import CacheTransport
 from tenacity import Retrying, stop_after_attempt
 
+from fwcensus.errors import Disallowed, FetchError, RobotsUnavailable, TooLarge
 from fwcensus.fetch.mirror_urls import to_mirror, unmirror
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
     USER_AGENT,
-    Disallowed,
-    FetchError,
     FetchSettings,
     Retryable,
-    RobotsUnavailable,
-    TooLarge,
     check_status,
+    gave_up,
     host_of,
     next_hop,
     retry_options,
@@ -70,6 +69,8 @@ JSON_TYPE = "application/json"
 # A POST answered with these is sent again to the new URL; the others turn it into a GET
 # (RFC 9110 15.4: 303 always, 301 and 302 as every client does).
 BODY_KEEPING_REDIRECTS = frozenset({307, 308})
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -216,13 +217,16 @@ class HttpClient:
             sending = _Sending(payload, headers or {}, cached)
             return self._once(url, consume, attempts, accept, sending)
 
-        options = retry_options(self.settings, self._sleep)
+        options = retry_options(self.settings, self._sleep, url)
         if payload is not None and not payload.idempotent:
             options["stop"] = stop_after_attempt(1)
         try:
-            return Retrying(**options)(once)
+            result = Retrying(**options)(once)
         except Retryable as exc:
-            raise FetchError(url, exc.reason, exc.status, attempts) from None
+            raise gave_up(url, exc, attempts) from None
+        log.debug("%s %s: HTTP %d%s", "GET" if payload is None else "POST", url, result.status,
+                  " (from the cache)" if result.from_cache else "")  # fmt: skip
+        return result
 
     def _once(
         self,

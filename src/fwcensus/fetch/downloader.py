@@ -13,6 +13,7 @@ bytes" and stores nothing, so the next ``fetch --retry-failed`` downloads it aga
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -22,19 +23,17 @@ from typing import Any
 import httpx
 from tenacity import AsyncRetrying
 
+from fwcensus.errors import Disallowed, FetchError, NotAPdf, RobotsUnavailable, TooLarge
 from fwcensus.fetch.breaker import HostBreaker
 from fwcensus.fetch.mirror_urls import to_mirror, unmirror
-from fwcensus.fetch.pdfcheck import NotAPdf, PdfSniffer, truncation
+from fwcensus.fetch.pdfcheck import PdfSniffer, truncation
 from fwcensus.fetch.policy import (
     REDIRECT_STATUSES,
     USER_AGENT,
-    Disallowed,
-    FetchError,
     FetchSettings,
     Retryable,
-    RobotsUnavailable,
-    TooLarge,
     check_status,
+    gave_up,
     host_of,
     next_hop,
     retry_options,
@@ -47,6 +46,8 @@ from fwcensus.models import DocStatus, Document, FetchResult
 from fwcensus.store.blobs import BlobStore
 
 GIVEN_UP = "host given up for this run"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,10 @@ class Downloader:
             attempts += 1
             return await self._attempt(url, state, attempts)
 
-        options = retry_options(self.settings, self._backing_off(state))
+        options = retry_options(self.settings, self._backing_off(state), url)
         try:
-            status, content_type, final_url, stored = await AsyncRetrying(**options)(once)
+            # Annotated: tenacity's async __call__ does not tie its result's type to once's.
+            fetched: tuple[int, str, str, StoredBlob] = await AsyncRetrying(**options)(once)
         except RobotsUnavailable as exc:
             return Outcome(doc, DocStatus.PENDING, _failure(exc))
         except (Disallowed, TooLarge) as exc:
@@ -148,8 +150,8 @@ class Downloader:
         except Retryable as exc:
             if state.breaker.given_up:
                 return Outcome(doc, DocStatus.PENDING, FetchResult(ok=False, error=GIVEN_UP))
-            failure = FetchError(url, exc.reason, exc.status, attempts)
-            return Outcome(doc, DocStatus.FAILED, _failure(failure))
+            return Outcome(doc, DocStatus.FAILED, _failure(gave_up(url, exc, attempts)))
+        status, content_type, final_url, stored = fetched
         return Outcome(
             doc,
             DocStatus.FETCHED,
@@ -206,7 +208,8 @@ class Downloader:
                     final = unmirror(hop, self.settings.mirror)
                     return resp.status_code, content_type, final, stored
         except TimeoutError as exc:
-            failure = Retryable(f"timeout: over {self.settings.total_timeout:g}s in all", None)
+            over = f"timeout: over {self.settings.total_timeout:g}s in all"
+            failure = Retryable(over, None, timeout=True)
             self._count_failure(state, failure)
             raise failure from exc
         except httpx.HTTPError as exc:
@@ -219,6 +222,10 @@ class Downloader:
 
     def _count_failure(self, state: HostState, failure: Retryable) -> None:
         if state.breaker.record_failure(failure.reason):
+            breaker = state.breaker
+            then = "given up" if breaker.given_up else f"paused {breaker.wait_time():.0f}s"
+            log.info("%s: %d errors in a row (last: %s): %s", state.host, breaker.errors,
+                     failure.reason, then)  # fmt: skip
             self._on_host(state)
 
     async def _wait_pause(self, state: HostState) -> None:

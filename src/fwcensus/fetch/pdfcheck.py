@@ -4,7 +4,7 @@ ends early still starts like a PDF."""
 
 from __future__ import annotations
 
-from fwcensus.fetch.policy import FetchError
+from fwcensus.errors import FetchError, NotAPdf
 
 # The PDF specification lets the header start anywhere in the first 1024 bytes.
 PDF_MAGIC = b"%PDF-"
@@ -14,10 +14,6 @@ HEADER_WINDOW = 1024
 PDF_TRAILER = b"%%EOF"
 TRAILER_WINDOW = 1024
 PDF_WHITESPACE = b"\x00\t\n\x0c\r "
-
-
-class NotAPdf(FetchError):
-    pass
 
 
 def truncation(size: int) -> str:

@@ -5,6 +5,7 @@ client (listings) and the async downloader (documents) both build on it."""
 from __future__ import annotations
 
 import email.utils
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from tenacity import (
 )
 
 from fwcensus import HOMEPAGE, __version__
+from fwcensus.errors import FetchError, FetchTimeout, HTTPStatusError, RequestError, TooLarge
 from fwcensus.fetch.settings import FetchSettings
 
 USER_AGENT = f"fwcensus/{__version__} (+{HOMEPAGE})"
@@ -26,39 +28,32 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
 
-
-class FetchError(Exception):
-    """A request that failed for good, with a one-line reason."""
-
-    def __init__(self, url: str, reason: str, status: int | None = None, attempts: int = 1):
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status = status
-        self.attempts = attempts
+log = logging.getLogger(__name__)
 
 
-class TooLarge(FetchError):
-    pass
-
-
-class Disallowed(FetchError):
-    """robots.txt of the host forbids the URL to our User-Agent."""
-
-
-class RobotsUnavailable(Disallowed):
-    """robots.txt could not be read (5xx, no connection): everything is disallowed for now,
-    as RFC 9309 asks, but only until a later run reads it."""
-
-
-class Retryable(Exception):
+class Retryable(RequestError):
     """A failure worth another attempt: 429, 5xx, a timeout or a broken connection."""
 
-    def __init__(self, reason: str, status: int | None, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        status: int | None,
+        retry_after: float | None = None,
+        timeout: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.timeout = timeout  # no answer in time (else a status, a cut body, a lost connection)
+
+
+def gave_up(url: str, last: Retryable, attempts: int) -> FetchError:
+    """The error for good once every attempt failed, named by what the last attempt met."""
+    if last.status is not None and last.status >= 400:
+        return HTTPStatusError(url, last.reason, last.status, attempts)
+    kind = FetchTimeout if last.timeout else FetchError
+    return kind(url, last.reason, last.status, attempts)
 
 
 def robots_apply(url: str, settings: FetchSettings) -> bool:
@@ -72,11 +67,11 @@ def host_of(url: str) -> str:
 
 def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchSettings,
                  attempt: int) -> None:  # fmt: skip
-    """Raise what an answer's status means: Retryable, or FetchError/TooLarge for good."""
+    """Raise what an answer's status means: Retryable, or HTTPStatusError/TooLarge for good."""
     if status in RETRY_STATUSES:
         retry_after = parse_retry_after(headers.get("retry-after"))
         if retry_after is not None and retry_after > settings.max_retry_after:
-            raise FetchError(
+            raise HTTPStatusError(
                 url,
                 f"HTTP {status} with Retry-After {retry_after:.0f}s, over the"
                 f" {settings.max_retry_after:.0f}s limit",
@@ -85,7 +80,7 @@ def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchS
             )
         raise Retryable(f"HTTP {status}", status, retry_after)
     if status >= 400:
-        raise FetchError(url, f"HTTP {status}", status, attempt)
+        raise HTTPStatusError(url, f"HTTP {status}", status, attempt)
     declared = int(headers.get("content-length") or 0)
     if declared > settings.max_bytes:
         raise TooLarge(url, f"too large: {declared} bytes", status, attempt)
@@ -93,7 +88,7 @@ def check_status(url: str, status: int, headers: httpx.Headers, settings: FetchS
 
 def transport_failure(exc: httpx.HTTPError) -> Retryable:
     if isinstance(exc, httpx.TimeoutException):
-        return Retryable(f"timeout ({type(exc).__name__})", None)
+        return Retryable(f"timeout ({type(exc).__name__})", None, timeout=True)
     return Retryable(f"connection error: {one_line(exc)}", None)
 
 
@@ -127,8 +122,8 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def retry_options(settings: FetchSettings, sleep: Callable[..., Any]) -> dict[str, Any]:
-    """tenacity options shared by the sync and the async client."""
+def retry_options(settings: FetchSettings, sleep: Callable[..., Any], url: str) -> dict[str, Any]:
+    """tenacity options shared by the sync and the async client, for a request of ``url``."""
     # "Full jitter": a random pause up to backoff * 2^n, so many clients retrying at once
     # spread out instead of hitting the server together.
     backoff = wait_random_exponential(multiplier=settings.backoff, max=settings.max_backoff)
@@ -139,11 +134,18 @@ def retry_options(settings: FetchSettings, sleep: Callable[..., Any]) -> dict[st
             return exc.retry_after
         return float(backoff(state))
 
+    def log_retry(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        pause = state.next_action.sleep if state.next_action else 0.0
+        log.info("%s: %s; attempt %d of %d in %.1fs", url, exc, state.attempt_number + 1,
+                 settings.attempts, pause)  # fmt: skip
+
     return {
         "stop": stop_after_attempt(settings.attempts),
         "wait": wait,
         "retry": retry_if_exception_type(Retryable),
         "sleep": sleep,
+        "before_sleep": log_retry,
         "reraise": True,
     }
 

@@ -28,6 +28,8 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from fwcensus.errors import S3Error
+
 PAYER_HEADER = "x-amz-request-payer"
 # arXiv's bucket lives in us-east-1; a region configured in the environment wins.
 DEFAULT_REGION = "us-east-1"
@@ -35,10 +37,6 @@ CREDENTIALS_HINT = (
     "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) for an account that"
     " accepts the requester-pays charges"
 )
-
-
-class S3Error(Exception):
-    """A problem with the bucket that the user can act on, in one line."""
 
 
 @dataclass(frozen=True)

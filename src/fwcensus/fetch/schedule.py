@@ -8,6 +8,7 @@ gives hosts their own published rate; a robots.txt Crawl-delay can only slow a h
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -16,6 +17,8 @@ from collections.abc import Callable, Mapping
 # milliseconds late (a new connection, a busy event loop) must not land in the same one-second
 # window as the two after it. Measured with bench/fetch_politeness.py.
 MARGIN = 1.04
+
+log = logging.getLogger(__name__)
 
 
 class HostSchedule:
@@ -38,8 +41,9 @@ class HostSchedule:
 
     def slow_down(self, host: str, seconds: float) -> None:
         """A Crawl-delay: the host's spacing becomes at least ``seconds``."""
-        if self.enabled:
-            self._intervals[host] = max(self.interval(host), seconds)
+        if self.enabled and seconds > self.interval(host):
+            log.info("%s: robots.txt asks for %gs between requests; slowing down", host, seconds)
+            self._intervals[host] = seconds
 
     def until_free(self, host: str) -> float:
         """Seconds until a whole interval has passed since the host's last request went out.

@@ -8,6 +8,7 @@ a re-run picks up exactly the documents still pending.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections import Counter
@@ -21,6 +22,8 @@ from fwcensus.fetch.policy import FetchSettings, host_of
 from fwcensus.models import DocStatus, Selection
 from fwcensus.progress import FetchProgress
 from fwcensus.store import Store
+
+log = logging.getLogger(__name__)
 
 
 class _Recorder:
@@ -84,6 +87,8 @@ def fetch_documents(
     already = len(store.documents.with_status(selection, (DocStatus.FETCHED,)))
     counts: Counter[DocStatus] = Counter()
     hosts = len({host_of(d.url or "") for d in todo})
+    log.info("fetch: %d documents to fetch from %d hosts (%d fetched before)", len(todo), hosts,
+             already)  # fmt: skip
     with FetchProgress(total=len(todo), hosts=hosts) as bar, _Recorder(store.path) as recorder:
         downloader = Downloader(settings, store.blobs, transport, on_host=bar.host)
 
@@ -91,6 +96,11 @@ def fetch_documents(
             if outcome.status is not DocStatus.PENDING:
                 recorder.record(outcome)
             counts[outcome.status] += 1
+            result, url = outcome.result, outcome.document.url
+            if result.ok:
+                log.debug("fetched %s: %d bytes", url, result.size or 0)
+            else:
+                log.info("%s: %s (%s)", url, result.error, outcome.status.value)
             bar.done(outcome.result.size or 0, outcome.result.error or "")
 
         asyncio.run(downloader.run(todo, settle))

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 
+from fwcensus.errors import PyPIError
 from fwcensus.fetch.api import ApiClient
 from fwcensus.fetch.client import FetchError
 from fwcensus.hosts import Host
@@ -33,10 +34,6 @@ _ML_WORDS = re.compile(
     r"|diffusion|reinforcement|computer vision|\bNLP\b|language model",
     re.I,
 )
-
-
-class PyPIError(Exception):
-    """PyPI could not answer now (an outage, a broken answer): ask again later."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ catalogue only, as fwcensus did before it asked anyone.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,8 @@ MAX_DEPTH = 2  # levels of dependencies followed below the library asked
 MAX_FOLLOWED = 8  # unconditional requirements followed per library
 
 Evidence = tuple[str, str, str]  # (detail, framework, what names it)
+
+log = logging.getLogger(__name__)
 
 
 class CodeReader(Protocol):
@@ -143,10 +146,14 @@ class LibraryResolver:
         for variant in name_variants(name):  # "lit_gpt" is answered by what "litgpt" got
             kept = self.cache.get(variant, urls, now)
             if kept is not None:
+                log.debug("library %s: cached: %s (%s)", name, kept.framework, kept.detail)
                 return replace(kept, library=key), True
         if self.pypi is None and self.code is None:
+            log.debug("library %s: not cached (offline: not asked)", name)
             return Backend(key, None, "none", "not in the catalogue nor asked yet (offline)"), True
         answer, complete = self._ask(key, name, urls, depth, active | {key})
+        log.debug("library %s: not cached; asked: %s (%s)%s", name, answer.framework,
+                  answer.detail, "" if complete else ", not kept: incomplete")  # fmt: skip
         if complete:
             self.cache.put(answer, urls, now)
         return answer, complete
@@ -159,6 +166,7 @@ class LibraryResolver:
             try:
                 project = self._project(name)
             except (PyPIError, RateLimited) as exc:
+                log.info("library %s: PyPI did not answer: %s", name, exc)
                 return Backend(key, None, "none", f"PyPI did not answer: {exc}"), False
         complete = True
         if project is not None:

@@ -484,7 +484,8 @@ class MirrorServer:
         """Base URL of the running server, e.g. ``http://127.0.0.1:PORT``."""
         if self._httpd is None:
             raise RuntimeError("mirror server is not started")
-        host, port = self._httpd.server_address[:2]
+        # The bound address as the socket gives it (server_address's type also allows bytes).
+        host, port = self._httpd.socket.getsockname()[:2]
         if host in ("0.0.0.0", ""):
             host = "127.0.0.1"
         return f"http://{host}:{port}"

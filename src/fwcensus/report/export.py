@@ -13,6 +13,7 @@ from dataclasses import asdict
 from typing import IO, Any
 
 from fwcensus.aggregate.stage import DEFINITION
+from fwcensus.errors import ConfigError
 from fwcensus.models import Selection
 from fwcensus.store import Store
 
@@ -114,7 +115,8 @@ def signal_records(store: Store, selection: Selection) -> list[dict[str, Any]]:
     out = []
     for row in store.signals.value_rows():
         about = meta.get(row["signal"], {})
-        measure = next((m for m in about.get("measures", []) if m["name"] == row["measure"]), {})
+        measures: list[dict[str, Any]] = about.get("measures", [])
+        measure = next((m for m in measures if m["name"] == row["measure"]), {})
         out.append({**row, "unit": measure.get("unit", ""), "query": measure.get("query", ""),
                     "caveats": list(about.get("caveats", []))})  # fmt: skip
     return out
@@ -165,12 +167,20 @@ TABLES: dict[str, tuple[Callable[[Store, Selection], list[dict[str, Any]]], tupl
 FORMATS = ("csv", "json", "parquet")
 
 
+def check_export(table: str, fmt: str) -> None:
+    """Raise ConfigError unless ``table`` and ``fmt`` are known: before an output file is
+    opened, so a bad name leaves none behind."""
+    if table not in TABLES:
+        raise ConfigError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
 def export(store: Store, table: str, fmt: str, out: IO[Any], selection: Selection) -> int:
     """Write ``table`` to ``out`` (text for CSV and JSON, binary for Parquet); returns the
     number of rows. JSON keeps nested values (author lists, every piece of evidence); CSV
     flattens lists with "; "; Parquet keeps lists as lists."""
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
+    check_export(table, fmt)
     records_of, columns = TABLES[table]
     records = records_of(store, selection)
     if fmt == "json":
@@ -181,10 +191,8 @@ def export(store: Store, table: str, fmt: str, out: IO[Any], selection: Selectio
         writer.writeheader()
         for record in records:
             writer.writerow({c: _cell(record[c]) for c in columns})
-    elif fmt == "parquet":
-        write_parquet(records, columns, out)
     else:
-        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+        write_parquet(records, columns, out)
     return len(records)
 
 

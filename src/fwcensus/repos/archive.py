@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from fwcensus.errors import ArchiveError
 from fwcensus.fetch.client import Body
 from fwcensus.repos.github import ApiReader, Caps, RepoUnavailable, Snapshot, choose_files
 from fwcensus.repos.links import RepoRef
@@ -35,10 +36,6 @@ from fwcensus.repos.links import RepoRef
 MAX_MEMBERS = 250_000  # archive members walked before giving up (tree entries, in effect)
 MAX_UNPACKED = 2 * 1024**3  # uncompressed bytes walked before giving up
 _PIECE = 64 * 1024  # bytes inflated (and read from a file) at a time
-
-
-class ArchiveError(Exception):
-    """The archive cannot be read (corrupt, truncated, not a gzip'd tar): one line says why."""
 
 
 @dataclass
@@ -98,6 +95,8 @@ class _Gunzip(io.RawIOBase):
             if piece:
                 return piece
 
+    # RawIOBase takes any writable buffer; its one caller, the BufferedReader around it, passes
+    # a memoryview of bytes, which the slice assignment below needs.
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
         if not self._buffer:
             if self.unpacked >= self._max:
@@ -117,7 +116,7 @@ def _chunks_of(data: bytes | IO[bytes] | Iterable[bytes]) -> Iterable[bytes]:
     read = getattr(data, "read", None)
     if read is not None:
         return iter(lambda: read(_PIECE), b"")
-    return data  # type: ignore[return-value]
+    return data
 
 
 def safe_path(name: str) -> str | None:

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 
 from fwcensus.catalogue.code_hosts import GITHUB_API, GITHUB_RAW
+from fwcensus.errors import HostNotRead, RepoUnavailable
 from fwcensus.fetch.api import ApiClient, RateLimits
 from fwcensus.fetch.client import Body, FetchError, read_all
 from fwcensus.fetch.policy import FetchSettings
@@ -84,20 +85,6 @@ class Snapshot:
     def evidence(self) -> list[RepoEvidence]:
         """All the framework evidence of the snapshot, without its libraries resolved."""
         return self.findings()[0]
-
-
-class RepoUnavailable(Exception):
-    """The repository cannot be read: deleted or private (404), blocked (451), forbidden."""
-
-    def __init__(self, repo: RepoRef, reason: str, status: int | None = None) -> None:
-        super().__init__(f"{repo.url}: {reason}")
-        self.repo = repo
-        self.reason = reason
-        self.status = status
-
-
-class HostNotRead(RepoUnavailable):
-    """No reader for the repository's host (an unlisted self-hosted forge, say)."""
 
 
 class ApiReader(ABC):

@@ -48,8 +48,9 @@ def hub_evidence(
     framework = hub_library_framework(library) if isinstance(library, str) else None
     if framework:
         found.append(RepoEvidence(framework, "hub-library", source, 0, f"library_name: {library}"))
-    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-    for tag in dict.fromkeys(t for t in tags if isinstance(t, str)):
+    tags = meta.get("tags")
+    listed = tags if isinstance(tags, list) else []
+    for tag in dict.fromkeys(t for t in listed if isinstance(t, str)):
         tagged = hub_tag_framework(tag)
         if tagged:
             found.append(RepoEvidence(tagged, "hub-tag", source, 0, f"tag: {tag}"))

@@ -12,6 +12,7 @@ a monorepo is a snapshot of its own (``store_key``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ from fwcensus.store.repos import (
     RepoVerdictRecord,
 )
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class RepoSummary:
@@ -64,6 +67,7 @@ def read_repos(
     them (the environment's by default). The libraries its manifests name are resolved to
     their backend, the answers kept beside the HTTP cache (``settings.cache_dir``)."""
     jobs = store.repos.jobs(selection)
+    log.info("repos: %d papers to look at", len(jobs))
     seen = _Seen()
     postponed = 0
     cache_folder = Path(settings.cache_dir) if settings.cache_dir else None
@@ -76,13 +80,17 @@ def read_repos(
             text = store.texts.load(job.text_sha256) if job.text_sha256 else None
             decision = own_link(job.code_urls, text, job.authors, job.title, readers.known)
             own = decision.taken
+            if own is None:
+                log.debug("paper %d: no own repository among %d links", job.paper_id,
+                          len(decision.links))  # fmt: skip
             repo_id = None
             if own is not None:
                 seen.counts["own"] += 1
                 try:
                     repo_id = _repo_id(store, _Reading(readers, resolver), own.repo, seen)
-                except RateLimited:
+                except RateLimited as exc:
                     postponed = len(jobs) - index
+                    log.info("repos: %s; %d papers left for a later run", exc, postponed)
                     break
             if text is not None and _look_up_tools(text, resolver):
                 # The paper names a tool now known to run on a framework: judge it again.
@@ -164,12 +172,18 @@ def _read(reading: _Reading, repo: RepoRef, seen: _Seen) -> RepoSnapshotRecord:
         snapshot = reading.reader.read(repo)
     except RepoUnavailable as exc:
         outcome = "unsupported" if isinstance(exc, HostNotRead) else "failed"
+        log.info("%s (%s)", exc, outcome)
         seen.unreadable[repo] = outcome
         seen.counts[outcome] += 1
         return RepoSnapshotRecord(
             *store_key(repo), "", "failed", error=exc.reason, http_status=exc.status
         )
     seen.counts["read"] += 1
+    log.debug("%s: %d of %d files read at %s%s", repo.url, len(snapshot.files),
+              snapshot.files_total, snapshot.commit[:12],
+              ", the tree truncated" if snapshot.tree_truncated else "")  # fmt: skip
+    if snapshot.skipped:
+        log.info("%s: %d files left out by the caps", repo.url, snapshot.skipped)
     return _snapshot_record(snapshot, reading.resolver)
 
 

@@ -86,9 +86,9 @@ def combine(
             agreement = "neither"
         role = "used" if text_used or code_used else (text_role or code_role or "")
         rows.append(Combined(fw, text_role, code_role, role, agreement))
-    text_used = {r.framework for r in rows if r.text_role == "used"}
-    code_used = {r.framework for r in rows if r.code_role == USED}
-    conflict = bool(text_used and code_used and not text_used & code_used)
+    used_in_text = {r.framework for r in rows if r.text_role == "used"}
+    used_in_code = {r.framework for r in rows if r.code_role == USED}
+    conflict = bool(used_in_text and used_in_code and not used_in_text & used_in_code)
     return rows, conflict
 
 

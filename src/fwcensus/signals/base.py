@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import IO, Any, Protocol
 
+from fwcensus.errors import QuotaExhausted, SignalError
 from fwcensus.fetch.api import ApiClient, RateLimited
 from fwcensus.fetch.client import Body, FetchError, Result, encode_json
 from fwcensus.fetch.policy import one_line
@@ -98,20 +99,6 @@ class Measure:
     # True: a state counted at one moment (live job postings), not a flow summed over the
     # period; any month of a year then stands for the year in yearly comparisons.
     level: bool = False
-
-
-class SignalError(Exception):
-    """An answer that cannot be used (an error body with status 200, a malformed payload)."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-
-
-class QuotaExhausted(RateLimited):
-    """The API's quota is spent (``wait``: seconds until it is back, when the API says): stop
-    this signal now, resume in a later run."""
 
 
 def month_of(day: date | datetime) -> str:
@@ -237,7 +224,8 @@ class SignalContext:
     ) -> Fetched:
         """GET ``url`` through the polite, rate-limit aware client; statuses in ``accept`` are
         returned instead of raised; ``headers`` (a token) go to ``url``'s host only."""
-        return self._fetched(url, self.api.get(url, accept, headers=headers))
+        result = self.api.get(url, accept, headers=headers)
+        return self._fetched(url, result, result.body)
 
     def download(self, url: str, accept: frozenset[int] = frozenset()) -> tuple[Fetched, IO[bytes]]:
         """GET a file tens of MB large (an archive, a Parquet file) into a temporary file,
@@ -245,7 +233,7 @@ class SignalContext:
         the HTTP cache does not keep it (a file once read is never asked for again)."""
         result = self.api.request(url, _spool, accept, cached=False)
         result.body.seek(0)
-        return self._fetched(url, replace(result, body=b""), None), result.body
+        return self._fetched(url, result, b""), result.body
 
     def post(
         self,
@@ -260,14 +248,18 @@ class SignalContext:
         """POST ``body`` as JSON; the answer is kept under ``url#label``, so requests that
         differ only in their body (one query per package) stay told apart."""
         result = self.api.post_json(url, body, accept, idempotent=idempotent, headers=headers)
-        return self._fetched(f"{url}#{label}" if label else url, result, encode_json(body))
+        where = f"{url}#{label}" if label else url
+        return self._fetched(where, result, result.body, encode_json(body))
 
-    def _fetched(self, url: str, result: Result[bytes], sent: bytes | None = None) -> Fetched:
+    def _fetched(
+        self, url: str, result: Result[Any], body: bytes, sent: bytes | None = None
+    ) -> Fetched:
+        """``result``'s status and headers with ``body`` (a download's stays in its file)."""
         return Fetched(
             url=url,
             status=result.status,
             retrieved_at=self.clock().isoformat(timespec="seconds"),
-            body=result.body,
+            body=body,
             headers={k.lower(): v for k, v in result.headers.items()},
             sent=sent,
         )

@@ -96,7 +96,8 @@ def read_month(url: str, data: IO[bytes], names: set[str]) -> Counter[tuple[str,
                 strict=True,
             )
             for source, name, n in rows:
-                counts[(source, name)] += int(n or 0)
+                if source is not None and name is not None:  # is_in() kept no null
+                    counts[(source, name)] += int(n or 0)
     except (pa.ArrowException, OSError) as exc:
         raise SignalError(url, f"not a readable Parquet file ({exc})") from None
     return counts

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 from fwcensus.catalogue.code_hosts import GITHUB_API
 from fwcensus.signals.base import (
@@ -72,7 +72,7 @@ class Week:
     days: tuple[int, ...]
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

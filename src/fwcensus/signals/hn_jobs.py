@@ -31,6 +31,7 @@ import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -149,9 +150,7 @@ class HnJobsSignal:
             return
         for month in sorted(threads):
             thread = threads[month]
-            work = ctx.guarded(
-                f"{SERIES} {month}", lambda t=thread: _read_thread(ctx, t, frameworks)
-            )
+            work = ctx.guarded(f"{SERIES} {month}", partial(_read_thread, ctx, thread, frameworks))
             if not (yield from _until_problem(work)):
                 return
 

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -131,7 +132,7 @@ class HuggingFaceSignal:
     def collect(self, ctx: SignalContext) -> Iterator[Batch]:
         for target in ctx.targets:
             for tag in target["huggingface"]:
-                yield from ctx.guarded(tag, lambda t=tag, f=target.framework: _read(ctx, f, t))
+                yield from ctx.guarded(tag, partial(_read, ctx, target.framework, tag))
 
 
 SIGNAL = HuggingFaceSignal()

@@ -47,6 +47,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from fwcensus.errors import ConfigError
 from fwcensus.hosts import Host
 from fwcensus.signals import bigquery
 from fwcensus.signals.base import (
@@ -282,7 +283,7 @@ def history_source(env: Mapping[str, str]) -> History:
         return clickhouse_history
     cap = env.get(MAX_BYTES_ENV, "").strip()
     if cap and not cap.isdigit():
-        raise ValueError(f"{MAX_BYTES_ENV} must be a whole number of bytes, not {cap!r}")
+        raise ConfigError(f"{MAX_BYTES_ENV} must be a whole number of bytes, not {cap!r}")
     return BigQueryHistory(credentials, int(cap) if cap else MAX_BYTES_BILLED)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
+from fwcensus.errors import ConfigError
 from fwcensus.signals.targets import Target, load_targets
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def chosen(only: Sequence[str] = ()) -> list[Signal]:
     """The signals named in ``only`` (all when empty), in the registry's order."""
     unknown = sorted(set(only) - set(names()))
     if unknown:
-        raise ValueError(f"unknown signal {unknown[0]!r}; known: {', '.join(names())}")
+        raise ConfigError(f"unknown signal {unknown[0]!r}; known: {', '.join(names())}")
     return [load(name) for name in names() if not only or name in only]
 
 

@@ -27,7 +27,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import IO
 from urllib.parse import urlsplit
@@ -231,7 +231,7 @@ class SoSurveySignal:
             wanted = [f for f in year.answers if f in frameworks and self._missing(ctx, f, year)]
             if number < int(ctx.since[:4]) or not wanted:
                 continue
-            yield from ctx.guarded(str(number), lambda y=year, w=wanted: self._year(ctx, y, w))
+            yield from ctx.guarded(str(number), partial(self._year, ctx, year, wanted))
 
     @staticmethod
     def _missing(ctx: SignalContext, framework: str, year: SurveyYear) -> bool:
@@ -249,7 +249,7 @@ class SoSurveySignal:
     @staticmethod
     def _values(tally: Tally, year: SurveyYear, wanted: list[str]) -> Iterator[Value]:
         period = str(year.year)
-        groups = [(USING, ANSWERING, None)]
+        groups: list[tuple[str, str, bool | None]] = [(USING, ANSWERING, None)]
         if year.professional_column:
             groups.append((PRO_USING, PRO_ANSWERING, True))
         for framework in wanted:

@@ -31,7 +31,6 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from fwcensus.fetch.policy import one_line
 from fwcensus.hosts import Credential, Host
 from fwcensus.signals.base import (
     Batch,
@@ -91,7 +90,8 @@ def _wrapper(fetched: Fetched) -> dict[str, Any]:
 
 
 def _api_error(url: str, body: dict[str, Any]) -> SignalError | QuotaExhausted:
-    message = one_line(str(body.get("error_message", "")))
+    # Not one_line(), which takes an exception: an empty message would come out as "str".
+    message = " ".join(str(body.get("error_message", "")).split())
     reason = f"API error {body.get('error_id')} {body.get('error_name')}: {message}"
     if body.get("error_name") != THROTTLE:
         return SignalError(url, reason)

@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from fwcensus.errors import ConfigError, ManifestError
+
 BUCKET = "arxiv"
 MANIFEST_KEY = "pdf/arXiv_pdf_manifest.xml"
 MANIFEST_FIELDS = (
@@ -30,10 +32,6 @@ _MEMBER = re.compile(
     r"(?:v(?P<version>\d+))?\.pdf"
 )
 _YYMM = re.compile(r"\d{2}(0[1-9]|1[0-2])")
-
-
-class ManifestError(ValueError):
-    """The manifest cannot be read as arXiv's: one line naming what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def check_months(months: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(months))
     bad = [m for m in chosen if not _YYMM.fullmatch(m)]
     if bad:
-        raise ValueError(f"not a month as YYMM: {', '.join(bad)}")
+        raise ConfigError(f"not a month as YYMM: {', '.join(bad)}")
     return chosen
 
 

@@ -11,17 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fwcensus.errors import ListingError as ListingError  # a source takes all it needs from here
 from fwcensus.hosts import Host
 from fwcensus.models import Paper
-
-
-class ListingError(Exception):
-    """A listing page that does not have the structure its parser knows."""
-
-    def __init__(self, url: str, problem: str) -> None:
-        super().__init__(f"{url}: {problem}")
-        self.url = url
-        self.problem = problem
 
 
 @dataclass(frozen=True)

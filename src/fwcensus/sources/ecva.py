@@ -75,13 +75,13 @@ def _section(soup: BeautifulSoup, year: int, url: str) -> Tag:
         match = SECTION_YEAR.search(element_text(button))
         if match:
             by_year.setdefault(int(match.group(1)), button)
-    button = by_year.get(year)
-    if button is None:
+    wanted = by_year.get(year)
+    if wanted is None:
         present = ", ".join(str(y) for y in sorted(by_year)) or "none"
         raise ListingError(
             url, f"no 'ECCV {year} Papers' <button class=accordion> section (has: {present})"
         )
-    content = button.find_next_sibling()
+    content = wanted.find_next_sibling()
     if not isinstance(content, Tag) or "accordion-content" not in content.get_attribute_list(
         "class"
     ):

@@ -45,7 +45,6 @@ ABSTRACT_PATH = re.compile(
 )
 VOLUME_PATH = re.compile(r"^/paper_files/paper/(?P<year>\d{4})/[\w-]+$")
 PAPER_COUNT = re.compile(r"(\d+)\s+papers?\b")
-TITLE_LINK = {"title": "paper title"}
 TRACKS = {
     "Conference": "main",
     "Datasets_and_Benchmarks": "datasets-benchmarks",
@@ -77,7 +76,7 @@ class NeuripsSource:
 
     def parse(self, request: ListingRequest, body: bytes, final_url: str) -> ListingPage:
         soup = BeautifulSoup(decode_text(body), "html.parser")
-        links = soup.find_all("a", attrs=TITLE_LINK)
+        links = soup.find_all("a", attrs={"title": "paper title"})
         if not links:
             raise ListingError(final_url, 'no paper entry: no <a title="paper title"> link')
         papers = tuple(

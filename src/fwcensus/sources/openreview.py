@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from fwcensus.errors import SourceError
 from fwcensus.hosts import Host
 from fwcensus.models import Paper
 from fwcensus.sources.base import ListingError, ListingPage, ListingRequest, decode_text
@@ -69,7 +70,7 @@ class Accepted:
     presentation: str | None = None  # "oral", "spotlight", "poster" where the venue says
 
 
-class NoteProblem(Exception):
+class NoteProblem(SourceError):
     """A note this parser cannot judge; ``parse`` reports it as a ListingError of its page."""
 
 

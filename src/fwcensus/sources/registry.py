@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fwcensus.errors import ConfigError
 from fwcensus.sources.acl_anthology import AclAnthologySource
 from fwcensus.sources.arxiv import ArxivSource
 from fwcensus.sources.base import Source
@@ -56,7 +57,7 @@ def known_venues() -> list[str]:
 def source_for(venue: str, year: int) -> Source:
     source = _table().get((venue, year))
     if source is None:
-        raise ValueError(f"no source lists {venue} {year}; see `fwcensus venues`")
+        raise ConfigError(f"no source lists {venue} {year}; see `fwcensus venues`")
     return source
 
 
@@ -67,7 +68,7 @@ def canonical_venue(name: str) -> str:
     for venue in known_venues():
         if venue.lower() == name.lower():
             return venue
-    raise ValueError(f"unknown venue {name!r}; supported: {', '.join(known_venues())}, all")
+    raise ConfigError(f"unknown venue {name!r}; supported: {', '.join(known_venues())}, all")
 
 
 def venue_years(

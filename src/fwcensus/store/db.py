@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fwcensus.errors import StoreError
 from fwcensus.store.archives import ArchiveTables
 from fwcensus.store.blobs import BlobStore
 from fwcensus.store.documents import DocumentTables
@@ -28,10 +29,6 @@ from fwcensus.store.texts import TextTables
 from fwcensus.store.verdicts import VerdictTables
 
 DEFAULT_DB = Path("fwcensus.db")
-
-
-class StoreError(Exception):
-    """The store cannot be used as it is (newer schema, unreadable file)."""
 
 
 def blob_dir_for(db_path: Path) -> Path:
@@ -55,15 +52,16 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            # sqlite reads the file only now: "file is not a database" comes from here.
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            # WAL with synchronous=NORMAL never corrupts the file on a crash; at worst the last
+            # transactions are lost, and every stage re-does work that was not committed.
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        # WAL with synchronous=NORMAL never corrupts the file on a crash; at worst the last
-        # transactions are lost, and every stage re-does work that was not committed.
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
         self.blobs = BlobStore(blob_dir_for(self.path))
         self.cache_dir = cache_dir_for(self.path)
         self.runs = RunTables(self)

@@ -190,8 +190,10 @@ def _expected(part: Proceedings, volumes: Sequence[AclVolume]) -> list[ExpectedP
 
 def _volume(collection: str, year: int, volume: AclVolume, old: bool) -> ET.Element:
     name = f"{collection}-{volume.volume_id}"
-    attributes = {} if old else {"ingest-date": f"{year}-09-01", "type": "proceedings"}
-    element = ET.Element("volume", id=volume.volume_id, **attributes)
+    attributes = {"id": volume.volume_id}
+    if not old:
+        attributes |= {"ingest-date": f"{year}-09-01", "type": "proceedings"}
+    element = ET.Element("volume", attributes)
     meta = ET.SubElement(element, "meta")
     _fixed_case(meta, "booktitle", volume.booktitle)
     if old:
@@ -223,10 +225,10 @@ def _paper(
     _fixed_case(element, "title", paper.title)
     for author in paper.authors:
         first, _, last = author.rpartition(" ")
-        tag = ET.SubElement(element, "author")
+        name = ET.SubElement(element, "author")
         if first:
-            _child(tag, "first", first)
-        _child(tag, "last", last)
+            _child(name, "first", first)
+        _child(name, "last", last)
     first_page = 1 + (number - 1) * PAGES_PER_PAPER
     dash = "\u2013" if old else "-"  # as N19.xml / 2024.acl.xml
     _child(element, "pages", f"{first_page}{dash}{first_page + PAGES_PER_PAPER - 1}")

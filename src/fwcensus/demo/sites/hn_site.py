@@ -157,7 +157,7 @@ def write_thread(root: Path, thread: HiringThread) -> None:
     children, next_id = [], thread.object_id + 1
     for number, post in enumerate(thread.posts):
         when = story.posted + timedelta(minutes=3 * number + 1)
-        replies = []
+        replies: list[dict[str, Any]] = []
         for reply in post.replies:
             replies.append(_item(next_id + 1 + len(replies), when, reply, next_id, story))
         children.append(_item(next_id, when, post.text, thread.object_id, story, replies))

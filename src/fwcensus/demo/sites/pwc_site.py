@@ -24,20 +24,20 @@ from fwcensus.signals.base import months_between
 from fwcensus.signals.pwc_archive import ARCHIVE
 from fwcensus.signals.targets import Target
 
-SCHEMA = pa.schema(
-    [
-        ("paper_url", pa.string()),
-        ("paper_title", pa.string()),
-        ("paper_arxiv_id", pa.string()),
-        ("paper_url_abs", pa.string()),
-        ("paper_url_pdf", pa.string()),
-        ("repo_url", pa.string()),
-        ("is_official", pa.bool_()),
-        ("mentioned_in_paper", pa.bool_()),
-        ("mentioned_in_github", pa.bool_()),
-        ("framework", pa.string()),
-    ]
-)
+# Typed so that mypy takes every column's type as the DataType it is.
+_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("paper_url", pa.string()),
+    ("paper_title", pa.string()),
+    ("paper_arxiv_id", pa.string()),
+    ("paper_url_abs", pa.string()),
+    ("paper_url_pdf", pa.string()),
+    ("repo_url", pa.string()),
+    ("is_official", pa.bool_()),
+    ("mentioned_in_paper", pa.bool_()),
+    ("mentioned_in_github", pa.bool_()),
+    ("framework", pa.string()),
+]
+SCHEMA = pa.schema(_FIELDS)
 FROZEN = "2025-07"  # the last month of the final dump
 
 
