@@ -19,6 +19,9 @@ def test_weights_files_name_the_frameworks_their_entries_list() -> None:
     assert named_weights("pytorch_model-00001-of-00008.bin") == ("pytorch",)
     assert named_weights("Model.PTH") == ("pytorch",)
     assert named_weights("tf_model.h5") == named_weights("saved_model.pbtxt") == ("tensorflow",)
+    # A SavedModel's binary graph as well as its text form (the pattern once missed the former).
+    assert named_weights("saved_model.pb") == ("tensorflow",)
+    assert named_weights("saved_model.pbtx") == ()
     assert set(named_weights("flax_model.msgpack")) == {"flax", "jax"}
     assert named_weights("model.keras") == ("keras",)
     assert named_weights("model.pdparams") == ("paddlepaddle",)

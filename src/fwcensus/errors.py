@@ -44,10 +44,15 @@ start without slowing down.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from fwcensus.repos.links import RepoRef
+
+class _Located(Protocol):
+    """What an error needs of a repository (``repos.links.RepoRef``), named structurally so
+    that this module stays below every package that raises from it."""
+
+    @property
+    def url(self) -> str: ...
 
 
 class FwcensusError(Exception):
@@ -175,7 +180,7 @@ class RepositoryError(FwcensusError):
 class RepoUnavailable(RepositoryError):
     """The repository cannot be read: deleted or private (404), blocked (451), forbidden."""
 
-    def __init__(self, repo: RepoRef, reason: str, status: int | None = None) -> None:
+    def __init__(self, repo: _Located, reason: str, status: int | None = None) -> None:
         super().__init__(f"{repo.url}: {reason}")
         self.repo = repo
         self.reason = reason

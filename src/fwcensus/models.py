@@ -7,6 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Protocol
+
+
+class Record(Protocol):
+    """A row read by column name: a dict, or a ``sqlite3.Row`` as the store hands it out (the
+    report reads millions of them and never copies one into a dict)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 class DocStatus(StrEnum):

@@ -39,7 +39,7 @@ from typing import Any
 from fwcensus.aggregate.intervals import bootstrap_ratio, wilson
 from fwcensus.aggregate.stage import ALL_VENUES
 from fwcensus.catalogue.frameworks import load_catalogue
-from fwcensus.models import Selection
+from fwcensus.models import Record, Selection
 from fwcensus.repos.verdict import combine, used_by
 from fwcensus.store import Store
 
@@ -174,8 +174,8 @@ def paper_facts(
     store: Store,
     selection: Selection | None = None,
     *,
-    papers: Sequence[Mapping[str, Any]] | None = None,
-    verdicts: Sequence[Mapping[str, Any]] | None = None,
+    papers: Sequence[Record] | None = None,
+    verdicts: Sequence[Record] | None = None,
 ) -> list[PaperFacts]:
     """Every paper as the counts see it; ``papers`` and ``verdicts`` are the store's rows for
     ``selection`` when the caller has read them already (the report needs them itself)."""

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.intervals import wilson
 from fwcensus.aggregate.stage import SOURCES
 from fwcensus.bulk.arxiv_months import ALL_CATEGORIES, MonthShare
+from fwcensus.models import Record
 from fwcensus.sources.arxiv_bulk import month_of as yymm_month
 
 NEW_ID = re.compile(r"(\d{4})\.\d{4,5}")  # since April 2007
@@ -42,7 +41,7 @@ class MonthCounts:
         self.undated = 0  # arXiv papers whose id gives no month
         self.code_known = False  # whether any paper's own code could count (else: the text)
 
-    def add(self, paper: Mapping[str, Any], usage: fw.Usage) -> None:
+    def add(self, paper: Record, usage: fw.Usage) -> None:
         month = month_of(paper["arxiv_id"] or paper["source_id"])
         if month is None:
             self.undated += 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -28,6 +29,7 @@ from typing import Any
 
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.catalogue.frameworks import Catalogue
+from fwcensus.models import Record
 
 DATA_DIR = "data"
 INDEX_FILE = "index.json"
@@ -65,7 +67,7 @@ def safe_href(url: str | None, page: int | None = None) -> str | None:
     return f"{url}#page={page}" if page else url
 
 
-def problem(paper: Mapping[str, Any]) -> str | None:
+def problem(paper: Record) -> str | None:
     """Why a paper has no usable text, or None."""
     if paper["doc_status"] in ("failed", "skipped"):
         return f"fetch {paper['doc_status']}: {paper['doc_error']}"
@@ -75,8 +77,8 @@ def problem(paper: Mapping[str, Any]) -> str | None:
 
 
 def paper_records(
-    papers: Sequence[Mapping[str, Any]],
-    evidence: Sequence[Mapping[str, Any]],
+    papers: Sequence[Record],
+    evidence: Sequence[sqlite3.Row],
     facts: Mapping[int, fw.PaperFacts],
     work_year: Mapping[int, int],
     repo_rows: Mapping[int, list[dict[str, Any]]],
@@ -137,14 +139,14 @@ def paper_records(
     last = None
     # Unpacked in the store's column order: a million rows read by name cost seconds.
     for paper_id, verdict_id, method, framework, role, confidence, page, *hit in evidence:
-        record = records.get(paper_id)
-        if record is None or "x" not in record:
+        listed = records.get(paper_id)
+        if listed is None or "x" not in listed:
             continue
         if verdict_id != last:
             last = verdict_id
             family = catalogue.family(framework)
             # The list needs each family's role; the detail names the framework too.
-            record.setdefault("m", {}).setdefault(method, []).append([family, role])
+            listed.setdefault("m", {}).setdefault(method, []).append([family, role])
             shown = [framework, family, role, round(confidence, 3), 0, []]
             details[paper_id]["m"].setdefault(method, []).append(shown)
         if page is None:

@@ -23,12 +23,12 @@ class ReportServer:
     def __init__(self, directory: Path, port: int = 0, host: str = "127.0.0.1") -> None:
         handler = functools.partial(_Handler, directory=str(directory))
         self.server = http.server.ThreadingHTTPServer((host, port), handler)
+        self.host = host
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/index.html"
+        return f"http://{self.host}:{self.server.server_port}/index.html"
 
     def __enter__(self) -> ReportServer:
         self.thread.start()

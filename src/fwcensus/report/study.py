@@ -105,23 +105,23 @@ def compare(
         if row.track == "main":
             ours.setdefault((row.venue, row.year), {})[row.method] = row
     out = []
-    for row in study.rows:
-        mine = ours.get((row.venue, row.year))
+    for theirs in study.rows:
+        mine = ours.get((theirs.venue, theirs.year))
         if not mine:
             continue
-        diff = Difference(row, mine)
-        note = study.notes.get(f"{row.venue} {row.year}")
+        diff = Difference(theirs, mine)
+        note = study.notes.get(f"{theirs.venue} {theirs.year}")
         if note:
             diff.reasons.append(Reason(note))
         listed = next(iter(mine.values())).listed
-        if not note and listed != row.papers:
+        if not note and listed != theirs.papers:
             diff.reasons.append(
                 Reason(
-                    f"the lists differ ({row.papers} papers in the study's, {listed} here); "
+                    f"the lists differ ({theirs.papers} papers in the study's, {listed} here); "
                     "no reason is known: see the coverage below"
                 )
             )
-        counts = differences.get((row.venue, row.year), {})
+        counts = differences.get((theirs.venue, theirs.year), {})
         if EVIDENCE in mine and SUBSTRING in mine:
             diff.reasons += _method_reasons(counts)
         out.append(diff)

@@ -124,8 +124,11 @@ class ApiReader(ABC):
         hosts = HostTable.of(self.HOSTS)
         # A ``token`` given stands for the key of the reader's host ("" for none); otherwise
         # the keys come from the environment.
-        keys = {c.env: token for h in hosts.hosts for c in h.credentials}
-        env = os.environ if token is None else keys
+        env: Mapping[str, str] = (
+            os.environ
+            if token is None
+            else {c.env: token for h in hosts.hosts for c in h.credentials}
+        )
         self.caps = caps = caps or Caps()
         limits = RateLimits(caps.max_rate_waits, caps.max_wait)
         self.api = ApiClient(settings, hosts.headers_for(env), limits, sleep, clock, transport)

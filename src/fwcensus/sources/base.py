@@ -42,8 +42,12 @@ class Source(Protocol):
     name: str
     # False for sources too large to take unasked (arXiv): `--venue all` leaves them out.
     in_all: bool
-    # Every host its requests and PDFs go to, with what it publishes (an API, a budget).
-    hosts: tuple[Host, ...]
+
+    @property
+    def hosts(self) -> tuple[Host, ...]:
+        """Every host its requests and PDFs go to, with what it publishes (an API, a budget);
+        read-only, so a source may declare a tuple of any length."""
+        ...
 
     def venue_years(self) -> Mapping[str, tuple[int, ...]]:
         """Venue -> years this source lists; the registry asks sources in priority order."""
