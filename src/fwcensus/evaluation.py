@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fwcensus.catalogue.frameworks import Catalogue, load_catalogue
 from fwcensus.detect.accuracy import Measured
-from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
 from fwcensus.inspection import FileReport

@@ -17,7 +17,7 @@ from fwcensus.aggregate.stage import aggregate_shares
 from fwcensus.collect.arxiv_search import lookup_arxiv_ids
 from fwcensus.collect.identity import LinkSummary, link_works
 from fwcensus.collect.stage import CollectSummary, collect
-from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.stage import METHODS, detect_papers
 from fwcensus.errors import ConfigError
 from fwcensus.extract.pool import Limits

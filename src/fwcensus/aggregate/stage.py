@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fwcensus.aggregate.intervals import wilson
 from fwcensus.catalogue.frameworks import load_catalogue
-from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.models import Selection, ShareRow
 from fwcensus.store import Store
 from fwcensus.store.shares import CountedAs

@@ -19,7 +19,7 @@ from typing import Any
 from fwcensus.aggregate import frameworks as fw
 from fwcensus.aggregate.stage import ALL_VENUES
 from fwcensus.catalogue.frameworks import load_catalogue
-from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING
 from fwcensus.models import Selection
 from fwcensus.report import arxiv

@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 
 from fwcensus.aggregate.intervals import wilson
-from fwcensus.detect.evidence import METHOD as EVIDENCE
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING
 from fwcensus.models import ShareRow
 

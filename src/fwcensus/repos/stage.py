@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from fwcensus.detect.evidence import METHOD as EVIDENCE
 from fwcensus.detect.library_names import library_names
+from fwcensus.detect.methods import EVIDENCE
 from fwcensus.fetch.api import RateLimited
 from fwcensus.fetch.policy import FetchSettings
 from fwcensus.libraries.resolver import LibraryResolver
