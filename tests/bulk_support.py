@@ -16,9 +16,14 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from fwcensus.bulk.judge import JudgedPdf
+from fwcensus.bulk.partitions import PaperRow, partition_table, write_partition
 from fwcensus.demo.papertext import Usage
-from fwcensus.models import Paper
+from fwcensus.models import Paper, Role, TextStatus, Verdict
+from fwcensus.sources.arxiv_bulk import TarEntry, member_id
 from fwcensus.store import Store
+from fwcensus.store.texts import TextSummary
+from fwcensus.store.verdicts import MethodVerdicts
 
 from support.sites.arxiv_bulk_site import BulkTar, Member, generated_pdf
 
@@ -229,3 +234,25 @@ def tar_reads(log: Path, bucket: str) -> list[str]:
         for r in s3_log(log)
         if r["bucket"] == bucket and r["method"] == "GET" and r["key"].endswith(".tar")
     ]
+
+
+def bulk_tar(yymm: str, seq: int) -> TarEntry:
+    """A manifest entry of one tar of month ``yymm``."""
+    return TarEntry(f"pdf/arXiv_pdf_{yymm}_{seq:03d}.tar", f"{seq:032d}", 1, 1, yymm, seq, "",
+                    "", "2024-01-02 03:04:05", "0" * 32)  # fmt: skip
+
+
+def bulk_row(member: str, *used: str, ok: bool = True) -> PaperRow:
+    """A partition's row of one PDF: text read (or not) and the frameworks it uses."""
+    found = member_id(member)
+    assert found is not None
+    text = TextSummary(TextStatus.OK if ok else TextStatus.FAILED, "t" * 64 if ok else None,
+                       4, 100, None if ok else "corrupt PDF", 0, 0, 0)  # fmt: skip
+    verdicts = tuple(Verdict(f, Role.USED, 0.9) for f in used)
+    judged = (MethodVerdicts("evidence", "evidence/9", verdicts),) if ok else ()
+    return PaperRow(member, found, JudgedPdf("p" * 64, 10, text, judged))
+
+
+def write_bulk(folder: Path, entry: TarEntry, *rows: PaperRow) -> None:
+    """The partition of one tar, as a bulk run writes it."""
+    write_partition(folder, entry, partition_table(entry, rows, "x"), None)

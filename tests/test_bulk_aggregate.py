@@ -7,48 +7,23 @@ import csv
 import io
 from pathlib import Path
 
-from bulk_support import fwcensus, store_paper
+from bulk_support import bulk_row, bulk_tar, fwcensus, store_paper, write_bulk
 from fwcensus.bulk.arxiv_months import month_shares
-from fwcensus.bulk.judge import JudgedPdf
-from fwcensus.bulk.partitions import PaperRow, partition_table, write_partition
-from fwcensus.models import Role, TextStatus, Verdict
-from fwcensus.sources.arxiv_bulk import TarEntry, member_id
 from fwcensus.store import Store
 from fwcensus.store.db import bulk_dir_for
-from fwcensus.store.texts import TextSummary
-from fwcensus.store.verdicts import MethodVerdicts
-
-
-def tar(yymm: str, seq: int) -> TarEntry:
-    return TarEntry(f"pdf/arXiv_pdf_{yymm}_{seq:03d}.tar", f"{seq:032d}", 1, 1, yymm, seq, "",
-                    "", "2024-01-02 03:04:05", "0" * 32)  # fmt: skip
-
-
-def row(member: str, *used: str, ok: bool = True) -> PaperRow:
-    found = member_id(member)
-    assert found is not None
-    text = TextSummary(TextStatus.OK if ok else TextStatus.FAILED, "t" * 64 if ok else None,
-                       4, 100, None if ok else "corrupt PDF", 0, 0, 0)  # fmt: skip
-    verdicts = tuple(Verdict(f, Role.USED, 0.9) for f in used)
-    judged = (MethodVerdicts("evidence", "evidence/9", verdicts),) if ok else ()
-    return PaperRow(member, found, JudgedPdf("p" * 64, 10, text, judged))
-
-
-def write(folder: Path, entry: TarEntry, *rows: PaperRow) -> None:
-    write_partition(folder, entry, partition_table(entry, rows, "x"), None)
 
 
 def test_each_paper_counts_once_per_month_and_category(tmp_path: Path) -> None:
     db = tmp_path / "fwcensus.db"
     folder = bulk_dir_for(db)
-    write(folder, tar("1501", 1),
-          row("1501/1501.00001v1.pdf", "tensorflow"),  # replaced by v2 in the second tar
-          row("1501/1501.00002v1.pdf", "pytorch"),
-          row("1501/1501.00003v1.pdf", "pytorch", "tensorflow"),
-          row("1501/1501.00004v1.pdf", "keras"),
-          row("1501/1501.00005v1.pdf", ok=False))  # fmt: skip
-    write(folder, tar("1501", 2), row("1501/1501.00001v2.pdf", "pytorch"))
-    write(folder, tar("9108", 1), row("9108/hep-th9108001v1.pdf"))
+    write_bulk(folder, bulk_tar("1501", 1),
+          bulk_row("1501/1501.00001v1.pdf", "tensorflow"),  # replaced by v2 in the second tar
+          bulk_row("1501/1501.00002v1.pdf", "pytorch"),
+          bulk_row("1501/1501.00003v1.pdf", "pytorch", "tensorflow"),
+          bulk_row("1501/1501.00004v1.pdf", "keras"),
+          bulk_row("1501/1501.00005v1.pdf", ok=False))  # fmt: skip
+    write_bulk(folder, bulk_tar("1501", 2), bulk_row("1501/1501.00001v2.pdf", "pytorch"))
+    write_bulk(folder, bulk_tar("9108", 1), bulk_row("9108/hep-th9108001v1.pdf"))
     with Store(db) as store:
         store.papers.upsert([store_paper("1501.00001", "cs.LG"), store_paper("1501.00002", "cs.CV"),
                              store_paper("1501.00003", "cs.LG")], "listing")  # fmt: skip
@@ -71,8 +46,8 @@ def test_each_paper_counts_once_per_month_and_category(tmp_path: Path) -> None:
 
 def test_the_months_are_exported_and_in_the_report(tmp_path: Path) -> None:
     db = tmp_path / "fwcensus.db"
-    write(bulk_dir_for(db), tar("2301", 1), row("2301/2301.00001v1.pdf", "pytorch"),
-          row("2301/2301.00002v1.pdf", "jax"))  # fmt: skip
+    write_bulk(bulk_dir_for(db), bulk_tar("2301", 1), bulk_row("2301/2301.00001v1.pdf", "pytorch"),
+          bulk_row("2301/2301.00002v1.pdf", "jax"))  # fmt: skip
     with Store(db) as store:
         store.papers.upsert([store_paper("2301.00001", "cs.LG")], "listing")
 

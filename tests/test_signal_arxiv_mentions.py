@@ -1,4 +1,5 @@
-"""arxiv-mentions signal: the store's own arXiv papers and their verdicts, month by month."""
+"""arxiv-mentions signal: arXiv papers and their verdicts month by month, from the bulk runs'
+partitions when there are any, else the store's own arXiv papers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from bulk_support import bulk_row, bulk_tar, write_bulk
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.fetch.api import ApiClient
 from fwcensus.models import (
@@ -23,6 +25,7 @@ from fwcensus.plugins import fetch_settings
 from fwcensus.signals.arxiv_mentions import SIGNAL, USING, WITH_TEXT
 from fwcensus.signals.stage import collect_signals
 from fwcensus.store import Store
+from fwcensus.store.db import bulk_dir_for
 
 METHOD = "evidence"
 # arXiv id -> (roles of the text, fetched with text)
@@ -97,3 +100,34 @@ def test_a_store_without_arxiv_papers_gives_no_values(store: Store) -> None:
         [summary] = collect_signals(store, api, [SIGNAL], "2015-01", date(2019, 7, 20),
                                     lambda line: None, env={})  # fmt: skip
     assert summary.outcome == "complete" and summary.stored == 0
+
+
+def test_the_bulk_runs_partitions_come_first_with_their_arxiv_ids(store: Store) -> None:
+    build(store)  # the store's own arXiv papers say otherwise: they are not read
+    folder = bulk_dir_for(store.path)
+    write_bulk(folder, bulk_tar("1905", 1),
+               bulk_row("1905/1905.10001v1.pdf", "tensorflow"),  # v2 in the next tar wins
+               bulk_row("1905/1905.10002v1.pdf", "keras", "pytorch"),
+               bulk_row("1905/1905.10003v1.pdf", ok=False))  # fmt: skip
+    write_bulk(folder, bulk_tar("1905", 2), bulk_row("1905/1905.10001v2.pdf", "pytorch"))
+    write_bulk(folder, bulk_tar("1906", 1), bulk_row("1906/1906.10004v1.pdf", "jax"))
+    with ApiClient(fetch_settings()) as api:
+        [summary] = collect_signals(store, api, [SIGNAL], "2015-01", date(2019, 7, 20),
+                                    lambda line: None, env={})  # fmt: skip
+
+    assert summary.outcome == "complete" and summary.requests == 0
+    rows = list(store.signals.value_rows("arxiv-mentions"))
+    got = {(r["framework"], r["measure"], r["period"]): r["value"] for r in rows}
+    assert got[("pytorch", USING, "2019-05")] == 2
+    assert got[("tensorflow", USING, "2019-05")] == 1  # Keras counts as TensorFlow, v1 replaced
+    assert got[("pytorch", WITH_TEXT, "2019-05")] == 2  # the PDF without text is not counted
+    assert got[("jax", USING, "2019-06")] == 1
+    assert {r["period"] for r in rows} == {"2019-05", "2019-06"}  # not the store's 2019-07
+    [may] = {tuple(r["requests"]) for r in rows if r["period"] == "2019-05"}
+    assert may[0] == "fwcensus-bulk:arxiv?method=evidence&month=2019-05"
+    body = store.signals.latest_request("arxiv-mentions", may[0])
+    assert body is not None
+    papers = json.loads(body.body)
+    assert papers["with_text"] == ["1905.10001", "1905.10002"]
+    assert papers["using"]["pytorch"] == ["1905.10001", "1905.10002"]
+    assert papers["using"]["tensorflow"] == ["1905.10002"] and papers["using"]["jax"] == []

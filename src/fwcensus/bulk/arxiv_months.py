@@ -7,6 +7,7 @@ read from. Its month is its id's (the month of its first version); its primary c
 store's (``collect --venue arXiv`` keeps it as the paper's track), ``unknown`` for a paper only
 the bucket knows. "Using" rests on the text alone (``source`` ``text``): bulk runs read no code
 repositories. The share is the 2019 study's (``aggregate/stage.py``), with its Wilson interval.
+``month_papers`` gives the arxiv-mentions signal the ids behind each month's counts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pyarrow as pa
 from fwcensus.aggregate.intervals import wilson
 from fwcensus.aggregate.stage import counted_as
 from fwcensus.bulk.partitions import SOURCE, partition_glob
+from fwcensus.catalogue.frameworks import load_catalogue
 from fwcensus.sources.arxiv_bulk import month_of
 from fwcensus.store import Store
 
@@ -27,12 +29,17 @@ ALL_CATEGORIES = "all"
 UNKNOWN = "unknown"
 CATEGORY_BATCH = 100_000  # papers' categories handed from SQLite to DuckDB at a time
 
-_QUERY = """
+# Each paper once, at its highest version (the latest tar on a tie).
+_LATEST = """
 WITH latest AS (
     SELECT arxiv_id, yymm, text_status, verdicts
     FROM read_parquet($glob, hive_partitioning = false)
     QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, tar DESC) = 1
-),
+)"""
+
+_QUERY = (
+    _LATEST
+    + """,
 used AS (
     SELECT arxiv_id, bool_or(list_contains($pytorch, v.framework)) AS pt,
            bool_or(list_contains($tensorflow, v.framework)) AS tf
@@ -53,6 +60,7 @@ SELECT yymm, COALESCE(category, $all) AS category, count(*) AS papers,
        count(*) FILTER (judged AND NOT pt AND NOT tf) AS neither
 FROM papers GROUP BY GROUPING SETS ((yymm, category), (yymm))
 """
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,34 @@ class MonthShare:
     @property
     def tensorflow_only(self) -> int:
         return self.tensorflow - self.both
+
+
+# The papers behind each month's counts, for the arxiv-mentions signal: ids, not only numbers.
+_READ_QUERY = (
+    _LATEST
+    + """
+SELECT yymm, list(arxiv_id ORDER BY arxiv_id) FROM latest WHERE text_status = 'ok' GROUP BY yymm
+"""
+)
+_USED_QUERY = (
+    _LATEST
+    + """
+SELECT yymm, v.framework, list(DISTINCT arxiv_id)
+FROM (SELECT yymm, arxiv_id, unnest(verdicts) AS v FROM latest WHERE text_status = 'ok')
+WHERE v.method = $method AND v.role = 'used'
+GROUP BY yymm, v.framework
+"""
+)
+
+
+@dataclass(frozen=True)
+class MonthPapers:
+    """The arXiv ids of one month the bulk runs read: those with text, and per framework
+    family those whose text the method says use it."""
+
+    month: str  # "2015-01"
+    with_text: tuple[str, ...]
+    using: dict[str, tuple[str, ...]]
 
 
 def has_partitions(folder: Path) -> bool:
@@ -107,6 +143,32 @@ def month_shares(store: Store, folder: Path, method: str) -> list[MonthShare]:
     shares = [_share(method, *row) for row in rows]
     # "9108" is 1991: months sort as dates, not as YYMM strings
     return sorted(shares, key=lambda s: (s.month, s.category != ALL_CATEGORIES, -s.papers))
+
+
+def month_papers(folder: Path, method: str) -> list[MonthPapers]:
+    """Per month of the arXiv id, the papers the bulk runs read with text and, per framework
+    family (Keras counts as TensorFlow), those that use it under ``method``; oldest first."""
+    if not has_partitions(folder):
+        return []
+    import duckdb
+
+    family = load_catalogue().family
+    glob = partition_glob(folder)
+    with duckdb.connect() as db:
+        read = db.execute(_READ_QUERY, {"glob": glob}).fetchall()
+        used = db.execute(_USED_QUERY, {"glob": glob, "method": method}).fetchall()
+    using: dict[str, dict[str, set[str]]] = {}
+    for yymm, framework, ids in used:
+        using.setdefault(yymm, {}).setdefault(family(framework), set()).update(ids)
+    months = [
+        MonthPapers(
+            month_of(yymm),
+            tuple(ids),
+            {f: tuple(sorted(found)) for f, found in sorted(using.get(yymm, {}).items())},
+        )
+        for yymm, ids in read
+    ]
+    return sorted(months, key=lambda m: m.month)
 
 
 def _load_categories(db: Any, store: Store) -> None:

@@ -1,11 +1,13 @@
 """arXiv papers per month whose text uses each framework: the measure the PyTorch paper of 2019
 plotted from arXiv, set beside the industry signals.
 
-No API is asked: the numbers are the store's own arXiv papers (``fwcensus collect --venue
-arXiv``, then fetch, extract and detect) and their verdicts under the ``evidence`` method, read
-through ``LocalData.arxiv_months`` (signals/local.py), the one place that would read the bulk
-arXiv engine's aggregates instead. Each month is kept with the ids of the papers behind every
-value, under a ``fwcensus-store:`` address, so a value leads to its papers. Months are those of
+No API is asked: the numbers are the verdicts under the ``evidence`` method of the papers the
+bulk arXiv runs read (``fwcensus bulk arxiv``: their Parquet partitions, through DuckDB) when
+there are any, else of the store's own arXiv papers (``fwcensus collect --venue arXiv``, then
+fetch, extract and detect), read through ``LocalData.arxiv_months`` (signals/local.py). Each
+month is kept with the ids of the papers behind every value (arXiv ids under a
+``fwcensus-bulk:`` address, the store's paper ids under ``fwcensus-store:``), so a value leads
+to its papers. Months are those of
 the arXiv identifier (the first version). As the store can gain papers of any month (a later
 collect, a PDF fetched late), every month is counted again on every run.
 """
@@ -23,6 +25,7 @@ SERIES = "arxiv"
 USING = "papers-using"
 WITH_TEXT = "papers-with-text"
 SOURCE = "fwcensus-store:papers?venue=arXiv&method={method}&month={month}"
+BULK_SOURCE = "fwcensus-bulk:arxiv?method={method}&month={month}"
 
 
 class ArxivMentionsSignal:
@@ -35,25 +38,26 @@ class ArxivMentionsSignal:
             USING,
             unit="papers",
             kind="monthly",
-            query=f"the store's arXiv papers of the month (by identifier) whose text the"
-            f" {METHOD} method judges to use the framework",
-            description="arXiv papers of the month (cs.LG, cs.CV, cs.CL, cs.AI, stat.ML as"
-            " collected) whose text says they used the framework.",
+            query=f"the arXiv papers of the month (by identifier) read by the bulk runs, else"
+            f" in the store, whose text the {METHOD} method judges to use the framework",
+            description="arXiv papers of the month (every category the bulk runs read, or"
+            " those collected) whose text says they used the framework.",
             share_of=WITH_TEXT,
         ),
         Measure(
             WITH_TEXT,
             unit="papers",
             kind="monthly",
-            query="the store's arXiv papers of the month whose text was read",
+            query="the arXiv papers of the month whose text was read (bulk runs, else store)",
             description="arXiv papers of the month whose text was read (the same number for"
             " every framework), the denominator of the share.",
         ),
     )
     caveats = (
-        "Counts only the arXiv papers this store holds with their text: collect, fetch, extract"
-        " and detect arXiv first (fwcensus collect --venue arXiv); a month partly fetched is"
-        " partly counted, and is counted again on the next run.",
+        "Counts the papers the bulk arXiv runs read (fwcensus bulk arxiv), each once at its"
+        " highest version; without bulk runs, the arXiv papers this store holds with their"
+        " text (fwcensus collect --venue arXiv, then fetch, extract and detect). A month partly"
+        " read is partly counted, and is counted again on the next run.",
         f"'Uses' is the {METHOD} method's verdict on the text (not the paper's code); families"
         " are merged, so Keras counts as TensorFlow and Flax as JAX.",
         "Months are those of the arXiv identifier, the first version's month.",
@@ -73,7 +77,7 @@ class ArxivMentionsSignal:
         papers = {"with_text": list(month.with_text),
                   "using": {f: list(month.using.get(f, ())) for f in frameworks}}  # fmt: skip
         answer = Fetched(
-            SOURCE.format(method=METHOD, month=month.month),
+            (BULK_SOURCE if month.bulk else SOURCE).format(method=METHOD, month=month.month),
             200,
             ctx.clock().isoformat(timespec="seconds"),
             json.dumps(papers, separators=(",", ":")).encode(),

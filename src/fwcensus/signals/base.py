@@ -155,11 +155,13 @@ LastComplete = Callable[[str, str, str], "str | None"]  # (framework, series, me
 
 @dataclass(frozen=True)
 class PaperMonth:
-    """The papers of one month a venue's store holds, as the counts see them."""
+    """The papers of one month, as the counts see them: the store's papers (their paper ids),
+    or those the bulk arXiv runs read (their arXiv ids, ``bulk``)."""
 
     month: str  # YYYY-MM
-    with_text: tuple[int, ...]  # paper ids whose text was read
-    using: Mapping[str, tuple[int, ...]]  # framework family -> paper ids that use it
+    with_text: tuple[int | str, ...]  # papers whose text was read
+    using: Mapping[str, tuple[int | str, ...]]  # framework family -> papers that use it
+    bulk: bool = False
 
 
 class LocalData(Protocol):

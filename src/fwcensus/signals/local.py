@@ -1,9 +1,10 @@
 """What signals read from fwcensus's own store (``LocalData``): arXiv papers by month with their
 verdicts, the repositories read, and answers an earlier run kept.
 
-``arxiv_paper_months`` is the one place the arxiv-mentions signal's numbers come from: today the
-store's arXiv papers (``fwcensus collect --venue arXiv``) and their verdicts; the bulk arXiv
-engine's Parquet aggregates can answer the same question later without the signal changing.
+``StoreData.arxiv_months`` is the one place the arxiv-mentions signal's numbers come from: the
+bulk arXiv runs' Parquet partitions, read by DuckDB, when there are any (``fwcensus bulk
+arxiv``: all of arXiv, as the report's arXiv section reads them); otherwise the store's arXiv
+papers (``fwcensus collect --venue arXiv``) and their verdicts.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from fwcensus.aggregate.frameworks import paper_facts
+from fwcensus.bulk.arxiv_months import month_papers
 from fwcensus.models import Selection
 from fwcensus.signals.base import Fetched, PaperMonth, arxiv_id_month
 from fwcensus.sources.arxiv import VENUE as ARXIV_VENUE
 from fwcensus.store import Store
+from fwcensus.store.db import bulk_dir_for
 
 
 def arxiv_paper_months(store: Store, method: str) -> list[PaperMonth]:
@@ -49,6 +52,9 @@ class StoreData:
         self.store = store
 
     def arxiv_months(self, method: str) -> list[PaperMonth]:
+        bulk = month_papers(bulk_dir_for(self.store.path), method)
+        if bulk:
+            return [PaperMonth(m.month, m.with_text, m.using, bulk=True) for m in bulk]
         return arxiv_paper_months(self.store, method)
 
     def repo_frameworks(self) -> dict[str, frozenset[str]]:
