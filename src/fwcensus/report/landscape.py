@@ -95,7 +95,14 @@ def chart(view: Landscape, names: dict[str, str]) -> alt.LayerChart | None:
         .transform_filter(alt.datum.venue == venue)
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-            color=alt.Color("framework:N", title="Framework", scale=colors, sort=shown),
+            # Opaque swatches: the legend takes its symbols from the first layer, the faint bands.
+            color=alt.Color(
+                "framework:N",
+                title="Framework",
+                scale=colors,
+                sort=shown,
+                legend=alt.Legend(symbolOpacity=1),
+            ),
         )
     )
     band = base.mark_area(opacity=0.12).encode(
