@@ -30,12 +30,12 @@ UNKNOWN = "unknown"
 CATEGORY_BATCH = 100_000  # papers' categories handed from SQLite to DuckDB at a time
 
 # Each paper once, at its highest version (the latest tar on a tie).
-_LATEST = """
-WITH latest AS (
+_LATEST_PAPERS = """
     SELECT arxiv_id, yymm, text_status, verdicts
     FROM read_parquet($glob, hive_partitioning = false)
     QUALIFY row_number() OVER (PARTITION BY arxiv_id ORDER BY version DESC, tar DESC) = 1
-)"""
+"""
+_LATEST = f"WITH latest AS ({_LATEST_PAPERS})"
 
 _QUERY = (
     _LATEST
@@ -89,21 +89,17 @@ class MonthShare:
 
 
 # The papers behind each month's counts, for the arxiv-mentions signal: ids, not only numbers.
-_READ_QUERY = (
-    _LATEST
-    + """
+# Both read the table ``latest``, made once from the partitions.
+_LATEST_TABLE = f"CREATE TEMP TABLE latest AS {_LATEST_PAPERS}"
+_READ_QUERY = """
 SELECT yymm, list(arxiv_id ORDER BY arxiv_id) FROM latest WHERE text_status = 'ok' GROUP BY yymm
 """
-)
-_USED_QUERY = (
-    _LATEST
-    + """
+_USED_QUERY = """
 SELECT yymm, v.framework, list(DISTINCT arxiv_id)
 FROM (SELECT yymm, arxiv_id, unnest(verdicts) AS v FROM latest WHERE text_status = 'ok')
 WHERE v.method = $method AND v.role = 'used'
 GROUP BY yymm, v.framework
 """
-)
 
 
 @dataclass(frozen=True)
@@ -153,10 +149,10 @@ def month_papers(folder: Path, method: str) -> list[MonthPapers]:
     import duckdb
 
     family = load_catalogue().family
-    glob = partition_glob(folder)
     with duckdb.connect() as db:
-        read = db.execute(_READ_QUERY, {"glob": glob}).fetchall()
-        used = db.execute(_USED_QUERY, {"glob": glob, "method": method}).fetchall()
+        db.execute(_LATEST_TABLE, {"glob": partition_glob(folder)})
+        read = db.execute(_READ_QUERY).fetchall()
+        used = db.execute(_USED_QUERY, {"method": method}).fetchall()
     using: dict[str, dict[str, set[str]]] = {}
     for yymm, framework, ids in used:
         using.setdefault(yymm, {}).setdefault(family(framework), set()).update(ids)
