@@ -10,8 +10,8 @@ Pages: the real development papers in ``$FWCENSUS_SHARED/eval/{dev,dev2}`` (defa
     .venv/bin/python bench/detect_speed.py [--repeats 3]
 
 The "before" name scan is the alternation of every catalogue alias run with ``finditer`` over
-the whole page (what ``Scanner._names`` did); both scans must find the same mentions on every
-page, and the run stops with exit status 1 if they do not. Exit status 2 when pdftotext is not
+the whole page (the scan before the prefilter); both scans must find the same mentions on
+every page, and the run stops with exit status 1 if they do not. Exit status 2 when pdftotext is not
 on PATH (the end-to-end comparison needs it).
 """
 
@@ -32,7 +32,8 @@ import pypdfium2 as pdfium
 from fwcensus.detect import evidence
 from fwcensus.detect.mentions import _VERSION as VERSION
 from fwcensus.detect.mentions import Scanner, scanner
-from fwcensus.extract.pdf_text import _page, extract_pages
+from fwcensus.extract.pdf_text import extract_pages
+from fwcensus.extract.pdfium_page import read_page
 
 REPO = Path(__file__).resolve().parent.parent
 TERMS = ("pytorch", "tensorflow")  # what the 2019 study searched for
@@ -62,7 +63,7 @@ def full_alternation(scan: Scanner, text: str) -> list[tuple[int, str]]:
 
 
 def prefiltered(scan: Scanner, text: str) -> list[tuple[int, str]]:
-    return [(m.start, m.framework) for m in scan._names(1, text)]
+    return [(m.start, m.framework) for m in scan.names_in(1, text)]
 
 
 def pdf_paths() -> list[Path]:
@@ -89,7 +90,7 @@ def pdfium_only(paths: Sequence[Path]) -> None:
         pdf = pdfium.PdfDocument(path)
         try:
             for index in range(len(pdf)):
-                _page(pdf, index)
+                read_page(pdf, index)
         finally:
             pdf.close()
 
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     before, after = best(
         args.repeats,
         lambda: [full_alternation(scan, p) for p in pages],
-        lambda: [scan._names(1, p) for p in pages],
+        lambda: [prefiltered(scan, p) for p in pages],
     )
     (whole,) = best(
         args.repeats,

@@ -42,3 +42,34 @@ def test_lines_stay_put_when_no_word_is_completed() -> None:
     page = "a well-\n2 Related Work\nknown result follows here.\n"
     cleaned = clean_pages([page])[0]
     assert cleaned.index("Related Work") < cleaned.index("known result follows here.")
+
+
+def _numbered(lines: list[str], number: str) -> list[str]:
+    return [number.format(n=n, line=line) for n, line in enumerate(lines, 101)]
+
+
+BODY = [f"Line {word} of the body text runs on here" for word in "abcdefghijkl"]
+
+
+@pytest.mark.parametrize(
+    ("page", "gone"),
+    [
+        # A margin's numbers on lines of their own, two to a line where both margins are read.
+        (
+            "\n".join(f"{BODY[n]}\n{2 * n + 101} {2 * n + 102}" for n in range(6)),
+            ["101", "112"],
+        ),
+        ("\n".join(_numbered(BODY, "{n} {line}")), ["101 ", "112 "]),  # leading the lines
+        ("\n".join(_numbered(BODY, "{line} {n}")), [" 101", " 112"]),  # trailing them
+    ],
+)
+def test_review_line_numbers_go_however_they_are_printed(page: str, gone: list[str]) -> None:
+    cleaned = clean_pages([page])[0]
+    assert all(number not in cleaned for number in gone)
+    assert all(line in cleaned for line in BODY[:6])
+
+
+def test_a_few_numbers_are_not_line_numbers() -> None:
+    """Below ten numbers in a row a page is not a numbered review copy: nothing is dropped."""
+    page = "\n".join([*_numbered(BODY[:4], "{line} {n}"), "101 102", "103 104"])
+    assert clean_pages([page])[0] == page

@@ -213,7 +213,7 @@ def test_the_prefilter_finds_what_the_full_alternation_finds(vague_alias: bool) 
     )
     scan = build_scanner(catalogue)
     full = _full_alternation(scan, text)
-    assert [(m.start, m.framework) for m in scan._names(1, text)] == full
+    assert [(m.start, m.framework) for m in scan.names_in(1, text)] == full
     assert len(full) > 2 * len(names)
 
 
@@ -229,4 +229,4 @@ def test_the_prefilter_finds_what_the_full_alternation_finds(vague_alias: bool) 
     ],
 )
 def test_the_beginnings_an_alias_can_match(pattern: str, starts: set[str] | None) -> None:
-    assert prefixes(pattern) == (None if starts is None else frozenset(starts))
+    assert prefixes(pattern, 4) == (None if starts is None else frozenset(starts))

@@ -46,12 +46,17 @@ def cited_tools(
     tools = {entry: _framework(entry, named.get(entry.page, ()), family) for entry in entries}
     if not any(tools.values()):
         return {}  # no entry names a framework: no citation need be read
+    # Only citations that can point at an entry naming a framework are read.
+    wanted = [entry for entry, framework in tools.items() if framework]
+    numbered = any(entry.number is not None for entry in wanted)
+    surnames = {entry.first_surname for entry in wanted if entry.first_surname}
     found: dict[int, list[Mention]] = defaultdict(list)
     for section in sections:
         if section.kind in _NOT_CITING:
             continue
         text = pages[section.page - 1]
-        for citation in citations(text, section.start, section.end):
+        spans = citations(text, section.start, section.end, numbered=numbered, surnames=surnames)
+        for citation in spans:
             if not _names_a_tool(text, citation.start):
                 continue
             for entry in resolve(citation, entries):

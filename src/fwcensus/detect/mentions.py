@@ -10,12 +10,15 @@ only at the sentences these hits fall in, which keeps the method close to a plai
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
 from fwcensus.catalogue.frameworks import Catalogue, load_catalogue
+from fwcensus.detect.page_keys import KeySet, PageKeys, Role
 from fwcensus.detect.prefixes import prefixes, trie_pattern
 
 
@@ -61,37 +64,51 @@ _TLDS = r"org|com|io|ai|ch|net|cn|edu|readthedocs"
 _VERSION = re.compile(
     r"[ -]?(?:v\.?\s?|version\s)?\d{1,2}(?:\.(?:\d{1,3}|x))+|(?: v?|v)?\d(?![\d.,]\d)(?![\w%])"
 )
-_URL = re.compile(r"(?:https?://|www\.|\b(?:github|gitlab|gitee)\.com/)[^\s<>\"')\]]+")
+# How an address begins: a page without any of these holds none.
+_URL_SCHEMES = ("https://", "http://", "www.")
+_URL_HOSTS = ("github.com/", "gitlab.com/", "gitee.com/")
+_URL = re.compile(
+    "(?:"
+    + "|".join(map(re.escape, _URL_SCHEMES))
+    + r"|\b(?:"
+    + "|".join(map(re.escape, _URL_HOSTS))
+    + r"))[^\s<>\"')\]]+"
+)
 # Pages of a framework's site that offer data or trained models, not the framework.
 _RESOURCE_PATH = re.compile(r"/(?:datasets?|hub|catalog|model[-_]?zoo)(?:[/?#.]|$)", re.I)
 # Small capitals extract with a space after each full-size capital: "P Y T ORCH 2.1".
 _SPACED_CAPS = re.compile(r"(?<![\w-])[A-Z]+(?:(?: | ?- ?)[A-Z]+)+(?![\w-])")
 # Where an alias may begin, when nothing narrower is known: a word start, as _BEFORE requires.
 _WORD_START = re.compile(r"(?<![\w.@-])[A-Za-z0-9]")
+_AT_WORD_START = re.compile(_BEFORE)
+_IMPORT = re.compile(r"\bimport\b")
 # A library's name: word characters joined by hyphens, dots or a registered sign.
 _TOKEN = re.compile(r"(?<![\w./@®-])[A-Za-z0-9](?:[A-Za-z0-9_]|[-.®]+(?=[A-Za-z0-9]))*")
 # Lower-cases ASCII letters only, so offsets into the lowered text are offsets into the page.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _LONGEST_TOKEN = 120  # characters a library name may run past a stem in it
+_END = sys.maxsize  # sorts after every span's end
 
 
 @dataclass(frozen=True)
 class Scanner:
     names: re.Pattern[str]  # every alias, longest first; group gN is name_targets[N]
     name_targets: tuple[_Target, ...]
-    # Where an alias may begin: a word start with one of the aliases' first letters
-    # (prefixes.py), on ASCII-lower-cased text; any word start when an alias's beginning cannot
-    # be enumerated.
-    name_starts: re.Pattern[str]
+    # The literal keys every page is searched for at once (page_keys.py): the aliases' first
+    # letters (prefixes.py; none when an alias's beginning cannot be enumerated, and then any
+    # word start is a candidate), the modules' names and the library stems, lower-cased.
+    keys: KeySet
+    names_enumerated: bool
+    # The first letters of each catalogue name in small capitals, up to its first space
+    # ("P Y", "T ENSOR F"): a page without one has no letter-spaced name.
+    spaced_keys: KeySet
     name_aliases: tuple[str, ...]  # as in name_targets
     # Per alias (as in name_targets), the lower-case beginnings it can match, None when any.
     name_prefixes: tuple[frozenset[str] | None, ...]
     code: re.Pattern[str]
     code_targets: dict[str, _Target]
-    module_names: re.Pattern[str]  # any module's name: pages without one skip the code scan
     urls: tuple[tuple[str, _Target], ...]  # (lower-case prefix, target), longest first
     stems: tuple[tuple[str, _Target], ...]  # (lower-case stem, target), longest first
-    stem_pattern: re.Pattern[str]  # any stem, on ASCII-lower-cased text
     # Stems that may be glued to a lower-case rest at the start of a name ("torchvision") and
     # that name libraries glued after another word ("GPyTorch"): the catalogue's
     # glued_compounds and suffix_compounds.
@@ -104,21 +121,34 @@ class Scanner:
     _buckets: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def scan(self, page: int, text: str) -> list[Mention]:
-        found = [*self._names(page, text), *self._code(page, text), *self._spaced(page, text)]
-        compounds, lookalikes = self._compounds(page, text)
+        lowered = _lowered(text)
+        keys = self.keys.find(lowered)
+        found = [
+            *self._names(page, text, self.name_candidates(lowered, keys)),
+            *self._code(page, text, keys),
+            *self._spaced(page, text),
+        ]
+        compounds, lookalikes = self._compounds(page, text, keys)
         found = _apart(found, lookalikes) + _apart(compounds, found)
-        if "/" in text or "www." in text:
-            spans = [match.span() for match in _URL.finditer(text)]
-            found = [m for m in found if not any(a <= m.start < b for a, b in spans)]
+        addresses = keys.starts[Role.URL]
+        if addresses:  # no match can start before the first of them
+            spans = [match.span() for match in _URL.finditer(text, min(addresses))]
+            found = [m for m in found if not _inside(m.start, spans)]
             found += self._urls(page, text, spans)
         return sorted(found, key=lambda m: (m.start, m.end))
 
-    def _names(self, page: int, text: str) -> list[Mention]:
+    def names_in(self, page: int, text: str) -> list[Mention]:
+        """The aliases alone, as ``scan`` finds them (tests and benchmarks set this against
+        the alternation of every alias tried at every character)."""
+        lowered = _lowered(text)
+        return self._names(page, text, self.name_candidates(lowered, self.keys.find(lowered)))
+
+    def _names(self, page: int, text: str, candidates: Iterator[tuple[int, str]]) -> list[Mention]:
         """The aliases, tried only at the words whose first letters begin one: a page is
-        read once by a simple pattern instead of by the alternation of every alias."""
+        read once for the candidates instead of by the alternation of every alias."""
         found = []
         taken = 0  # matches do not overlap: a word inside the last match is not tried
-        for at, head in self.name_candidates(text):
+        for at, head in candidates:
             if at < taken:
                 continue
             match = self._bucket(head).match(text, at)
@@ -134,12 +164,20 @@ class Scanner:
             found.append(_mention(page, match.start(), match.end(), target, version))
         return found
 
-    def name_candidates(self, text: str) -> Iterator[tuple[int, str]]:
-        """``(offset, beginning)`` where an alias may begin: one scan of the lower-cased
+    def name_candidates(self, lowered: str, keys: PageKeys) -> Iterator[tuple[int, str]]:
+        """``(offset, beginning)`` where an alias may begin, at a word start of the lower-cased
         page. The beginning is the longest alias beginning found there, so every alias that
         can match at the offset begins with a part of it."""
-        for start in self.name_starts.finditer(_lowered(text)):
-            yield start.start(), start.group()
+        if not self.names_enumerated:
+            for start in _WORD_START.finditer(lowered):
+                yield start.start(), start.group()
+            return
+        # Every word start holding a key, even inside a longer key ("mesh t" of "MESH
+        # TENSORFLOW" holds "tensor"): it is the aliases' matches that may not overlap.
+        lengths = keys.starts[Role.NAME]
+        for at in sorted(lengths):
+            if _AT_WORD_START.match(lowered, at):
+                yield at, lowered[at : at + lengths[at]]
 
     def _bucket(self, head: str) -> re.Pattern[str]:
         """The aliases that may match where ``head`` begins, in the full alternation's
@@ -160,7 +198,9 @@ class Scanner:
 
     def _spaced(self, page: int, text: str) -> list[Mention]:
         """Names in small capitals: "P Y T ORCH", "S CIKIT - LEARN"."""
-        found = []
+        found: list[Mention] = []
+        if not self.spaced_keys.any_in(text):
+            return found
         for match in _SPACED_CAPS.finditer(text):
             run = match.group()
             letters = [(i, ch) for i, ch in enumerate(run) if ch != " "]
@@ -179,7 +219,9 @@ class Scanner:
                     taken = at + len(name)
         return found
 
-    def _compounds(self, page: int, text: str) -> tuple[list[Mention], list[Mention]]:
+    def _compounds(
+        self, page: int, text: str, keys: PageKeys
+    ) -> tuple[list[Mention], list[Mention]]:
         """``(compounds, lookalikes)``: library names built on a framework's name ("mesh-
         transformer-jax", "JaxPruner", "Intel®-Extension-for-PyTorch", "torchvision"), and the
         names that only look so ("JAX-RS", "CaffeNet"), whose alias hits are dropped. Only the
@@ -187,8 +229,8 @@ class Scanner:
         found: list[Mention] = []
         lookalikes: list[Mention] = []
         seen: set[int] = set()
-        for hit in self.stem_pattern.finditer(_lowered(text)):
-            match = _token_at(text, hit.start())
+        for hit in keys.leftmost(Role.STEM):
+            match = _token_at(text, hit)
             if match is None or match.start() in seen:
                 continue
             seen.add(match.start())
@@ -215,10 +257,14 @@ class Scanner:
                 at = lowered.find(stem, at + 1)
         return None
 
-    def _code(self, page: int, text: str) -> list[Mention]:
+    def _code(self, page: int, text: str, keys: PageKeys) -> list[Mention]:
         found: list[Mention] = []
-        if not self.module_names.search(text):
+        modules = keys.starts[Role.MODULE]
+        if not modules:
             return found  # most pages hold no module name at all: no scan
+        dotted = any(text[at + length : at + length + 1] == "." for at, length in modules.items())
+        if not dotted and not ("import" in text and _IMPORT.search(text)):
+            return found  # code is "import x", "from x ... import" or "x.attr"
         for match in self.code.finditer(text):
             module = match.group("imported") or match.group("source") or match.group("attr")
             target = self.code_targets[module]
@@ -310,6 +356,12 @@ def _token_at(text: str, position: int) -> re.Match[str] | None:
     return None
 
 
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``offset`` falls in one of ``spans`` (in order, not overlapping)."""
+    at = bisect_right(spans, (offset, _END)) - 1
+    return at >= 0 and offset < spans[at][1]
+
+
 def _apart(candidates: list[Mention], found: list[Mention]) -> list[Mention]:
     """Candidates overlapping none of ``found``."""
     return [c for c in candidates if not any(m.start < c.end and c.start < m.end for m in found)]
@@ -347,14 +399,10 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
     # Longer patterns first, so "Caffe2" wins over "Caffe" and "PyTorch Lightning" over "PyTorch".
     entries.sort(key=lambda entry: -len(entry[0]))
     beginnings = [prefixes(pattern) for pattern, _ in entries]
-    starts: set[str] | None = set()
-    for found in beginnings:
-        if found is None or starts is None:
-            starts = None
-            continue
-        starts |= found
-    if starts is None:  # candidates are word starts then, which say nothing of an alias
+    enumerated = all(found is not None for found in beginnings)
+    if not enumerated:  # candidates are word starts then, which say nothing of an alias
         beginnings = [None] * len(entries)
+    starts = {head for found in beginnings if found is not None for head in found}
     names = "|".join(f"(?P<g{i}>{pattern})" for i, (pattern, _) in enumerate(entries))
     modules = trie_pattern(set(code))  # longest first, as an alternation sorted by length
     # An import is a line of code ("import torch", "from jax import numpy"), never prose such as
@@ -367,19 +415,30 @@ def build_scanner(catalogue: Catalogue) -> Scanner:
     return Scanner(
         names=re.compile(f"{_BEFORE}(?:{names}){_AFTER}"),
         name_targets=tuple(target for _, target in entries),
-        name_starts=_WORD_START
-        if starts is None
-        else re.compile(_BEFORE + "(?:" + trie_pattern(starts) + ")"),
+        keys=KeySet(
+            {
+                Role.NAME: starts,
+                Role.MODULE: {module.lower() for module in code},
+                Role.STEM: {stem for stem, _ in stems},
+                Role.URL: {*_URL_SCHEMES, *_URL_HOSTS},
+            }
+        ),
+        names_enumerated=enumerated,
+        spaced_keys=KeySet({Role.NAME: _spaced_keys(name for name, _ in spelled)}),
         name_aliases=tuple(pattern for pattern, _ in entries),
         name_prefixes=tuple(beginnings),
         code=re.compile(code_pattern),
         code_targets=code,
-        module_names=re.compile(modules),
         urls=tuple(sorted(urls, key=lambda entry: -len(entry[0]))),
         stems=tuple(sorted(stems, key=lambda entry: -len(entry[0]))),
-        stem_pattern=re.compile(trie_pattern({stem for stem, _ in stems})),
         glued_stems=frozenset(s for fw in catalogue.frameworks for s in fw.glued_compounds),
         suffix_stems=frozenset(s for fw in catalogue.frameworks for s in fw.suffix_compounds),
         spelled=tuple(sorted(spelled, key=lambda entry: -len(entry[0]))),
         not_compounds=catalogue.compound_exclude,
     )
+
+
+def _spaced_keys(names: Iterator[str]) -> set[str]:
+    """How each name begins in small capitals, up to its first space: the space falls after
+    any of its letters ("P Y", "PY T", "TENSOR F")."""
+    return {(name[:k] + " " + name[k]).upper() for name in names for k in range(1, len(name))}

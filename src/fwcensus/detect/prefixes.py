@@ -17,7 +17,7 @@ from typing import Any
 
 from fwcensus.errors import FwcensusError
 
-PREFIX = 4  # characters compared; shorter aliases ("PGL", "JAX") are their own prefix
+PREFIX = 6  # characters compared; shorter aliases ("PGL", "JAX") are their own prefix
 MAX_PREFIXES = 256  # beyond this many combinations a pattern is tried everywhere
 
 

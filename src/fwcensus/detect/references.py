@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -101,12 +101,26 @@ def _entries(page: str, section: Section) -> Iterator[Entry]:
                         text[start:end])  # fmt: skip
 
 
-def citations(text: str, start: int = 0, end: int | None = None) -> Iterator[Citation]:
+def citations(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    numbered: bool = True,
+    surnames: Collection[str] | None = None,
+) -> Iterator[Citation]:
     """Every citation in ``text[start:end]``: "[12]", "[3, 5-7]", "(Wang et al., 2021; Lee,
-    2020)", "Wang (2021)"."""
+    2020)", "Wang (2021)". A reader that can only use some of them says which: no numbered
+    ones (``numbered``), and author-year ones only in a span that holds one of ``surnames``
+    (reading those is most of the cost)."""
     end = len(text) if end is None else end
-    for match in _NUMERIC_CITE.finditer(text, start, end):
-        yield Citation(match.start(), match.end(), _numbers(match.group(1)), ())
+    if numbered:
+        for match in _NUMERIC_CITE.finditer(text, start, end):
+            yield Citation(match.start(), match.end(), _numbers(match.group(1)), ())
+    if surnames is not None:
+        span = text[start:end]
+        if not any(surname in span for surname in surnames):
+            return
     for match in _AUTHOR_CITE.finditer(text, start, end):
         pairs = tuple(
             (found.group(1), found.group(2))

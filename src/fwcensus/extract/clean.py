@@ -14,11 +14,12 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, partial
 
 from fwcensus.catalogue.code_hosts import CODE_HOSTS, CODE_HOSTS_PATTERN
 from fwcensus.catalogue.frameworks import load_catalogue
+from fwcensus.extract.url_openings import url_openings
 
 # pdfium marks a hyphen it saw at a line end with U+FFFE and drops the line break itself.
 PDFIUM_HYPHEN = "\ufffe"
@@ -58,11 +59,25 @@ _EDGE_NUMBERS = (
     (re.compile(r"^(\d{3,4}) (?=\S)"), 0),  # (pattern, the line's end it reads)
     (re.compile(r"(?<=\S) (\d{3,4})$"), -1),
 )
+# The lines those read, found in the whole page at once (a search for a line break runs in
+# C, a loop over the lines in Python): number-only lines, lines opening or closing with one.
+_NUMBER_LINE = re.compile(r"\n[^\S\n]*\d{1,4}(?:[^\S\n]+\d{1,4})*[^\S\n]*(?=\n)")
+_NUMBERED_EDGES = (
+    re.compile(r"\n\d{3,4} (?=\S)"),
+    re.compile(r"\n(?:(?<=\S \d{3}\n)|(?<=\S \d{4}\n))"),
+)
+# A line ending in a hyphenated word, the next line opening like a footnote or a caption:
+# what _restore_interrupted looks for line by line (its patterns, read from the hyphen).
+_INTERRUPTED_WORD = re.compile(
+    r"[-\ufffe](?<=[A-Za-z]{2}[-\ufffe])[^\S\n]*\n"
+    r"[^\S\n]*(?:\d{1,2}\s?(?:[A-Z][a-z]|https?://|www\.)|[*\u2217\u2020\u2021\u00a7\u00b6]\s?\w"
+    r"|(?:Figure|Fig\.|Table)\s+\d+[.:])"
+)
 _STAMP = re.compile(r"^\s*arXiv:\d{4}\.\d{4,5}(?:v\d+)?\s+\[[^\]]+\]\s+\d{1,2} \w{3} \d{4}\s*$")
 # A line break inside a word: "implemen-\ntation" (hyphen then newline) or pdfium's marker;
 # the words either side are read from there (anchored, so no scan of every character).
 _BREAK = re.compile(r"\ufffe\n?|-\n")
-_LEFT_WORD = re.compile(r"[\w.:/@-]*\Z")
+_LEFT_WORD_SIGNS = "_.:/@-"  # besides letters and digits
 _RIGHT_WORD = re.compile(r"\w[\w-]*")
 WORD_REACH = 64  # characters looked at either side of a break
 # A URL that ends a line, and the character that starts the next one. A line may end right
@@ -107,8 +122,12 @@ def clean_pages(raw_pages: Sequence[str]) -> tuple[str, ...]:
         _repair_ligatures(page, known) if _ODD_GLYPH.search(page) else page for page in normalised
     ]
     pages = [page.split("\n") for page in normalised]
-    running = _running_lines(pages)
-    return tuple(_clean_lines(lines, running, known) for lines in pages)
+    edges = [{index: _edge_key(lines[index]) for index in _edges(lines)} for lines in pages]
+    running = _running_lines(edges)
+    return tuple(
+        _clean_lines(page, lines, edge_keys, running, known)
+        for page, lines, edge_keys in zip(normalised, pages, edges, strict=True)
+    )
 
 
 Known = Callable[[], frozenset[str]]
@@ -116,8 +135,10 @@ Known = Callable[[], frozenset[str]]
 
 def _known_words(pages: Sequence[str]) -> frozenset[str]:
     """Words the paper spells in full somewhere, and words every paper's links need."""
-    words = {w.casefold() for page in pages for w in _PLAIN_WORD.findall(page)}
-    return frozenset(words | camel_words() | LINK_WORDS)
+    spelled: set[str] = set()
+    for page in pages:
+        spelled.update(_PLAIN_WORD.findall(page))
+    return frozenset({word.casefold() for word in spelled} | camel_words() | LINK_WORDS)
 
 
 def _repair_ligatures(page: str, known: Known) -> str:
@@ -140,7 +161,8 @@ def _repair_ligatures(page: str, known: Known) -> str:
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     # NFKC folds ligatures (the "fi" of "fine-tune" is one glyph in most papers) and full-width
     # forms, so a search for a word finds it however the PDF encoded it.
     if not unicodedata.is_normalized("NFKC", text):
@@ -154,36 +176,58 @@ def _edge_key(line: str) -> str:
 
 def _edges(lines: list[str]) -> list[int]:
     """Indices of the first and last few non-blank lines of a page."""
-    filled = [index for index, line in enumerate(lines) if line.strip()]
-    return sorted(set(filled[:EDGE_LINES] + filled[-EDGE_LINES:]))
+    first = list(itertools.islice(_filled(range(len(lines)), lines), EDGE_LINES))
+    last = list(itertools.islice(_filled(range(len(lines) - 1, -1, -1), lines), EDGE_LINES))
+    return sorted(set(first + last))
 
 
-def _running_lines(pages: list[list[str]]) -> frozenset[str]:
-    """Keys of lines that recur at the page edges: running headers, footers, page numbers."""
-    if len(pages) < 3:
+def _filled(indices: Iterable[int], lines: list[str]) -> Iterator[int]:
+    return (index for index in indices if lines[index].strip())
+
+
+def _running_lines(edges: list[dict[int, str]]) -> frozenset[str]:
+    """Keys of lines that recur at the page edges (``edges``: per page, each edge line's
+    key): running headers, footers, page numbers."""
+    if len(edges) < 3:
         return frozenset()
     seen: Counter[str] = Counter()
-    for lines in pages:
-        seen.update({_edge_key(lines[index]) for index in _edges(lines)})
-    needed = max(2, RUNNING_SHARE * len(pages))
+    for keys in edges:
+        seen.update(set(keys.values()))
+    needed = max(2, RUNNING_SHARE * len(edges))
     return frozenset(key for key, count in seen.items() if count >= needed and key)
 
 
-def _clean_lines(lines: list[str], running: frozenset[str], known: Known) -> str:
+def _clean_lines(
+    page: str, lines: list[str], edge_keys: dict[int, str], running: frozenset[str], known: Known
+) -> str:
+    """The cleaned ``page``, split into ``lines``, whose edge lines have ``edge_keys``. The
+    line-by-line steps run only on pages a search of the whole text says they can change:
+    most pages have no line numbers and no sentence broken by a footnote."""
     drop = {
-        index
-        for index in _edges(lines)
-        if _edge_key(lines[index]) in running or _STAMP.match(lines[index])
+        index for index, key in edge_keys.items() if key in running or _STAMP.match(lines[index])
     }
-    drop |= _line_number_lines(lines)
-    kept = [line for index, line in enumerate(lines) if index not in drop]
-    kept = _restore_interrupted(_strip_edge_line_numbers(kept), known)
+    if sum(len(line.split()) for line in _lines_of(_NUMBER_LINE, page)) >= MIN_LINE_NUMBERS:
+        drop |= _line_number_lines(lines)
+    kept = list(lines)
+    for index in sorted(drop, reverse=True):
+        del kept[index]  # a few lines: cheaper than a comprehension over all of them
     text = "\n".join(kept)
+    if any(len(_lines_of(edge, text)) >= MIN_LINE_NUMBERS for edge in _NUMBERED_EDGES):
+        kept = _strip_edge_line_numbers(kept)
+        text = "\n".join(kept)
+    if _INTERRUPTED_WORD.search(text):
+        text = "\n".join(_restore_interrupted(kept, known))
     if PDFIUM_HYPHEN in text or "-\n" in text:
         text = _join_breaks(text)
     if "\n" in text and any(hint in text for hint in _URL_HINTS):
-        text = _URL_AT_EOL.sub(_join_url, text)
+        text = _join_urls(text)
     return text
+
+
+def _lines_of(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Matches of a pattern that reads a line from the break before it to the one after (the
+    text's first and last lines are given theirs)."""
+    return pattern.findall("\n" + text + "\n")
 
 
 def _restore_interrupted(lines: list[str], known: Known) -> list[str]:
@@ -249,8 +293,7 @@ def _join_breaks(text: str) -> str:
         start, end = match.span()
         if start < done:
             continue  # inside the right-hand word of the previous break
-        left_match = _LEFT_WORD.search(text, max(done, start - WORD_REACH), start)
-        left = left_match.group(0) if left_match else ""
+        left = _left_word(text, max(done, start - WORD_REACH), start)
         right_match = _RIGHT_WORD.match(text, end, end + WORD_REACH)
         right = right_match.group(0) if right_match else ""
         mark = match.group(0)
@@ -263,6 +306,16 @@ def _join_breaks(text: str) -> str:
         done = end + len(right)
     parts.append(text[done:])
     return "".join(parts)
+
+
+def _left_word(text: str, low: int, end: int) -> str:
+    """The word (letters, digits and ``_LEFT_WORD_SIGNS``) that ends at ``end``, from no
+    earlier than ``low``: read backwards, a step per letter, where a pattern searched for
+    would be tried from every position of the reach."""
+    start = end
+    while start > low and (text[start - 1].isalnum() or text[start - 1] in _LEFT_WORD_SIGNS):
+        start -= 1
+    return text[start:end]
 
 
 def keeps_hyphen(left: str, right: str) -> bool:
@@ -280,6 +333,22 @@ def keeps_hyphen(left: str, right: str) -> bool:
     if lowered in KEEP_HYPHEN_AFTER:
         return True
     return right.casefold().startswith(KEEP_HYPHEN_STEMS.get(lowered, ()))
+
+
+def _join_urls(text: str) -> str:
+    """``_URL_AT_EOL.sub(_join_url, text)``, the pattern tried only where a URL opens."""
+    starts = url_openings(text)
+    if starts is None:
+        return _URL_AT_EOL.sub(_join_url, text)
+    parts: list[str] = []
+    done = 0
+    for start in starts:
+        match = _URL_AT_EOL.match(text, start) if start >= done else None
+        if match:
+            parts += (text[done:start], _join_url(match))
+            done = match.end()
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _join_url(match: re.Match[str]) -> str:

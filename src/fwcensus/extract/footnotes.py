@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -43,6 +42,12 @@ _NUMBERED_THINGS = frozenset(
      "table", "alg", "algorithm", "app", "appendix", "chap", "chapter", "thm", "theorem", "lem",
      "lemma", "def", "prop", "cor", "no", "nos", "vol", "pp", "p", "step", "line", "row", "col"}
 )  # fmt: skip
+# What may stand around a numbered mark besides letters before it and spaces after it.
+_BEFORE_DIGIT_MARK = ".,;:!?" + _CLOSING
+_AFTER_DIGIT_MARK = _CLOSING + ".,;:-\u2014\u2013"
+_DIGIT_MARK_AFTER = rf"(?![^\s{re.escape(_AFTER_DIGIT_MARK)}])"
+# A mark alone on its line, a URL opening the next: what _mark_then_url reads line by line.
+_MARK_THEN_URL = re.compile(rf"^[^\S\n]*{_MARK}[^\S\n]*\n[^\S\n]*{_URL_START}", re.M | re.I)
 _NOT_BODY = (SectionKind.FOOTNOTE, SectionKind.REFERENCES)
 _FRONT = (SectionKind.TITLE, SectionKind.FRONT)
 
@@ -152,6 +157,8 @@ def _next_inline(text: str, mark: str, start: int, end: int) -> tuple[int, int, 
 
 def _mark_then_url(text: str, section: Section) -> Iterator[Footnote]:
     """Footnotes whose mark stands alone on its line, the next line opening with a URL."""
+    if not _MARK_THEN_URL.search(text[section.start : section.end]):
+        return
     lines = list(_lines(text, section.start, section.end))
     for (_, line), (offset, following) in itertools.pairwise(lines):
         alone = _MARK_ONLY.match(line)
@@ -173,14 +180,14 @@ def footnote_refs(
     else on the page before, else the page after; a mark found there more than once (or
     claimed by two footnotes) points at none of them."""
     body = _body_spans(sections, footnotes)
-    words = cache(partial(_glued_words, pages))  # needed only for marks glued to a word
+    glued = cache(partial(_glued_count, pages))  # needed only for marks glued to a word
     candidates: dict[tuple[int, str], list[tuple[int, int]]] = {}
 
     def marks_on(page: int, mark: str) -> list[tuple[int, int]]:
         key = (page, mark)
         if key not in candidates:
             text = pages[page - 1] if 0 < page <= len(pages) else ""
-            candidates[key] = list(_marks(text, body.get(page, ()), mark, words))
+            candidates[key] = list(_marks(text, body.get(page, ()), mark, glued))
         return candidates[key]
 
     tied: dict[tuple[int, int], list[Footnote]] = {}
@@ -245,38 +252,50 @@ def _cut(span: tuple[int, int, bool], start: int, end: int) -> Iterator[tuple[in
         yield end, high, front
 
 
-def _glued_words(pages: Sequence[str]) -> Counter[str]:
-    """How often each word-with-a-number ("ResNet50", "PyTorch3") occurs in the paper: a
-    footnote mark occurs once, a name more often."""
-    counts: Counter[str] = Counter()
-    for text in pages:
-        counts.update(m.group(0) for m in re.finditer(r"(?<![\w.])[^\W\d_]++\d{1,2}(?!\w)", text))
-    return counts
+def _glued_count(pages: Sequence[str], word: str) -> int:
+    """How often a word-with-a-number ("ResNet50", "PyTorch3") occurs in the paper as a word
+    of its own: a footnote mark occurs once, a name more often."""
+    printed = re.escape(word)
+    alone = re.compile(rf"{printed}(?<![\w.]{printed})(?!\w)")  # the word first: C-speed search
+    return sum(len(alone.findall(text)) for text in pages)
 
 
 def _marks(
     text: str,
     spans: Sequence[tuple[int, int, bool]],
     mark: str,
-    words: Callable[[], Counter[str]],
+    glued: Callable[[str], int],
 ) -> list[tuple[int, int]]:
     """Spans where ``mark`` is printed as a footnote mark in ``spans`` of ``text``."""
     symbol = not mark.isdigit()
-    printed = _ASTERISKS if mark == "*" else re.escape(mark)
-    pattern = re.compile(rf"(?<![\d{SYMBOLS}]){printed}" + ("" if symbol else r"(?!\d)"))
+    if symbol:
+        printed = _ASTERISKS if mark == "*" else re.escape(mark)
+        pattern = re.compile(rf"(?<![\d{SYMBOLS}]){printed}")
+    else:
+        # Only where _is_mark may take it: after a letter or punctuation, before a space,
+        # punctuation or the end (most numbers on a page are neither).
+        pattern = re.compile(rf"{mark}{_digit_mark_before(mark)}(?!\d){_DIGIT_MARK_AFTER}")
     found: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
     for start, end, front in spans:
         for match in pattern.finditer(text, start, end):
-            if _is_mark(text, match.start(), match.end(), symbol, words):
+            if _is_mark(text, match.start(), match.end(), symbol, glued):
                 found[front].append(match.span())
     # Numbers by several authors' names are affiliation marks, not this footnote's.
     in_front = found[True] if symbol or len(found[True]) == 1 else []
     return sorted(found[False] + in_front)
 
 
-def _is_mark(
-    text: str, start: int, end: int, symbol: bool, words: Callable[[], Counter[str]]
-) -> bool:
+def _digit_mark_before(mark: str) -> str:
+    """What must precede ``mark`` (a number), said after it: a pattern opening with the mark
+    itself is searched for at C speed, one opening with a look-behind tried at every
+    character."""
+    return (
+        rf"(?<![\d{SYMBOLS}]{mark})"
+        rf"(?<=(?:[^\W\d_]|[{re.escape(_BEFORE_DIGIT_MARK)}]){mark})"
+    )
+
+
+def _is_mark(text: str, start: int, end: int, symbol: bool, glued: Callable[[str], int]) -> bool:
     before = text[max(0, start - 40) : start]
     after = text[end : end + 1]
     if not before or _in_url(text, start):
@@ -284,17 +303,17 @@ def _is_mark(
     if symbol:
         # "code*", "Wang *", but not "x * y" (an operator between spaces)
         return not before[-1].isspace() or after in ("", "\n", ",")
-    if after and not (after.isspace() or after in _CLOSING + ".,;:-\u2014\u2013"):
+    if after and not (after.isspace() or after in _AFTER_DIGIT_MARK):
         return False  # "2D", "3x"
     word = re.search(r"[^\W\d_]+\Z", before)
     if word:
         name = word.group(0)
         if len(name) < 2 or name.isupper() or name.casefold() in _NUMBERED_THINGS:
             return False  # "x2", "GPT2", "VGG16", "Table2"
-        return words()[name + text[start:end]] <= 1  # a name recurs; a mark is printed once
+        return glued(name + text[start:end]) <= 1  # a name recurs; a mark is printed once
     # After punctuation that follows a word: "available.2", "PyTorch,3", "(see [4])2"; not
     # "1.2", "[3],4", "Fig.3".
-    if before[-1] not in ".,;:!?" + _CLOSING:
+    if before[-1] not in _BEFORE_DIGIT_MARK:
         return False
     prior = re.search(rf"([^\W\d_]+|[{_CLOSING}])\Z", before[:-1])
     if prior is None or (len(prior.group(1)) == 1 and prior.group(1).isalpha()):

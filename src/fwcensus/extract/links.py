@@ -6,15 +6,12 @@ used, and papers hide many behind a word ("Code") whose text says nothing, so bo
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections.abc import Iterator, Sequence
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
 from fwcensus.catalogue.code_hosts import CODE_HOSTS, CODE_HOSTS_PATTERN
 from fwcensus.extract.sections import section_at
+from fwcensus.extract.url_openings import url_openings
 from fwcensus.models import Section, TextLink
 
 # Scheme-less code-host links are as common as full ones in papers ("github.com/x/y"). A URL
@@ -40,7 +37,12 @@ def text_urls(page: str) -> Iterator[tuple[str, int, int]]:
     """``(url, start, end)`` of every URL printed on a page."""
     if not any(hint in page for hint in _URL_HINTS):
         return
-    for match in _URL.finditer(page):
+    openings = url_openings(page)
+    if not openings:
+        if openings is not None:
+            return
+        openings = [0]
+    for match in _URL.finditer(page, openings[0]):  # none can start before the first
         if match.start() and page[match.start() - 1] in "./@":
             continue  # "user@github.com/...", "docs.github.com/": inside a longer URL or name
         url = match.group(0).rstrip(_TRAILING)
@@ -48,26 +50,6 @@ def text_urls(page: str) -> Iterator[tuple[str, int, int]]:
             url = url[:-1]  # "(see https://x.org/a)" closes the parenthesis, not the URL
         if len(url) > len("https://") and "." in url:
             yield url, match.start(), match.start() + len(url)
-
-
-def annotation_urls(pdf: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]:
-    """Targets of the page's URI link annotations (pypdfium2 5 has no helper: raw pdfium)."""
-    urls = []
-    position = ctypes.c_int(0)
-    link = pdfium_c.FPDF_LINK()
-    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
-        action = pdfium_c.FPDFLink_GetAction(link)
-        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
-            continue
-        size = pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, None, 0)
-        if size <= 1:
-            continue
-        buffer = ctypes.create_string_buffer(size)
-        pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, buffer, size)
-        url = buffer.value.decode("utf-8", "replace").strip()
-        if url:
-            urls.append(url)
-    return urls
 
 
 def code_host(url: str) -> str | None:

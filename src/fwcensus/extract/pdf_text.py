@@ -5,12 +5,14 @@ Runs inside a worker process (see pool.py); everything here is linear in the tex
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 from fwcensus.extract.clean import clean_pages
-from fwcensus.extract.links import annotation_urls, find_links
+from fwcensus.extract.links import find_links
+from fwcensus.extract.pdfium_page import read_page
 from fwcensus.extract.sections import find_sections
 from fwcensus.models import ExtractedText, TextStatus
 
@@ -30,7 +32,7 @@ def extract_pages(source: Path | bytes) -> ExtractedText:
     except pdfium.PdfiumError as exc:
         return ExtractedText(TextStatus.FAILED, error=_pdfium_reason(exc))
     try:
-        raw, annotations = zip(*(_page(pdf, index) for index in range(len(pdf))), strict=True)
+        raw, annotations = zip(*(read_page(pdf, index) for index in range(len(pdf))), strict=True)
         title = pdf.get_metadata_value("Title") or None
     except ValueError:
         return ExtractedText(TextStatus.FAILED, error="PDF has no pages")
@@ -38,7 +40,7 @@ def extract_pages(source: Path | bytes) -> ExtractedText:
         return ExtractedText(TextStatus.FAILED, error=_pdfium_reason(exc))
     finally:
         pdf.close()
-    visible = sum(len("".join(page.split())) for page in raw)
+    visible = _visible_characters(raw, MIN_CHARS_PER_PAGE * len(raw))
     if visible < MIN_CHARS_PER_PAGE * len(raw):
         return ExtractedText(
             TextStatus.NO_TEXT,
@@ -54,17 +56,14 @@ def extract_pages(source: Path | bytes) -> ExtractedText:
     )
 
 
-def _page(pdf: pdfium.PdfDocument, index: int) -> tuple[str, list[str]]:
-    page = pdf[index]
-    try:
-        textpage = page.get_textpage()
-        try:
-            text = textpage.get_text_range()
-        finally:
-            textpage.close()
-        return text, annotation_urls(pdf, page)
-    finally:
-        page.close()
+def _visible_characters(pages: Sequence[str], enough: int) -> int:
+    """Characters other than whitespace on the pages, counted until there are ``enough``."""
+    visible = 0
+    for page in pages:
+        visible += len("".join(page.split()))
+        if visible >= enough:
+            break
+    return visible
 
 
 def _pdfium_reason(exc: pdfium.PdfiumError) -> str:

@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fwcensus.models import Section, SectionKind
 
@@ -42,6 +43,12 @@ _KIND_WORDS: tuple[tuple[SectionKind, str], ...] = (
         r"appendix(?:\s+[A-Z]\b)?|appendices|supplementary(?:\s+materials?)?"
         r"|supplemental(?:\s+materials?)?|supplementary\s+information",
     ),
+)
+# The words any of them opens with: one test that most lines fail, instead of one per kind.
+_ANY_KIND_WORD = re.compile(
+    rf"^(?:{_NUMBER}\.?\s+)?(?:abstract|reference|bibliography|literature|works|acknowledg"
+    r"|appendi|supplement)",
+    re.I,
 )
 _KIND_HEADING = [
     (
@@ -77,8 +84,7 @@ _SENTENCE_END = re.compile(r"[.!?:)\]]\s*$")
 _AUTHOR_HINT = re.compile(r"@|\d|,.*,|\band\b|University|Institute|Inc\.|Lab\b")
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: one per line of the paper, made quickly
     page: int  # 1-based
     start: int  # offset of the line in its page
     text: str
@@ -95,7 +101,7 @@ class _Mark:
 
 def find_sections(pages: Sequence[str], title_hint: str | None = None) -> tuple[Section, ...]:
     """Spans of every page, in order, covering each page's text once."""
-    lines = list(_lines(pages))
+    lines = _lines(pages)
     if not lines:
         return ()
     marks = _marks(lines, title_hint)
@@ -111,12 +117,15 @@ def section_at(sections: Sequence[Section], page: int, offset: int) -> Section |
     return None
 
 
-def _lines(pages: Sequence[str]) -> Iterator[_Line]:
+def _lines(pages: Sequence[str]) -> list[_Line]:
+    lines: list[_Line] = []
+    make = tuple.__new__  # what _Line(...) calls, without its Python-level wrapper: per line
     for number, text in enumerate(pages, 1):
         start = 0
         for line in text.split("\n"):
-            yield _Line(number, start, line)
+            lines.append(make(_Line, (number, start, line)))
             start += len(line) + 1
+    return lines
 
 
 def _marks(lines: list[_Line], title_hint: str | None) -> list[_Mark]:
@@ -125,9 +134,17 @@ def _marks(lines: list[_Line], title_hint: str | None) -> list[_Mark]:
     body_from = marks[-1].index if marks else 0
     state = _Walk()
     for index in range(body_from, len(lines)):
-        mark = state.heading(index, lines[index].text.strip())
-        if mark:
-            marks.append(mark)
+        text = lines[index].text.strip()
+        # Every heading starts with a capital or its number, and only the kinds that run in
+        # text ("Abstract—", "Supplementary ...") are long: most lines need no call.
+        if (
+            text
+            and (text[0].isupper() or text[0].isdigit())
+            and (len(text) <= MAX_HEADING_CHARS or text[0] in "AS")
+        ):
+            mark = state.heading(index, text)
+            if mark:
+                marks.append(mark)
     marks = _bibliography_without_heading(lines, marks)
     marks = _cap_abstract(lines, marks)
     return _with_footnotes(lines, marks)
@@ -181,6 +198,8 @@ def _kind_heading(text: str) -> SectionKind | None:
         return None  # "abstract. She ..." wrapped from running text
     if len(text) > MAX_HEADING_CHARS and text[:1] not in "AS":
         return None  # only abstracts, acknowledgements and supplements run in long text
+    if not _ANY_KIND_WORD.match(text):
+        return None
     for kind, pattern in _KIND_HEADING:
         match = pattern.match(text)
         if not match:
@@ -207,15 +226,15 @@ class _Walk:
         self.next_letter = "A"  # next appendix letter expected after the references
 
     def heading(self, index: int, text: str) -> _Mark | None:
-        if not text or not (text[0].isupper() or text[0].isdigit()):
-            return None  # every heading starts with a capital or its number
+        """The mark ``text`` (a stripped line opening with a capital or a digit) sets."""
         kind = _kind_heading(text)
         if kind is SectionKind.ABSTRACT and self.kind not in (SectionKind.FRONT, SectionKind.TITLE):
             kind = None  # the abstract comes first; "Abstract ..." later is running text
         if kind:
             return self._enter(index, kind, text)
-        if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
+        if len(text) > MAX_HEADING_CHARS:
             return None
+        # A common heading is a few words; the others count theirs once their pattern fits.
         common = _COMMON_HEADINGS.match(text)
         if self.kind is SectionKind.REFERENCES and common:
             # "Checklist" after the bibliography: not references, and not known to be more.
@@ -235,7 +254,7 @@ class _Walk:
 
     def _numbered(self, index: int, text: str) -> _Mark | None:
         match = _NUMBERED.match(text)
-        if not match or not _looks_like_title(match.group("title")):
+        if not match or not _few_words(text) or not _looks_like_title(match.group("title")):
             return None
         parts = [int(p) for p in match.group("num").split(".")]
         # Sections count up by one from 1: "2 Google Research" in the affiliations and
@@ -248,7 +267,7 @@ class _Walk:
 
     def _roman(self, index: int, text: str) -> _Mark | None:
         match = _ROMAN.match(text)
-        if not match or not _looks_like_title(match.group("title")):
+        if not match or not _few_words(text) or not _looks_like_title(match.group("title")):
             return None
         value = _roman_value(match.group("num"))
         if value != self.roman + 1:
@@ -259,7 +278,7 @@ class _Walk:
     def _back_matter_heading(self, index: int, text: str) -> _Mark | None:
         """After the references only appendix headings count: "A Proofs", "B.1 Setup"."""
         match = _LETTERED.match(text)
-        if not match or not _looks_like_title(match.group("title")):
+        if not match or not _few_words(text) or not _looks_like_title(match.group("title")):
             return None
         letter = match.group("num")[0]
         if "." not in match.group("num") and letter == self.next_letter:
@@ -268,6 +287,10 @@ class _Walk:
             return None
         self.kind = SectionKind.APPENDIX
         return _Mark(index, SectionKind.APPENDIX, text[:LABEL_CHARS])
+
+
+def _few_words(text: str) -> bool:
+    return len(text.split()) <= MAX_HEADING_WORDS
 
 
 def _looks_like_title(title: str) -> bool:

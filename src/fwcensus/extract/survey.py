@@ -17,7 +17,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from fwcensus.extract.clean import clean_pages
-from fwcensus.extract.links import annotation_urls, find_links
+from fwcensus.extract.links import find_links
+from fwcensus.extract.pdfium_page import read_page
 from fwcensus.extract.sections import find_sections
 from fwcensus.models import Section, SectionKind
 
@@ -40,12 +41,9 @@ def survey(paths: Sequence[Path]) -> Iterator[PaperSurvey]:
             started = time.perf_counter()
             raw, annotations = [], []
             for index in range(len(pdf)):
-                page = pdf[index]
-                textpage = page.get_textpage()
-                raw.append(textpage.get_text_range())
-                annotations.append(annotation_urls(pdf, page))
-                textpage.close()
-                page.close()
+                text, urls = read_page(pdf, index)
+                raw.append(text)
+                annotations.append(urls)
             title = pdf.get_metadata_value("Title") or None
         finally:
             pdf.close()
