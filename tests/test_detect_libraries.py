@@ -3,13 +3,14 @@ backend by what they publish about themselves (PyPI here), and judged by their s
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from fwcensus import pipeline
 from fwcensus.detect import evidence
-from fwcensus.detect.library_names import library_names
+from fwcensus.detect.library_names import _AFTER_VERB, _after_verb, library_names
 from fwcensus.extract.sections import find_sections
 from fwcensus.models import (
     DocStatus,
@@ -42,6 +43,27 @@ from support.sites.pypi_json_site import write_not_found, write_project
 )
 def test_names_that_stand_where_a_tool_is_named(sentence: str, names: list[str]) -> None:
     assert [n.name for n in library_names(sentence)] == names
+
+
+VERB_PHRASES = [
+    "based on", "built on", "built upon", "builds upon", "on top of", "using", "uses", "use",
+    "used", "via", "with", "adopts", "leveraging", "employed", "utilizes", "utilise", "relies on",
+    "rely on", "relied on", "through", "extends", "forked of", "implemented in", "written in",
+    "USING", "With", "Based  on",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("odd", ["", "\u017f"])  # long s: IGNORECASE reads it as "s"
+def test_verbs_are_found_where_the_whole_pattern_finds_them(odd: str) -> None:
+    """The verb pattern is tried only where a verb begins: the same matches as trying it at
+    every character, for every verb and its forms, glued to other words or not."""
+    rng = random.Random(3)
+    words = [*VERB_PHRASES, "the", "Foo-Bar", "t5x", "[4]", ",", "library", "xon", "reuse"]
+    for _ in range(200):
+        text = " ".join(rng.choice(words) for _ in range(30)) + odd
+        start, end = rng.randint(0, 20), rng.randint(len(text) - 20, len(text))
+        whole = [m.span() for m in _AFTER_VERB.finditer(text, start, end)]
+        assert [m.span() for m in _after_verb(text, start, end)] == whole
 
 
 def pages(sentence: str) -> list[str]:

@@ -488,16 +488,17 @@ def inspect(
 
     from fwcensus.inspection import inspect_files, report_json, report_table, text_roles
     from fwcensus.libraries.resolver import cached_resolver
-    from fwcensus.repos.backends import network_resolver
-    from fwcensus.repos.hosts import RepoReaders
-    from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
     from fwcensus.store.db import cache_dir_for
 
     limits = _limits(workers, pdf_seconds, pdf_memory_mb)
-    settings = _settings(mirror, rate, 30.0, 5)
     with ExitStack() as stack:
         reader = None
-        if repos:
+        if repos:  # the network's modules are loaded only when it is used
+            from fwcensus.repos.backends import network_resolver
+            from fwcensus.repos.hosts import RepoReaders
+            from fwcensus.repos.inspect_code import code_json, code_table, read_own_code
+
+            settings = _settings(mirror, rate, 30.0, 5)
             reader = stack.enter_context(RepoReaders(settings))
             resolver = stack.enter_context(network_resolver(settings, reader, cache_dir_for(db)))
         else:

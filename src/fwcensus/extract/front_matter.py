@@ -31,7 +31,8 @@ PROSE_LOWER_WORDS = 8
 # Affiliation marks: footnote symbols, numbers and, in some templates, Greek letters.
 _AFFILIATION_MARKS = SYMBOLS + "\u03b1-\u03c9"
 _GROUPED_EMAIL = re.compile(r"[{(]([^{}()@]{1,400})[})]\s*@\s*([\w-]+(?:\.[\w-]+)+)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Possessive: the local part is all of a token or none (tried from every letter otherwise).
+_EMAIL = re.compile(r"[\w.+-]++@[\w-]+(?:\.[\w-]+)+")
 _MARK = rf"(?:\d{{1,2}}|[{_AFFILIATION_MARKS}])"
 _MARKS = re.compile(rf"{_MARK}(?:\s*,\s*{_MARK})*")
 # Tokens that are no one's name or organisation: addresses and links.
@@ -152,6 +153,8 @@ def _front_lines(text: str, sections: Sequence[Section]) -> Iterator[tuple[str, 
 
 def _emails(text: str) -> Iterator[str]:
     """Every address, the grouped forms ("{a, b}@x.org", "(a,b)@x.org") expanded."""
+    if "@" not in text:
+        return
     for match in _GROUPED_EMAIL.finditer(text):
         for local in re.split(r"[,;|\s]+", match.group(1)):
             if re.fullmatch(r"[\w.+-]+", local):

@@ -37,14 +37,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fwcensus.catalogue.code_names import normalise, package_framework
 from fwcensus.catalogue.frameworks import load_catalogue
-from fwcensus.fetch.api import RateLimited
+from fwcensus.errors import PyPIError, RateLimited
 from fwcensus.libraries.backend import Backend
 from fwcensus.libraries.cache import CACHE_FILE, LibraryCache
-from fwcensus.libraries.pypi import Project, PyPI, PyPIError
+
+if TYPE_CHECKING:  # the HTTP client is loaded only by the callers that go to the network
+    from fwcensus.libraries.pypi import Project, PyPI
 
 MAX_DEPTH = 2  # levels of dependencies followed below the library asked
 MAX_FOLLOWED = 8  # unconditional requirements followed per library
