@@ -96,7 +96,7 @@ def process_tar(task: TarTask, progress: Callable[[int], None] = lambda _: None)
         sandbox(task.limits) as extract,
         snapshot_resolver(task.resolver) as resolve,
         # typeshed asks any fileobj for write, tell and seek; a stream ("r|") is only read.
-        tarfile.open(fileobj=body, mode="r|") as archive,  # type: ignore[call-overload]
+        tarfile.open(fileobj=body, mode="r|", bufsize=CHUNK) as archive,  # type: ignore[call-overload]
     ):
         try:
             for member in archive:
