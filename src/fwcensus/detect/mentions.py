@@ -94,9 +94,10 @@ _END = sys.maxsize  # sorts after every span's end
 class Scanner:
     names: re.Pattern[str]  # every alias, longest first; group gN is name_targets[N]
     name_targets: tuple[_Target, ...]
-    # The literal keys every page is searched for at once (page_keys.py): the aliases' first
-    # letters (prefixes.py; none when an alias's beginning cannot be enumerated, and then any
-    # word start is a candidate), the modules' names and the library stems, lower-cased.
+    # The literal keys every page is searched for at once (page_keys.py), lower-cased: the
+    # aliases' first letters (prefixes.py; none when an alias's beginning cannot be
+    # enumerated, and then any word start is a candidate), the modules' names, the library
+    # stems and how an address opens.
     keys: KeySet
     names_enumerated: bool
     # The first letters of each catalogue name in small capitals, up to its first space
