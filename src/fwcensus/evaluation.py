@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from fwcensus.catalogue.frameworks import Catalogue, load_catalogue
-from fwcensus.detect.accuracy import Measured
+from fwcensus.detect.accuracy import Measured, Rates
 from fwcensus.detect.methods import EVIDENCE
 from fwcensus.detect.stage import DETECTORS
 from fwcensus.detect.substring2019 import METHOD as SUBSTRING_2019
@@ -47,18 +47,10 @@ class Prediction:
 
 
 @dataclass
-class Counts:
+class Counts(Rates):
     tp: int = 0
     fp: int = 0
     fn: int = 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @property
     def f1(self) -> float | None:

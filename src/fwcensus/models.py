@@ -184,8 +184,25 @@ class Verdict:
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
 
 
+class TwoFrameworkCounts:
+    """Papers naming only one of the two, for a row counting ``pytorch`` and ``tensorflow``
+    (each with or without the other) and ``both``."""
+
+    pytorch: int
+    tensorflow: int
+    both: int
+
+    @property
+    def pytorch_only(self) -> int:
+        return self.pytorch - self.both
+
+    @property
+    def tensorflow_only(self) -> int:
+        return self.tensorflow - self.both
+
+
 @dataclass(frozen=True)
-class ShareRow:
+class ShareRow(TwoFrameworkCounts):
     """Counts and the 2019 share for one venue-year under one detection method."""
 
     venue: str
@@ -208,11 +225,3 @@ class ShareRow:
     def label(self) -> str:
         """The venue as charts and tables name it: "ACL", or "ACL findings" for a side track."""
         return self.venue if self.track == "main" else f"{self.venue} {self.track}"
-
-    @property
-    def pytorch_only(self) -> int:
-        return self.pytorch - self.both
-
-    @property
-    def tensorflow_only(self) -> int:
-        return self.tensorflow - self.both

@@ -22,6 +22,7 @@ from fwcensus.aggregate.intervals import wilson
 from fwcensus.aggregate.stage import counted_as
 from fwcensus.bulk.partitions import SOURCE, partition_glob
 from fwcensus.catalogue.frameworks import load_catalogue
+from fwcensus.models import TwoFrameworkCounts
 from fwcensus.sources.arxiv_bulk import month_of
 from fwcensus.store import Store
 
@@ -64,7 +65,7 @@ FROM papers GROUP BY GROUPING SETS ((yymm, category), (yymm))
 
 
 @dataclass(frozen=True)
-class MonthShare:
+class MonthShare(TwoFrameworkCounts):
     month: str  # "2015-01"
     category: str  # primary category, or "all"
     method: str
@@ -78,14 +79,6 @@ class MonthShare:
     ci_low: float | None
     ci_high: float | None
     source: str = "text"
-
-    @property
-    def pytorch_only(self) -> int:
-        return self.pytorch - self.both
-
-    @property
-    def tensorflow_only(self) -> int:
-        return self.tensorflow - self.both
 
 
 # The papers behind each month's counts, for the arxiv-mentions signal: ids, not only numbers.

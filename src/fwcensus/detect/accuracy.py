@@ -18,8 +18,25 @@ from pathlib import Path
 ACCURACY_FILE = "accuracy.json"
 
 
+class Rates:
+    """Precision and recall of a class holding ``tp``, ``fp`` and ``fn``; None where nothing
+    was predicted, or nothing was there to find."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
 @dataclass(frozen=True)
-class Measured:
+class Measured(Rates):
     labels: str  # the labelled set, as the user named it ("dev2: 27 real papers, 2020-2025")
     papers: int
     method: str
@@ -29,14 +46,6 @@ class Measured:
     fn: int
     measured_on: str  # YYYY-MM-DD
     held_out: bool  # whether the rules were developed without looking at these papers
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
 def packaged_path() -> Path:
